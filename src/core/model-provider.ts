@@ -1,0 +1,33 @@
+import type { EmbedRequest, EmbedResult } from './embedding.js';
+import type { ModelInfo } from './model-info.js';
+import type { ConverseRequest } from './request.js';
+import type { ConverseResult } from './response.js';
+import type { StreamPart } from './stream-part.js';
+
+/** What a provider receives: the canonical request plus the model it resolved to. */
+export interface GenerateRequest extends ConverseRequest {
+  model: ModelInfo;
+}
+
+export interface CallOptions {
+  /** Aborted when the client disconnects or the deadline passes; providers must stop work promptly. */
+  signal: AbortSignal;
+}
+
+/**
+ * One interface for every model provider. Adding a provider touches only its folder plus one registry line.
+ * `latencyMs` in results is filled in by the runtime, so providers may leave it 0.
+ */
+export interface ModelProvider {
+  readonly id: string;
+  readonly type: string;
+  /** Models this provider serves right now (discovered or configured). */
+  listModels(): Promise<ModelInfo[]>;
+  generate(req: GenerateRequest, opts: CallOptions): Promise<ConverseResult>;
+  /** Must yield parts in Bedrock's order and end with messageStop then metadata, or with an error part. */
+  stream(req: GenerateRequest, opts: CallOptions): AsyncIterable<StreamPart>;
+  embed?(req: EmbedRequest & { model: ModelInfo }, opts: CallOptions): Promise<EmbedResult>;
+  /** Exact count where the provider has the tokenizer; the runtime falls back to an estimate otherwise. */
+  countTokens?(req: GenerateRequest): Promise<number>;
+  close?(): Promise<void>;
+}
