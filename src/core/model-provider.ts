@@ -31,3 +31,22 @@ export interface ModelProvider {
   countTokens?(req: GenerateRequest): Promise<number>;
   close?(): Promise<void>;
 }
+
+/** What the server hands a provider factory: one `providers:` entry of the config, plus the models routed to it. */
+export interface ProviderSettings {
+  id: string;
+  type: string;
+  baseUrl?: string;
+  apiKey?: string;
+  region?: string;
+  /** Models the configuration routes to this provider, already resolved to catalog entries. */
+  models: ModelInfo[];
+  /** Type-specific options from the config entry; each provider validates its own with zod. */
+  options: Record<string, unknown>;
+  /** The server's data directory (local providers find their files below it). */
+  dataDir: string;
+  /** Upper bound for one upstream call, connect to last byte. */
+  timeoutMs: number;
+}
+
+export type ProviderFactory = (settings: ProviderSettings) => ModelProvider;
