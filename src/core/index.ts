@@ -10,3 +10,4 @@ export * from './stream-part.js';
 export * from './tool.js';
 export * from './usage.js';
 export * from './collect-stream.js';
+export * from './logger.js';

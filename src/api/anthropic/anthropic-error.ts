@@ -1,0 +1,23 @@
+import { type ErrorCode, toQuarryError } from '../../core/index.js';
+
+const TYPE: Partial<Record<ErrorCode, string>> = {
+  ValidationException: 'invalid_request_error',
+  RequestEntityTooLargeException: 'request_too_large',
+  AccessDeniedException: 'permission_error',
+  UnrecognizedClientException: 'authentication_error',
+  ResourceNotFoundException: 'not_found_error',
+  ThrottlingException: 'rate_limit_error',
+  ServiceUnavailableException: 'overloaded_error',
+  ModelNotReadyException: 'overloaded_error',
+};
+
+/** The one place errors become Anthropic's shape: `{ type: 'error', error: { type, message } }`. */
+export function anthropicErrorResponse(e: unknown, requestId: string): Response {
+  const err = toQuarryError(e);
+  const type = TYPE[err.code] ?? 'api_error';
+  const status = type === 'authentication_error' || /Missing credentials/.test(err.message) ? 401 : type === 'overloaded_error' ? 529 : err.status;
+  return new Response(JSON.stringify({ type: 'error', error: { type, message: err.message } }), {
+    status,
+    headers: { 'content-type': 'application/json', 'request-id': requestId, 'x-request-id': requestId },
+  });
+}

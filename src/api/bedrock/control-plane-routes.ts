@@ -1,0 +1,46 @@
+import { Hono } from 'hono';
+import type { ModelInfo } from '../../core/index.js';
+import { modelArn } from '../../models/index.js';
+import type { ApiDeps, ApiEnv } from '../shared/api-env.js';
+
+/** The read side of the Bedrock control plane (`@aws-sdk/client-bedrock`): ListFoundationModels, GetFoundationModel. */
+export function bedrockControlRoutes(deps: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+
+  app.get('/foundation-models', async (c) => {
+    const q = c.req.query();
+    let models = await deps.runtime.listModels();
+    if (q.byProvider) models = models.filter((m) => providerName(m).toLowerCase() === q.byProvider!.toLowerCase());
+    if (q.byOutputModality) models = models.filter((m) => m.outputModalities.includes(q.byOutputModality as ModelInfo['outputModalities'][number]));
+    if (q.byInferenceType && q.byInferenceType !== 'ON_DEMAND') models = [];
+    return c.json({ modelSummaries: models.map((m) => summary(deps.region, m)) });
+  });
+
+  app.get('/foundation-models/:modelIdentifier', async (c) => {
+    const { model } = await deps.runtime.resolveModel(c.req.param('modelIdentifier'));
+    return c.json({ modelDetails: summary(deps.region, model) });
+  });
+
+  return app;
+}
+
+/** Bedrock names the vendor (Anthropic, Meta …); for our own models the provider instance is the vendor. */
+function providerName(m: ModelInfo): string {
+  const prefix = m.id.split('.')[0] ?? m.providerId;
+  return prefix.length > 1 ? prefix : m.providerId;
+}
+
+function summary(region: string, m: ModelInfo) {
+  return {
+    modelArn: modelArn(region, m.id),
+    modelId: m.id,
+    modelName: m.name,
+    providerName: providerName(m),
+    inputModalities: m.inputModalities,
+    outputModalities: m.outputModalities,
+    responseStreamingSupported: m.supportsStreaming,
+    customizationsSupported: [],
+    inferenceTypesSupported: ['ON_DEMAND'],
+    modelLifecycle: { status: 'ACTIVE' },
+  };
+}

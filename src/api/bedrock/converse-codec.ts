@@ -1,0 +1,98 @@
+import {
+  type ContentBlock,
+  type ConverseRequest,
+  type ConverseResult,
+  type Message,
+  type SystemContentBlock,
+  type ToolChoice,
+  type ToolResultContent,
+  validation,
+} from '../../core/index.js';
+import { decodeBase64, encodeBase64 } from '../shared/base64.js';
+import type { ConverseBody, WireContentBlock } from './converse-schema.js';
+
+/** Wire Converse → canonical: base64 becomes bytes; everything else is already the canonical shape. */
+export function fromConverseWire(modelId: string, body: ConverseBody): ConverseRequest {
+  const messages: Message[] = body.messages.map((m, i) => ({
+    role: m.role,
+    content: m.content.map((b, j) => decodeBlock(b, `messages.${i}.content.${j}`)),
+  }));
+  const system = body.system as SystemContentBlock[] | undefined;
+  const req: ConverseRequest = { modelId, messages, system, inferenceConfig: body.inferenceConfig };
+  if (body.toolConfig) {
+    const tools = body.toolConfig.tools.flatMap((t) => ('toolSpec' in t ? [{ toolSpec: t.toolSpec }] : []));
+    if (tools.length) req.toolConfig = { tools, toolChoice: body.toolConfig.toolChoice as ToolChoice | undefined };
+  }
+  if (body.additionalModelRequestFields) req.additionalModelRequestFields = body.additionalModelRequestFields;
+  if (body.requestMetadata) req.requestMetadata = body.requestMetadata;
+  const js = body.outputConfig?.textFormat?.structure.jsonSchema;
+  if (js) {
+    let schema: unknown;
+    try {
+      schema = JSON.parse(js.schema);
+    } catch {
+      throw validation('outputConfig.textFormat.structure.jsonSchema.schema must be a JSON Schema serialised as a string.');
+    }
+    if (!schema || typeof schema !== 'object') throw validation('outputConfig jsonSchema.schema must be a JSON object.');
+    req.jsonSchema = { name: js.name ?? 'output', description: js.description, schema: schema as Record<string, unknown> };
+  }
+  return req;
+}
+
+function decodeBlock(b: WireContentBlock, at: string): ContentBlock {
+  if ('image' in b) return { image: { format: b.image.format, source: { bytes: decodeBase64(b.image.source.bytes, `${at}.image.source.bytes`) } } };
+  if ('document' in b) return { document: decodeDocument(b.document, at) };
+  if ('toolResult' in b) {
+    const content: ToolResultContent[] = b.toolResult.content.map((c, k) => {
+      if ('image' in c) return { image: { format: c.image.format, source: { bytes: decodeBase64(c.image.source.bytes, `${at}.toolResult.content.${k}`) } } };
+      if ('document' in c) return { document: decodeDocument(c.document, `${at}.toolResult.content.${k}`) };
+      return c as ToolResultContent;
+    });
+    return { toolResult: { toolUseId: b.toolResult.toolUseId, content, status: b.toolResult.status } };
+  }
+  if ('reasoningContent' in b) {
+    const r = b.reasoningContent;
+    return 'redactedContent' in r
+      ? { reasoningContent: { redactedContent: decodeBase64(r.redactedContent, `${at}.reasoningContent.redactedContent`) } }
+      : { reasoningContent: { reasoningText: r.reasoningText } };
+  }
+  if ('toolUse' in b) return { toolUse: { toolUseId: b.toolUse.toolUseId, name: b.toolUse.name, input: b.toolUse.input ?? {} } };
+  return b as ContentBlock;
+}
+
+function decodeDocument(d: Extract<WireContentBlock, { document: unknown }>['document'], at: string) {
+  const format = d.format ?? 'txt';
+  const source = 'bytes' in d.source ? { bytes: decodeBase64(d.source.bytes, `${at}.document.source.bytes`) } : { text: d.source.text };
+  return { format, name: d.name, source };
+}
+
+/** Canonical content → wire (bytes back to base64). */
+export function encodeContent(blocks: ContentBlock[]): unknown[] {
+  return blocks.map((b) => {
+    if ('image' in b) return { image: { format: b.image.format, source: { bytes: encodeBase64(b.image.source.bytes) } } };
+    if ('reasoningContent' in b && b.reasoningContent.redactedContent) {
+      return { reasoningContent: { redactedContent: encodeBase64(b.reasoningContent.redactedContent) } };
+    }
+    return b;
+  });
+}
+
+export function toConverseWire(result: ConverseResult) {
+  return {
+    output: { message: { role: result.message.role, content: encodeContent(result.message.content) } },
+    stopReason: result.stopReason,
+    usage: wireUsage(result.usage),
+    metrics: { latencyMs: result.latencyMs },
+    ...(result.additionalModelResponseFields ? { additionalModelResponseFields: result.additionalModelResponseFields } : {}),
+  };
+}
+
+export function wireUsage(u: ConverseResult['usage']) {
+  return {
+    inputTokens: u.inputTokens,
+    outputTokens: u.outputTokens,
+    totalTokens: u.totalTokens,
+    ...(u.cacheReadInputTokens ? { cacheReadInputTokens: u.cacheReadInputTokens } : {}),
+    ...(u.cacheWriteInputTokens ? { cacheWriteInputTokens: u.cacheWriteInputTokens } : {}),
+  };
+}

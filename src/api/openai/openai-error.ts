@@ -1,0 +1,23 @@
+import { type ErrorCode, toQuarryError } from '../../core/index.js';
+
+const TYPE: Partial<Record<ErrorCode, string>> = {
+  ValidationException: 'invalid_request_error',
+  RequestEntityTooLargeException: 'invalid_request_error',
+  AccessDeniedException: 'permission_error',
+  UnrecognizedClientException: 'authentication_error',
+  ResourceNotFoundException: 'not_found_error',
+  ThrottlingException: 'rate_limit_error',
+  ServiceQuotaExceededException: 'rate_limit_error',
+};
+
+/** The one place errors become OpenAI's shape: `{ error: { message, type, param, code } }`. */
+export function openaiErrorResponse(e: unknown, requestId: string): Response {
+  const err = toQuarryError(e);
+  // OpenAI answers a bad key with 401; Bedrock's UnrecognizedClientException is a 403.
+  const status = err.code === 'UnrecognizedClientException' || (err.code === 'AccessDeniedException' && /Missing credentials/.test(err.message)) ? 401 : err.status;
+  const code = err.code === 'ResourceNotFoundException' && /Model/.test(err.message) ? 'model_not_found' : err.code;
+  return new Response(JSON.stringify({ error: { message: err.message, type: TYPE[err.code] ?? 'api_error', param: null, code } }), {
+    status,
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+  });
+}

@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+import { QuarryError, validation } from '../../core/index.js';
+
+/** Parses a JSON body with a clear error: malformed JSON, invalid UTF-8 and schema violations each say what is wrong. */
+export function parseJsonBody(raw: Uint8Array): unknown {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    throw validation('The request body is not valid UTF-8.');
+  }
+  if (text.trim() === '') throw validation('The request body is empty; a JSON object is required.');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw validation(`The request body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export function validate<T extends z.ZodType>(schema: T, value: unknown, what = 'request'): z.infer<T> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issues = r.error.issues.slice(0, 5).map((i) => {
+    const at = i.path.length ? i.path.join('.') : '(body)';
+    return `${at}: ${i.message}`;
+  });
+  throw new QuarryError('ValidationException', `${issues.length} validation error(s) in the ${what}: ${issues.join('; ')}`);
+}

@@ -1,0 +1,3 @@
+export * from './cost.js';
+export * from './tables.js';
+export * from './usage-meter.js';

@@ -1,0 +1,64 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface InvocationObservation {
+  model: string;
+  api: string;
+  /** `ok` or the error code. */
+  outcome: string;
+  seconds: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Prometheus metrics for `GET /metrics`: invocations, latency, tokens and errors by model and API. */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly invocations = new Counter({
+    name: 'quarry_invocations_total',
+    help: 'Model invocations by model, API and outcome.',
+    labelNames: ['model', 'api', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly latency = new Histogram({
+    name: 'quarry_invocation_duration_seconds',
+    help: 'Invocation latency (to the last byte for streams) by model and API.',
+    labelNames: ['model', 'api'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  private readonly inputTokens = new Counter({
+    name: 'quarry_input_tokens_total',
+    help: 'Input tokens by model and API.',
+    labelNames: ['model', 'api'] as const,
+    registers: [this.registry],
+  });
+  private readonly outputTokens = new Counter({
+    name: 'quarry_output_tokens_total',
+    help: 'Output tokens by model and API.',
+    labelNames: ['model', 'api'] as const,
+    registers: [this.registry],
+  });
+  private readonly errors = new Counter({
+    name: 'quarry_errors_total',
+    help: 'Failed invocations by model, API and error code.',
+    labelNames: ['model', 'api', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'quarry_process_' });
+  }
+
+  observe(o: InvocationObservation): void {
+    const labels = { model: o.model, api: o.api };
+    this.invocations.inc({ ...labels, outcome: o.outcome });
+    this.latency.observe(labels, o.seconds);
+    if (o.inputTokens) this.inputTokens.inc(labels, o.inputTokens);
+    if (o.outputTokens) this.outputTokens.inc(labels, o.outputTokens);
+    if (o.outcome !== 'ok') this.errors.inc({ ...labels, code: o.outcome });
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './catalog.js';
+export * from './infer-family.js';
+export * from './parse-model-id.js';

@@ -1,0 +1,1 @@
+export { createScriptedProvider } from './scripted-provider.js';

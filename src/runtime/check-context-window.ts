@@ -1,0 +1,24 @@
+import { countTokens as estimate } from 'gpt-tokenizer';
+import { type GenerateRequest, QuarryError, textOf } from '../core/index.js';
+
+/**
+ * Rejects a prompt longer than the model's context before it reaches the provider. A token is never shorter than a
+ * character for these tokenizers' purposes here, so prompts with fewer characters than the window skip counting and
+ * the hot path pays nothing.
+ */
+export function checkContextWindow(req: GenerateRequest): void {
+  const window = req.model.contextWindow;
+  if (!window) return;
+  let chars = textOf(req.system ?? []).length;
+  for (const m of req.messages) chars += textOf(m.content).length;
+  if (chars <= window) return;
+  let text = textOf(req.system ?? []);
+  for (const m of req.messages) text += `\n${textOf(m.content)}`;
+  const tokens = estimate(text);
+  if (tokens > window) {
+    throw new QuarryError(
+      'ValidationException',
+      `Input is too long for requested model: about ${tokens} tokens against a context window of ${window} tokens for ${req.model.id}. Shorten the prompt or choose a model with a larger context.`,
+    );
+  }
+}

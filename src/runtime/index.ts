@@ -1,0 +1,2 @@
+export * from './invocation-context.js';
+export * from './runtime.js';

@@ -1,0 +1,201 @@
+import {
+  type ConverseRequest,
+  type ConverseResult,
+  type EmbedRequest,
+  type EmbedResult,
+  type GenerateRequest,
+  type ModelInfo,
+  type ModelProvider,
+  QuarryError,
+  type StreamPart,
+  type Usage,
+  textOf,
+  toQuarryError,
+} from '../core/index.js';
+import { countTokens as estimateTokens } from 'gpt-tokenizer';
+import { costOf, type UsageMeter } from '../billing/index.js';
+import type { Metrics } from '../metrics/index.js';
+import type { ModelCatalog } from '../models/index.js';
+import { checkContextWindow } from './check-context-window.js';
+import type { InvocationContext } from './invocation-context.js';
+
+export interface RuntimeDeps {
+  catalog: ModelCatalog;
+  meter: UsageMeter;
+  metrics: Metrics;
+  /** Upper bound for one invocation, first byte to last. */
+  timeoutMs: number;
+}
+
+export interface StreamHandle {
+  model: ModelInfo;
+  parts: AsyncIterable<StreamPart>;
+}
+
+/**
+ * The invocation pipeline: resolve → validate → provider → meter → metrics. Each step is owned elsewhere
+ * (catalog in models/, cost in billing/); this class only composes them. Authorization, admission, guardrails,
+ * caching and routing slot in here as their issues land.
+ */
+export class Runtime {
+  constructor(private readonly deps: RuntimeDeps) {}
+
+  listModels(): Promise<ModelInfo[]> {
+    return this.deps.catalog.list();
+  }
+
+  resolveModel(id: string) {
+    return this.deps.catalog.resolve(id);
+  }
+
+  async converse(ctx: InvocationContext, req: ConverseRequest): Promise<ConverseResult & { model: ModelInfo }> {
+    const started = performance.now();
+    const { model, provider } = await this.prepare(req, 'text');
+    const greq: GenerateRequest = { ...req, model };
+    try {
+      checkContextWindow(greq);
+      const result = await provider.generate(greq, { signal: this.deadline(ctx) });
+      result.latencyMs = Math.round(performance.now() - started);
+      this.settle(ctx, model, result.usage, started, 'ok');
+      return { ...result, model };
+    } catch (e) {
+      const err = this.failure(ctx, e);
+      this.settle(ctx, model, undefined, started, err.code);
+      throw err;
+    }
+  }
+
+  /**
+   * Resolves the model and pulls the provider's first part before returning, so that failures which happen before
+   * any output (unknown model, throttling, a refused prompt) still become a proper HTTP error rather than an
+   * in-stream one. After that, failures arrive as `error` parts.
+   */
+  async converseStream(ctx: InvocationContext, req: ConverseRequest): Promise<StreamHandle> {
+    const started = performance.now();
+    const { model, provider } = await this.prepare(req, 'text');
+    const greq: GenerateRequest = { ...req, model };
+    let iterator: AsyncIterator<StreamPart>;
+    let first: IteratorResult<StreamPart>;
+    try {
+      checkContextWindow(greq);
+      iterator = provider.stream(greq, { signal: this.deadline(ctx) })[Symbol.asyncIterator]();
+      first = await iterator.next();
+      if (!first.done && first.value.type === 'error') throw first.value.error;
+    } catch (e) {
+      const err = this.failure(ctx, e);
+      this.settle(ctx, model, undefined, started, err.code);
+      throw err;
+    }
+    return { model, parts: this.meterStream(ctx, model, iterator, first, started) };
+  }
+
+  private async *meterStream(
+    ctx: InvocationContext,
+    model: ModelInfo,
+    iterator: AsyncIterator<StreamPart>,
+    first: IteratorResult<StreamPart>,
+    started: number,
+  ): AsyncGenerator<StreamPart> {
+    let usage: Usage | undefined;
+    let outcome = 'ok';
+    let current = first;
+    try {
+      while (!current.done) {
+        const part = current.value;
+        if (part.type === 'metadata') {
+          usage = part.usage;
+          yield { ...part, latencyMs: Math.round(performance.now() - started) };
+        } else {
+          if (part.type === 'error') outcome = part.error.code;
+          yield part;
+        }
+        if (part.type === 'error') return;
+        current = await iterator.next();
+      }
+    } catch (e) {
+      const err = this.failure(ctx, e);
+      outcome = err.code;
+      yield { type: 'error', error: err };
+    } finally {
+      // Reached on normal end, on an error part, and when the consumer stops early (client disconnect): the provider
+      // iterator is closed so generation stops, and whatever was used is still metered.
+      if (ctx.signal.aborted && outcome === 'ok') outcome = 'ClientClosed';
+      await iterator.return?.().catch(() => undefined);
+      this.settle(ctx, model, usage, started, outcome);
+    }
+  }
+
+  async embed(ctx: InvocationContext, req: EmbedRequest): Promise<EmbedResult & { model: ModelInfo }> {
+    const started = performance.now();
+    const { model, provider } = await this.prepare(req, 'embedding');
+    if (!provider.embed) throw new QuarryError('ValidationException', `Model ${model.id} does not produce embeddings.`);
+    try {
+      const result = await provider.embed({ ...req, model }, { signal: this.deadline(ctx) });
+      this.settle(ctx, model, { inputTokens: result.inputTokens, outputTokens: 0, totalTokens: result.inputTokens }, started, 'ok');
+      return { ...result, model };
+    } catch (e) {
+      const err = this.failure(ctx, e);
+      this.settle(ctx, model, undefined, started, err.code);
+      throw err;
+    }
+  }
+
+  /** Exact where the provider has the tokenizer, otherwise a cl100k estimate. */
+  async countTokens(_ctx: InvocationContext, req: ConverseRequest): Promise<{ inputTokens: number; model: ModelInfo }> {
+    const { model, provider } = await this.prepare(req, 'any');
+    const greq: GenerateRequest = { ...req, model };
+    if (provider.countTokens) return { inputTokens: await provider.countTokens(greq), model };
+    let text = textOf(req.system ?? []);
+    for (const m of req.messages) text += `\n${textOf(m.content)}`;
+    return { inputTokens: estimateTokens(text), model };
+  }
+
+  private async prepare(req: { modelId: string }, kind: 'text' | 'embedding' | 'any'): Promise<{ model: ModelInfo; provider: ModelProvider }> {
+    const resolved = await this.deps.catalog.resolve(req.modelId);
+    if (kind !== 'any' && resolved.model.kind !== kind) {
+      throw new QuarryError(
+        'ValidationException',
+        resolved.model.kind === 'embedding'
+          ? `Model ${resolved.model.id} is an embedding model; call it through the embeddings API (or InvokeModel), not chat.`
+          : `Model ${resolved.model.id} is a text model and does not produce embeddings.`,
+      );
+    }
+    return resolved;
+  }
+
+  private deadline(ctx: InvocationContext): AbortSignal {
+    return AbortSignal.any([ctx.signal, AbortSignal.timeout(this.deps.timeoutMs)]);
+  }
+
+  private failure(ctx: InvocationContext, e: unknown): QuarryError {
+    if (e instanceof DOMException && e.name === 'TimeoutError') {
+      return new QuarryError('ModelTimeoutException', `The model did not finish within ${this.deps.timeoutMs} ms.`);
+    }
+    const err = toQuarryError(e);
+    if (err.code === 'InternalServerException') ctx.log.error({ err: e }, 'invocation failed unexpectedly');
+    return err;
+  }
+
+  private settle(ctx: InvocationContext, model: ModelInfo, usage: Usage | undefined, started: number, outcome: string): void {
+    const ms = performance.now() - started;
+    const input = usage?.inputTokens ?? 0;
+    const output = usage?.outputTokens ?? 0;
+    this.deps.metrics.observe({ model: model.id, api: ctx.api, outcome, seconds: ms / 1000, inputTokens: input, outputTokens: output });
+    this.deps.meter.record({
+      request_id: ctx.requestId,
+      time: new Date().toISOString(),
+      principal: ctx.principal.id,
+      key_id: ctx.principal.keyId,
+      model_id: model.id,
+      api: ctx.api,
+      input_tokens: input,
+      output_tokens: output,
+      cache_read_tokens: usage?.cacheReadInputTokens ?? 0,
+      cache_write_tokens: usage?.cacheWriteInputTokens ?? 0,
+      cost_usd: usage ? costOf(usage, model.pricing) : 0,
+      latency_ms: Math.round(ms),
+      outcome,
+    });
+    ctx.log.debug({ model: model.id, api: ctx.api, outcome, inputTokens: input, outputTokens: output, ms: Math.round(ms) }, 'invocation');
+  }
+}

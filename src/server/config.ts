@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const pricing = z.object({ inputPer1k: z.number().nonnegative(), outputPer1k: z.number().nonnegative() }).strict();
+
+const providerEntry = z
+  .object({
+    id: z.string().min(1).regex(/^[\w.-]+$/, 'provider ids use letters, digits, dot, dash and underscore'),
+    type: z.string().min(1),
+    baseUrl: z.string().url().optional(),
+    apiKey: z.string().optional(),
+    region: z.string().optional(),
+    timeoutMs: z.number().int().positive().optional(),
+  })
+  // Anything else in an entry is the provider's own options, validated by the provider itself.
+  .passthrough();
+
+const modelEntry = z
+  .object({
+    id: z.string().min(1),
+    provider: z.string().min(1),
+    upstreamModel: z.string().min(1).optional(),
+    name: z.string().optional(),
+    family: z.enum(['anthropic', 'meta', 'amazon-titan-text', 'amazon-titan-embed', 'amazon-nova', 'mistral', 'cohere', 'generic']).optional(),
+    kind: z.enum(['text', 'embedding']).optional(),
+    contextWindow: z.number().int().positive().optional(),
+    maxOutputTokens: z.number().int().positive().optional(),
+    embeddingDimensions: z.number().int().positive().optional(),
+    supportsTools: z.boolean().optional(),
+    pricing: pricing.optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    region: z.string().default('us-east-1'),
+    accountId: z.string().regex(/^\d{12}$/).default('000000000000'),
+    host: z.string().optional(),
+    port: z.number().int().min(0).max(65535).optional(),
+    dataDir: z.string().optional(),
+    store: z.object({ url: z.string().optional() }).strict().default({}),
+    limits: z
+      .object({
+        /** Largest request body accepted, in bytes (Bedrock's own limit is 20 MB of base64-encoded content). */
+        maxBodyBytes: z.number().int().positive().default(25 * 1024 * 1024),
+        /** Upper bound for one invocation, in milliseconds. */
+        invocationTimeoutMs: z.number().int().positive().default(600_000),
+      })
+      .strict()
+      .default({ maxBodyBytes: 25 * 1024 * 1024, invocationTimeoutMs: 600_000 }),
+    ollama: z
+      .object({ autoDetect: z.boolean().default(true), baseUrl: z.string().url().default('http://127.0.0.1:11434') })
+      .strict()
+      .default({ autoDetect: true, baseUrl: 'http://127.0.0.1:11434' }),
+    providers: z.array(providerEntry).default([]),
+    models: z.array(modelEntry).default([]),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const ids = new Set<string>();
+    for (const p of cfg.providers) {
+      if (ids.has(p.id)) ctx.addIssue({ code: 'custom', message: `provider id "${p.id}" is used twice`, path: ['providers'] });
+      ids.add(p.id);
+    }
+    cfg.models.forEach((m, i) => {
+      if (!ids.has(m.provider)) {
+        ctx.addIssue({ code: 'custom', message: `model "${m.id}" names provider "${m.provider}", which is not configured`, path: ['models', i, 'provider'] });
+      }
+    });
+  });
+
+export type QuarryConfig = z.infer<typeof configSchema>;
+export type ProviderEntry = z.infer<typeof providerEntry>;
+export type ModelEntry = z.infer<typeof modelEntry>;
+
+/** Replaces `${VAR}` and `${VAR:-default}` in every string; an unset variable without default is an error. */
+export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path = ''): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_, name: string, dflt: string | undefined) => {
+      const v = env[name];
+      if (v !== undefined && v !== '') return v;
+      if (dflt !== undefined) return dflt;
+      throw new Error(`Configuration ${path || 'value'} refers to \${${name}}, but the environment variable ${name} is not set.`);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolateEnv(v, env, `${path}[${i}]`));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateEnv(v, env, path ? `${path}.${k}` : k)]));
+  }
+  return value;
+}
+
+export function parseConfig(text: string, env: NodeJS.ProcessEnv = process.env, source = 'configuration'): QuarryConfig {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text) ?? {};
+  } catch (e) {
+    throw new Error(`${source} is not valid YAML: ${(e as Error).message}`);
+  }
+  const result = configSchema.safeParse(interpolateEnv(raw, env));
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || '(top level)'}: ${i.message}`);
+    throw new Error(`${source} is invalid:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): QuarryConfig {
+  if (!file) return parseConfig('', env);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`Cannot read the configuration file ${file}: ${(e as Error).message}`);
+  }
+  return parseConfig(text, env, file);
+}

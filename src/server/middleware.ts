@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { Logger } from '../core/index.js';
+import { authenticate, type KeyStore } from '../iam/index.js';
+import { type ApiEnv, readBody } from '../api/shared/api-env.js';
+
+/**
+ * Request id, client-abort signal and one access-log line per request. The id is echoed in the headers each wire
+ * format's clients look for (`x-amzn-requestid` for AWS SDKs, `x-request-id` for OpenAI and Anthropic).
+ */
+export function requestContext(log: Logger): MiddlewareHandler<ApiEnv> {
+  return async function requestContext(c, next) {
+    const requestId = randomUUID();
+    const started = performance.now();
+    c.set('requestId', requestId);
+    c.set('log', log.child({ requestId }));
+    c.set('clientSignal', clientSignal(c.env as NodeBindings | undefined, c.req.raw.signal));
+    await next();
+    c.res.headers.set('x-amzn-requestid', requestId);
+    c.res.headers.set('x-request-id', requestId);
+    log.info(
+      {
+        requestId,
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        principal: c.get('principal')?.id,
+      },
+      'request',
+    );
+  };
+}
+
+type NodeBindings = { incoming?: { once(ev: 'close', fn: () => void): void }; outgoing?: { writableFinished?: boolean; once(ev: 'close', fn: () => void): void } };
+
+/**
+ * Aborts when the client disconnects before the response is finished: the node adapter's outgoing stream closing
+ * early is the reliable signal for both HTTP/1.1 and HTTP/2.
+ */
+function clientSignal(env: NodeBindings | undefined, fallback: AbortSignal): AbortSignal {
+  const out = env?.outgoing;
+  if (!out) return fallback;
+  const ac = new AbortController();
+  out.once('close', () => {
+    if (!out.writableFinished) ac.abort(new DOMException('The client closed the connection.', 'AbortError'));
+  });
+  return ac.signal;
+}
+
+/** Every route but /health needs credentials. SigV4 covers the body, so it is read (once, with the limit) first. */
+export function requireAuth(keys: KeyStore, maxBodyBytes: number): MiddlewareHandler<ApiEnv> {
+  return async function requireAuth(c, next) {
+    const url = new URL(c.req.url);
+    const headers: Record<string, string> = {};
+    c.req.raw.headers.forEach((v, k) => {
+      headers[k] = v;
+    });
+    // HTTP/2 carries the host in the :authority pseudo-header, which the Fetch API's Headers drop; SigV4 signs it
+    // (the AWS SDK's HTTP/2 handler even lists ":authority" itself among the signed headers).
+    const authority = (c.env as { incoming?: { headers?: Record<string, string> } } | undefined)?.incoming?.headers?.[':authority'];
+    if (authority) headers[':authority'] = authority;
+    headers.host ??= authority ?? url.host;
+    const principal = await authenticate(keys, {
+      method: c.req.method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers,
+      body: () => readBody(c, maxBodyBytes),
+    });
+    c.set('principal', principal);
+    await next();
+  };
+}

@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { getRequestListener } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { ApiEnv } from '../api/shared/api-env.js';
+import { billingMigrations, UsageMeter } from '../billing/index.js';
+import type { Logger, ProviderFactory } from '../core/index.js';
+import { bootstrapCredentials, type BootstrapResult, iamMigrations, KeyStore, SecretBox } from '../iam/index.js';
+import { Metrics } from '../metrics/index.js';
+import { ModelCatalog } from '../models/index.js';
+import { Runtime } from '../runtime/index.js';
+import { migrate, openStore, type Store } from '../store/index.js';
+import { createApp } from './app.js';
+import { buildProviders } from './build-providers.js';
+import type { QuarryConfig } from './config.js';
+import { type Listener, listen } from './listener.js';
+import { createLogger } from './logger.js';
+
+export interface QuarryServerOptions {
+  config: QuarryConfig;
+  host?: string;
+  port?: number;
+  dataDir?: string;
+  tls?: { certFile: string; keyFile: string };
+  log?: Logger;
+  env?: NodeJS.ProcessEnv;
+  extraProviderTypes?: Record<string, ProviderFactory>;
+  autoProviders?: boolean;
+  /** Route sets beyond Bedrock's (OpenAI, Anthropic); the CLI passes the standard ones. */
+  routes?: (deps: import('../api/shared/api-env.js').ApiDeps) => Hono<ApiEnv>[];
+}
+
+export interface QuarryServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  bootstrap: BootstrapResult;
+  catalog: ModelCatalog;
+  keys: KeyStore;
+  store: Store;
+  meter: UsageMeter;
+  app: Hono<ApiEnv>;
+  close(): Promise<void>;
+}
+
+/** The composition root: store → keys → providers → catalog → runtime → app → listener. */
+export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServer> {
+  const { config } = opts;
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? createLogger();
+  const dataDir = resolve(opts.dataDir ?? config.dataDir ?? '.quarry');
+  const store = await openStore({ dataDir, url: config.store.url });
+  await migrate(store.db, iamMigrations, billingMigrations);
+  const keys = new KeyStore(store.db, SecretBox.fromEnvOrFile(dataDir, env));
+  const bootstrap = await bootstrapCredentials(keys, dataDir, env);
+  const providers = await buildProviders({ config, dataDir, log, extraTypes: opts.extraProviderTypes, autoProviders: opts.autoProviders });
+  const howToAdd = `To add one: put a .gguf file in ${join(dataDir, 'models')}, run "quarry models pull hf:<owner>/<repo>/<file>.gguf", or configure a provider in quarry.yaml (see the README).`;
+  const catalog = new ModelCatalog(providers, howToAdd);
+  await catalog.refresh();
+  const metrics = new Metrics();
+  const meter = new UsageMeter(store.db, log);
+  const runtime = new Runtime({ catalog, meter, metrics, timeoutMs: config.limits.invocationTimeoutMs });
+  const apiDeps = { runtime, keys, region: config.region, accountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes };
+  const app = createApp({ ...apiDeps, metrics, log, routes: opts.routes?.(apiDeps) });
+  const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
+  let listener: Listener;
+  try {
+    listener = await listen(getRequestListener(app.fetch) as never, { host: opts.host ?? config.host ?? '127.0.0.1', port: opts.port ?? config.port ?? 4100, tls });
+  } catch (e) {
+    await catalog.close();
+    await store.close();
+    throw e;
+  }
+  return {
+    url: listener.url,
+    port: listener.port,
+    dataDir,
+    bootstrap,
+    catalog,
+    keys,
+    store,
+    meter,
+    app,
+    async close() {
+      await listener.close();
+      await meter.flush();
+      await keys.flush();
+      await catalog.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,7 @@
+import type { Hono } from 'hono';
+import type { ApiDeps, ApiEnv } from '../api/shared/api-env.js';
+
+/** The wire APIs beyond Bedrock's, mounted by the CLI and by tests alike. */
+export function standardRoutes(_deps: ApiDeps): Hono<ApiEnv>[] {
+  return [];
+}
