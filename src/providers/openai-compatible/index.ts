@@ -1,0 +1,2 @@
+export { createOpenAICompatibleProvider } from './openai-compatible-provider.js';
+export { type OpenAICompatibleOptions, openAICompatibleOptionsSchema } from './openai-compatible-options.js';

@@ -1,0 +1,199 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { Dispatcher } from 'undici';
+import {
+  type CallOptions,
+  type ConverseResult,
+  type EmbedRequest,
+  type EmbedResult,
+  type GenerateRequest,
+  type ModelInfo,
+  type ModelProvider,
+  type ProviderFactory,
+  QuarryError,
+  type StreamPart,
+  textOf,
+} from '../../core/index.js';
+import { startDeadline } from './call-deadline.js';
+import { discoverOpenAIModels } from './discover-openai-models.js';
+import { estimateOpenAIInputTokens, estimateOpenAIUsage } from './estimate-openai-tokens.js';
+import { fromOpenAIResponse } from './from-openai-response.js';
+import { mapOpenAITransportError, upstreamErrorMessage, upstreamReturned } from './map-openai-error.js';
+import { parseOpenAICompatibleOptions } from './openai-compatible-options.js';
+import { OpenAIHttp } from './openai-http.js';
+import { openAIChunkSchema, openAIEmbeddingsResponseSchema } from './openai-schemas.js';
+import { OpenAIStreamMapper } from './openai-stream-mapper.js';
+import { SseDecoder } from './sse-decoder.js';
+import { toOpenAIRequest } from './to-openai-request.js';
+
+const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+/**
+ * OpenAI's Chat Completions API and everything that copies it: OpenAI itself, vLLM, LM Studio, LocalAI, the
+ * llama.cpp server, and most hosted gateways. `baseUrl` includes the version path (`http://host:8000/v1`).
+ */
+export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
+  const options = parseOpenAICompatibleOptions(settings.id, settings.options);
+  const baseUrl = settings.baseUrl ?? DEFAULT_BASE_URL;
+  const http = new OpenAIHttp(baseUrl, {
+    apiKey: settings.apiKey,
+    headers: options.headers,
+    connections: options.connections,
+    timeoutMs: settings.timeoutMs,
+  });
+  const deadline = (signal: AbortSignal) => startDeadline(signal, settings.timeoutMs, baseUrl);
+
+  async function generate(req: GenerateRequest, opts: CallOptions): Promise<ConverseResult> {
+    const body = JSON.stringify(toOpenAIRequest(req, options, false));
+    const d = deadline(opts.signal);
+    try {
+      const res = await http.request('POST', '/chat/completions', body, d.signal);
+      const result = fromOpenAIResponse(await http.text(res), req);
+      if (result.usage.raw === undefined) result.usage = await estimateOpenAIUsage(req, outputText(result));
+      return result;
+    } catch (e) {
+      throw d.reason ?? mapOpenAITransportError(e, baseUrl, 'request');
+    } finally {
+      d.dispose();
+    }
+  }
+
+  async function* stream(req: GenerateRequest, opts: CallOptions): AsyncGenerator<StreamPart> {
+    const d = deadline(opts.signal);
+    let res: Dispatcher.ResponseData | undefined;
+    try {
+      const body = JSON.stringify(toOpenAIRequest(req, options, true));
+      res = await http.request('POST', '/chat/completions', body, d.signal, 'text/event-stream');
+      yield { type: 'messageStart', role: 'assistant' };
+      const mapper = new OpenAIStreamMapper(req.inferenceConfig?.stopSequences);
+      const sse = new SseDecoder();
+      const decoder = new StringDecoder('utf8');
+      const out: StreamPart[] = [];
+      let done = false;
+      try {
+        for await (const chunk of res.body) {
+          // Keep reading after [DONE] instead of breaking: the body ends right after it, and a fully read
+          // response leaves the socket in the pool for the next call.
+          if (done) continue;
+          for (const ev of sse.push(decoder.write(chunk as Buffer))) {
+            if (ev.data === '[DONE]') {
+              done = true;
+              break;
+            }
+            const failure = acceptEvent(ev.data, mapper, out);
+            if (failure) {
+              yield* out.splice(0);
+              yield { type: 'error', error: failure };
+              return;
+            }
+          }
+          yield* out.splice(0);
+        }
+      } catch (e) {
+        throw d.reason ?? mapOpenAITransportError(e, baseUrl, 'body');
+      }
+      // Some servers omit [DONE]; a finish_reason is enough to know the answer is whole.
+      if (!done && !mapper.finished) {
+        yield { type: 'error', error: upstreamReturned('a stream that ended before the model finished') };
+        return;
+      }
+      const fallback = mapper.reportedUsage ? undefined : await estimateOpenAIUsage(req, mapper.produced.join(''));
+      mapper.end(out, fallback);
+      yield* out;
+    } catch (e) {
+      yield { type: 'error', error: d.reason ?? mapOpenAITransportError(e, baseUrl, 'request') };
+    } finally {
+      d.dispose();
+      // A consumer that stops early (the client went away) leaves the body unread: close it so the upstream stops
+      // generating. A body read to its end is left alone, and its socket goes back to the pool.
+      if (res && !res.body.readableEnded) res.body.destroy();
+    }
+  }
+
+  async function embed(req: EmbedRequest & { model: ModelInfo }, opts: CallOptions): Promise<EmbedResult> {
+    const body: Record<string, unknown> = { model: req.model.upstreamModel, input: req.inputs, encoding_format: 'float' };
+    if (req.dimensions !== undefined) body.dimensions = req.dimensions;
+    const d = deadline(opts.signal);
+    try {
+      const res = await http.request('POST', '/embeddings', JSON.stringify(body), d.signal);
+      const text = await http.text(res);
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (e) {
+        throw upstreamReturned(`an embeddings body that is not JSON: ${text.slice(0, 120)}`, e);
+      }
+      const parsed = openAIEmbeddingsResponseSchema.safeParse(json);
+      if (!parsed.success) throw upstreamReturned('an embeddings body without `data`', parsed.error);
+      const { data, usage } = parsed.data;
+      if (data.length !== req.inputs.length) {
+        throw upstreamReturned(`${data.length} embeddings for ${req.inputs.length} inputs`);
+      }
+      // The spec does not promise `data` in input order; `index` does.
+      const embeddings = data.every((e, i) => (e.index ?? i) === i)
+        ? data.map((e) => e.embedding)
+        : [...data].sort((a, b) => (a.index ?? 0) - (b.index ?? 0)).map((e) => e.embedding);
+      const inputTokens = usage?.prompt_tokens ?? (await estimateOpenAIInputTokens(embedAsPrompt(req)));
+      return { embeddings, inputTokens };
+    } catch (e) {
+      throw d.reason ?? mapOpenAITransportError(e, baseUrl, 'request');
+    } finally {
+      d.dispose();
+    }
+  }
+
+  async function listModels(): Promise<ModelInfo[]> {
+    if (!options.discover) return settings.models;
+    const d = deadline(new AbortController().signal);
+    try {
+      const found = await discoverOpenAIModels(http, settings.id, d.signal);
+      const configured = new Set(settings.models.map((m) => m.upstreamModel));
+      return [...settings.models, ...found.filter((m) => !configured.has(m.upstreamModel))];
+    } catch {
+      // Discovery is best effort: an upstream that is down must not hide the models configured for it.
+      return settings.models;
+    } finally {
+      d.dispose();
+    }
+  }
+
+  const provider: ModelProvider = {
+    id: settings.id,
+    type: settings.type,
+    listModels,
+    generate,
+    stream,
+    embed,
+    countTokens: (req) => estimateOpenAIInputTokens(req),
+    close: () => http.close(),
+  };
+  return provider;
+};
+
+/** Parses one SSE data payload into parts; returns the error that ends the stream, if it carried one. */
+function acceptEvent(data: string, mapper: OpenAIStreamMapper, out: StreamPart[]): QuarryError | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch (e) {
+    return upstreamReturned(`a stream event that is not JSON: ${data.slice(0, 120)}`, e);
+  }
+  const parsed = openAIChunkSchema.safeParse(json);
+  if (!parsed.success) return upstreamReturned('a stream event that is not a chat completion chunk', parsed.error);
+  const chunk = parsed.data;
+  if (chunk.error) {
+    const message = typeof chunk.error === 'string' ? chunk.error : (chunk.error.message ?? upstreamErrorMessage(data));
+    return new QuarryError('ModelStreamErrorException', `The upstream failed mid-stream: ${message}`);
+  }
+  mapper.chunk(chunk, out);
+  return undefined;
+}
+
+function outputText(result: ConverseResult): string {
+  let s = textOf(result.message.content);
+  for (const b of result.message.content) if ('toolUse' in b) s += JSON.stringify(b.toolUse.input);
+  return s;
+}
+
+function embedAsPrompt(req: EmbedRequest & { model: ModelInfo }): GenerateRequest {
+  return { modelId: req.modelId, model: req.model, messages: [{ role: 'user', content: req.inputs.map((text) => ({ text })) }] };
+}
