@@ -1,0 +1,48 @@
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { serverAddress, streamChat } from './client.js';
+
+const clientOptions = {
+  url: { type: 'string' },
+  'api-key': { type: 'string' },
+  'data-dir': { type: 'string' },
+  system: { type: 'string' },
+} as const;
+
+export async function invokeCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: clientOptions, allowPositionals: true });
+  const [model, ...prompt] = positionals;
+  if (!model || prompt.length === 0) throw new Error('usage: quarry invoke <model> "prompt"');
+  const messages = [...(values.system ? [{ role: 'system', content: values.system }] : []), { role: 'user', content: prompt.join(' ') }];
+  await streamChat(serverAddress(values), model, messages, (t) => process.stdout.write(t));
+  process.stdout.write('\n');
+  return 0;
+}
+
+export async function chatCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: clientOptions, allowPositionals: true });
+  const model = positionals[0];
+  if (!model) throw new Error('usage: quarry chat <model>');
+  const addr = serverAddress(values);
+  const history: { role: string; content: string }[] = values.system ? [{ role: 'system', content: values.system }] : [];
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  process.stdout.write(`Chatting with ${model} at ${addr.url}. Empty line or Ctrl-D to quit.\n`);
+  try {
+    for (;;) {
+      const line = await rl.question('> ').catch(() => '');
+      if (!line.trim()) break;
+      history.push({ role: 'user', content: line });
+      try {
+        const reply = await streamChat(addr, model, history, (t) => process.stdout.write(t));
+        history.push({ role: 'assistant', content: reply });
+        process.stdout.write('\n');
+      } catch (e) {
+        history.pop();
+        process.stdout.write(`\n[error] ${(e as Error).message}\n`);
+      }
+    }
+  } finally {
+    rl.close();
+  }
+  return 0;
+}

@@ -1,0 +1,39 @@
+import { chatCommand, invokeCommand } from './chat-command.js';
+import { modelsCommand } from './models-command.js';
+import { serveCommand } from './serve-command.js';
+
+const USAGE = `quarry — one Bedrock- and OpenAI-compatible API over local and remote models
+
+Usage:
+  quarry serve [--host 127.0.0.1] [--port 4100] [--data-dir DIR] [--config quarry.yaml]
+               [--tls-cert FILE --tls-key FILE] [--no-pull]
+  quarry chat <model> [--system TEXT]          interactive streaming chat with a running server
+  quarry invoke <model> "prompt"               one prompt, streamed to stdout
+  quarry models list [--data-dir DIR] [--config FILE]
+  quarry models pull <hf:owner/repo/file.gguf | https-url> [--sha256 HEX] [--data-dir DIR]
+  quarry models rm <file.gguf> [--data-dir DIR]
+
+chat and invoke reach the server at --url (default $QUARRY_URL or http://127.0.0.1:4100) with --api-key
+(default $QUARRY_API_KEY, else the admin key in <data-dir>/admin-credentials.json).`;
+
+const [command, ...rest] = process.argv.slice(2);
+const commands: Record<string, (args: string[]) => Promise<number | undefined>> = {
+  serve: serveCommand,
+  chat: chatCommand,
+  invoke: invokeCommand,
+  models: modelsCommand,
+};
+
+const run = command ? commands[command] : undefined;
+if (!run) {
+  console.log(USAGE);
+  process.exitCode = command && command !== 'help' && command !== '--help' ? 2 : 0;
+} else {
+  try {
+    const code = await run(rest);
+    if (code !== undefined) process.exitCode = code;
+  } catch (e) {
+    console.error(`quarry ${command}: ${(e as Error).message}`);
+    process.exitCode = 1;
+  }
+}
