@@ -45,8 +45,7 @@ export async function streamChat(
   const decoder = new TextDecoder();
   for await (const chunk of res.body) {
     buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-    let nl: number;
-    while ((nl = buffer.indexOf('\n\n')) >= 0) {
+    for (let nl = buffer.indexOf('\n\n'); nl >= 0; nl = buffer.indexOf('\n\n')) {
       const event = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 2);
       for (const line of event.split('\n')) {

@@ -24,7 +24,8 @@ export async function collectStream(parts: AsyncIterable<StreamPart>): Promise<C
         blocks[p.index] = p.toolUse ? { tool: { ...p.toolUse, input: '' } } : {};
         break;
       case 'contentBlockDelta': {
-        const b = (blocks[p.index] ??= {});
+        if (!blocks[p.index]) blocks[p.index] = {};
+        const b = blocks[p.index]!;
         if ('text' in p.delta) b.text = (b.text ?? '') + p.delta.text;
         else if ('toolUse' in p.delta) {
           if (!b.tool) throw new QuarryError('ModelErrorException', 'The model sent tool input without starting a tool block.');

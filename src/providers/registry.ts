@@ -4,4 +4,6 @@ import type { ProviderFactory } from '../core/index.js';
  * Provider types by name, loaded on first use so a server that never touches (say) the embedded engine never loads
  * its native code. Adding a provider is one line here plus its own folder.
  */
-export const PROVIDER_TYPES: Record<string, () => Promise<ProviderFactory>> = {};
+export const PROVIDER_TYPES: Record<string, () => Promise<ProviderFactory>> = {
+  'openai-compatible': async () => (await import('./openai-compatible/index.js')).createOpenAICompatibleProvider,
+};

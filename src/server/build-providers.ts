@@ -1,5 +1,4 @@
-import { type ModelInfo, type ModelProvider, type ProviderFactory, type ProviderSettings } from '../core/index.js';
-import type { Logger } from '../core/index.js';
+import type { Logger, ModelInfo, ModelProvider, ProviderFactory, ProviderSettings } from '../core/index.js';
 import { inferFamily } from '../models/index.js';
 import { PROVIDER_TYPES } from '../providers/registry.js';
 import type { ModelEntry, ProviderEntry, QuarryConfig } from './config.js';

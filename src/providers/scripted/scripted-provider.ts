@@ -117,7 +117,6 @@ class ScriptedProvider implements ModelProvider {
     yield { type: 'contentBlockStart', index: 0 };
     let emitted = 0;
     let stopReason: 'end_turn' | 'max_tokens' | 'stop_sequence' = 'end_turn';
-    let text = '';
     for (const w of out) {
       if (opts.signal.aborted) throw opts.signal.reason;
       if (emitted >= max) {
@@ -134,7 +133,6 @@ class ScriptedProvider implements ModelProvider {
       }
       if (slowMs) await new Promise((r) => setTimeout(r, slowMs));
       const piece = emitted === 0 ? w : ` ${w}`;
-      text += piece;
       yield { type: 'contentBlockDelta', index: 0, delta: { text: piece } };
       emitted++;
     }
