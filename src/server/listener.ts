@@ -34,7 +34,9 @@ export async function listen(handler: RequestHandler, opts: ListenOptions): Prom
   } else {
     const h1 = createH1Server({ keepAliveTimeout: 65_000 }, handler as never);
     const h2 = createH2Server({ settings: H2_SETTINGS }, handler as never);
-    server = createNetServer((socket) => {
+    // noDelay: Node's http server turns Nagle off for the sockets it accepts, but here the net server accepts them;
+    // with Nagle on, every streamed event after the first waits for the client's delayed ACK (~40 ms).
+    server = createNetServer({ noDelay: true, keepAlive: true }, (socket) => {
       socket.once('data', (first: Buffer) => {
         socket.pause();
         if (first.subarray(0, 3).toString('latin1') === 'PRI') {

@@ -1,0 +1,103 @@
+// Gateway overhead: Quarry vs a direct call to the upstream vs a minimal 10-line fetch proxy, side by side in one run.
+//   node --import tsx bench/gateway-overhead.ts [--seconds 3] [--concurrency 1,10,50]
+// Prints a table and the headline ratios (throughput at c=10 relative to the minimal proxy; p50 added latency at c=1).
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type LoadResult, runLoad } from './load.js';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, concurrency: { type: 'string', default: '1,10,50' } } });
+const seconds = Number(values.seconds);
+const levels = values.concurrency!.split(',').map(Number);
+const API_KEY = 'qk-bench-0123456789abcdef';
+const here = new URL('.', import.meta.url).pathname;
+mkdirSync(join(here, '.out'), { recursive: true });
+
+function start(script: string, args: string[], logName: string): Promise<{ child: ChildProcess; port: number }> {
+  const log = openSync(join(here, '.out', logName), 'w');
+  const child = fork(join(here, script), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', log, log, 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve({ child, port: (m as { port: number }).port }));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}; see bench/.out/${logName}`)));
+  });
+}
+
+const upstream = await start('mock-upstream.ts', ['0'], 'upstream.log');
+const upUrl = `http://127.0.0.1:${upstream.port}`;
+const proxy = await start('minimal-proxy.ts', [upUrl], 'proxy.log');
+const dataDir = mkdtempSync(join(tmpdir(), 'quarry-bench-'));
+const quarry = await start('quarry-target.ts', [upUrl, dataDir, API_KEY], 'quarry.log');
+
+const chatBody = (stream: boolean) =>
+  JSON.stringify({
+    model: 'acme.chat-v1:0',
+    messages: [{ role: 'user', content: 'Write one sentence about a fox.' }],
+    max_tokens: 64,
+    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+  });
+const converseBody = JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'Write one sentence about a fox.' }] }], inferenceConfig: { maxTokens: 64 } });
+const json = { 'content-type': 'application/json' };
+const auth = { ...json, authorization: `Bearer ${API_KEY}` };
+
+interface Row {
+  scenario: string;
+  target: string;
+  c: number;
+  r: LoadResult;
+}
+const rows: Row[] = [];
+const measure = async (scenario: string, target: string, url: string, path: string, body: string, headers: Record<string, string>, c: number) => {
+  const r = await runLoad({ url, path, body, headers, concurrency: c, seconds, warmupSeconds: 0.5 });
+  rows.push({ scenario, target, c, r });
+  process.stderr.write(`${scenario.padEnd(22)} ${target.padEnd(18)} c=${String(c).padEnd(3)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms\n`);
+};
+
+try {
+  for (const stream of [false, true]) {
+    const scenario = stream ? 'chat stream' : 'chat';
+    for (const c of levels) {
+      await measure(scenario, 'direct upstream', upUrl, '/v1/chat/completions', chatBody(stream), json, c);
+      await measure(scenario, 'minimal proxy', `http://127.0.0.1:${proxy.port}`, '/v1/chat/completions', chatBody(stream), json, c);
+      await measure(scenario, 'quarry /v1/chat', `http://127.0.0.1:${quarry.port}`, '/v1/chat/completions', chatBody(stream), auth, c);
+      await measure(
+        stream ? 'chat stream' : 'chat',
+        'quarry converse',
+        `http://127.0.0.1:${quarry.port}`,
+        `/model/acme.chat-v1%3A0/${stream ? 'converse-stream' : 'converse'}`,
+        converseBody,
+        auth,
+        c,
+      );
+    }
+  }
+} finally {
+  for (const p of [upstream, proxy, quarry]) p.child.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+const find = (scenario: string, target: string, c: number) => rows.find((x) => x.scenario === scenario && x.target === target && x.c === c)?.r;
+const f = (n: number | undefined, d = 2) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(d));
+const lines = [
+  `Gateway overhead — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), Node ${process.version}, ${seconds}s per cell`,
+  '',
+  '| scenario | target | c | req/s | p50 ms | p99 ms | TTFB p50 ms | TTFB p99 ms | errors |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  ...rows.map(({ scenario, target, c, r }) => `| ${scenario} | ${target} | ${c} | ${f(r.rps, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.ttfb50)} | ${f(r.ttfb99)} | ${r.errors} |`),
+  '',
+];
+for (const scenario of ['chat', 'chat stream']) {
+  for (const target of ['quarry /v1/chat', 'quarry converse']) {
+    const q10 = find(scenario, target, 10);
+    const p10 = find(scenario, 'minimal proxy', 10);
+    const q1 = find(scenario, target, 1);
+    const d1 = find(scenario, 'direct upstream', 1);
+    const added = scenario === 'chat' ? (q1 && d1 ? q1.p50 - d1.p50 : Number.NaN) : q1 && d1 ? q1.ttfb50 - d1.ttfb50 : Number.NaN;
+    lines.push(
+      `- ${scenario}, ${target}: ${q10 && p10 ? ((100 * q10.rps) / p10.rps).toFixed(0) : '-'}% of the minimal proxy's throughput at c=10; ` +
+        `p50 added ${scenario === 'chat' ? 'latency' : 'TTFB'} at c=1 vs direct: ${f(added, 3)} ms`,
+    );
+  }
+}
+console.log(lines.join('\n'));

@@ -1,0 +1,33 @@
+// Quarry as the benchmark runs it: the production server (auth, metrics, usage metering and JSON access logs on),
+// one openai-compatible provider pointing at the mock upstream.
+import { parseConfig } from '../src/server/config.js';
+import { createLogger } from '../src/server/logger.js';
+import { startQuarry } from '../src/server/quarry-server.js';
+import { standardRoutes } from '../src/server/standard-routes.js';
+
+const [upstream, dataDir, apiKey] = process.argv.slice(2) as [string, string, string];
+const config = parseConfig(
+  `providers:
+  - id: upstream
+    type: openai-compatible
+    baseUrl: ${upstream}/v1
+    apiKey: bench
+models:
+  - id: acme.chat-v1:0
+    provider: upstream
+    upstreamModel: gpt-test
+    pricing: { inputPer1k: 0.0005, outputPer1k: 0.0015 }
+`,
+  {},
+);
+const server = await startQuarry({
+  config,
+  dataDir,
+  port: 0,
+  log: createLogger('info'),
+  autoProviders: false,
+  routes: standardRoutes,
+  env: { QUARRY_BOOTSTRAP_API_KEY: apiKey },
+});
+process.send?.({ port: server.port });
+process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
