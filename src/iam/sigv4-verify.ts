@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -52,6 +52,12 @@ export async function verifySigV4(req: SignedRequestView, auth: ParsedAuthorizat
       'AccessDeniedException',
       `Signature expired: the request was signed at ${signingDate.toISOString()}, more than 15 minutes from the server's time ${new Date(now).toISOString()}. Check the client's clock.`,
     );
+  }
+  // The signer trusts x-amz-content-sha256 instead of hashing the body, so the header must be checked against the body
+  // itself or a replayed signature would cover any body.
+  const declaredHash = req.headers['x-amz-content-sha256'];
+  if (declaredHash !== undefined && declaredHash !== createHash('sha256').update(req.body).digest('hex')) {
+    throw new QuarryError('UnrecognizedClientException', 'The x-amz-content-sha256 header does not match the request body; the request signature does not cover this body.');
   }
   const headers: Record<string, string> = {};
   for (const h of auth.signedHeaders) {

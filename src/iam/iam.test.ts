@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { migrate, openStore, type Store } from '../store/index.js';
+import { authenticate } from './authenticate.js';
+import { bootstrapCredentials } from './bootstrap.js';
+import { KeyStore, hashKey } from './key-store.js';
+import { SecretBox } from './secret-box.js';
+import { iamMigrations } from './tables.js';
+
+let dir: string;
+let store: Store;
+let keys: KeyStore;
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'quarry-iam-'));
+  store = await openStore({ dataDir: dir });
+  await migrate(store.db, iamMigrations);
+  keys = new KeyStore(store.db, SecretBox.fromEnvOrFile(dir, {}));
+});
+after(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('first start generates credentials into a 0600 file; keys are stored hashed or sealed', async () => {
+  const r = await bootstrapCredentials(keys, dir, {});
+  assert.ok(r.generated);
+  const file = r.generated.file;
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.equal(statSync(join(dir, 'master.key')).mode & 0o777, 0o600);
+  assert.equal(JSON.parse(readFileSync(file, 'utf8')).apiKey, r.generated.apiKey);
+  const rows = await store.db.withTables<{ api_keys: { lookup: string; secret_sealed: string | null } }>().selectFrom('api_keys').selectAll().execute();
+  assert.ok(rows.some((k) => k.lookup === hashKey(r.generated!.apiKey)));
+  assert.ok(!JSON.stringify(rows).includes(r.generated.apiKey), 'the bearer key itself is not stored');
+  assert.ok(!JSON.stringify(rows).includes(r.generated.secretAccessKey), 'the SigV4 secret is not stored in the clear');
+  // A second start does not generate again.
+  assert.equal((await bootstrapCredentials(keys, dir, {})).generated, undefined);
+});
+
+async function signed(secret: string, akid: string, date = new Date()) {
+  const signer = new SignatureV4({ credentials: { accessKeyId: akid, secretAccessKey: secret }, region: 'us-east-1', service: 'bedrock', sha256: Hash.bind(null, 'sha256') });
+  const body = '{"messages":[]}';
+  const req = new HttpRequest({ method: 'POST', hostname: 'localhost', port: 4100, path: '/model/a%3Ab/converse', headers: { host: 'localhost:4100', 'content-type': 'application/json' }, body });
+  const s = await signer.sign(req, { signingDate: date });
+  return { method: 'POST', path: '/model/a%3Ab/converse', query: new URLSearchParams(), headers: s.headers as Record<string, string>, body: async () => new TextEncoder().encode(body) };
+}
+
+test('SigV4: a valid signature passes; a wrong secret, a tampered body and a skewed clock fail', async () => {
+  const admin = await keys.ensurePrincipal('admin', true);
+  const k = await keys.addAccessKey(admin);
+  const ok = await authenticate(keys, await signed(k.secretAccessKey, k.accessKeyId));
+  assert.equal(ok.authMethod, 'sigv4');
+  await assert.rejects(authenticate(keys, await signed('nope', k.accessKeyId)), /signature/);
+  const tampered = await signed(k.secretAccessKey, k.accessKeyId);
+  tampered.body = async () => new TextEncoder().encode('{"messages":[1]}');
+  await assert.rejects(authenticate(keys, tampered), /signature/);
+  await assert.rejects(authenticate(keys, await signed(k.secretAccessKey, k.accessKeyId, new Date(Date.now() - 20 * 60_000))), /15 minutes/);
+  await assert.rejects(authenticate(keys, await signed(k.secretAccessKey, 'QKUNKNOWN')), /invalid/);
+});
+
+test('bearer and x-api-key; missing and unknown keys are refused', async () => {
+  const admin = await keys.ensurePrincipal('admin', true);
+  const { apiKey } = await keys.addBearerKey(admin);
+  const base = { method: 'GET', path: '/', query: new URLSearchParams(), body: async () => new Uint8Array() };
+  assert.equal((await authenticate(keys, { ...base, headers: { authorization: `Bearer ${apiKey}` } })).authMethod, 'bearer');
+  assert.equal((await authenticate(keys, { ...base, headers: { 'x-api-key': apiKey } })).authMethod, 'bearer');
+  await assert.rejects(authenticate(keys, { ...base, headers: {} }), /Missing credentials/);
+  await assert.rejects(authenticate(keys, { ...base, headers: { authorization: 'Bearer qk-wrong' } }), /not valid/);
+});

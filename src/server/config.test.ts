@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseConfig } from './config.js';
+
+const ISSUE_EXAMPLE = `
+region: us-east-1
+providers:
+  - id: upstream            # any name
+    type: openai-compatible # also: ollama, anthropic, bedrock, llama (local GGUF)
+    baseUrl: http://127.0.0.1:9100/v1
+    apiKey: \${UPSTREAM_KEY}
+models:
+  - id: acme.chat-v1:0
+    provider: upstream
+    upstreamModel: gpt-test
+    pricing: { inputPer1k: 0.0005, outputPer1k: 0.0015 }
+`;
+
+test('the documented example parses, with ${ENV} interpolated', () => {
+  const c = parseConfig(ISSUE_EXAMPLE, { UPSTREAM_KEY: 'sk-secret' });
+  assert.equal(c.providers[0]?.apiKey, 'sk-secret');
+  assert.equal(c.models[0]?.pricing?.outputPer1k, 0.0015);
+  assert.equal(c.limits.maxBodyBytes, 25 * 1024 * 1024);
+});
+
+test('an unset variable is an error that names it; defaults apply', () => {
+  assert.throws(() => parseConfig(ISSUE_EXAMPLE, {}), /UPSTREAM_KEY/);
+  const c = parseConfig('providers:\n  - id: a\n    type: ollama\n    baseUrl: ${OLLAMA:-http://127.0.0.1:11434}\n', {});
+  assert.equal(c.providers[0]?.baseUrl, 'http://127.0.0.1:11434');
+});
+
+test('mistakes are reported with their path', () => {
+  assert.throws(() => parseConfig('regoin: x\n', {}), /regoin/);
+  assert.throws(() => parseConfig('models:\n  - id: m\n    provider: nowhere\n', {}), /provider "nowhere"/);
+  assert.throws(() => parseConfig('providers:\n  - id: a\n    type: x\n  - id: a\n    type: y\n', {}), /used twice/);
+  assert.throws(() => parseConfig('port: "x"\n', {}), /port/);
+  assert.throws(() => parseConfig('a: [\n', {}), /not valid YAML/);
+});
+
+test('provider-specific keys pass through as options', () => {
+  const c = parseConfig('providers:\n  - id: a\n    type: openai-compatible\n    baseUrl: http://x/v1\n    discover: true\n', {});
+  assert.equal((c.providers[0] as Record<string, unknown>).discover, true);
+});
