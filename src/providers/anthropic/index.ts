@@ -1,0 +1,2 @@
+export { createAnthropicProvider } from './anthropic-provider.js';
+export { type AnthropicOptions, anthropicOptionsSchema } from './anthropic-options.js';
