@@ -1,12 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import {
-  type CallOptions,
-  type ConverseResult,
-  type GenerateRequest,
-  type ModelProvider,
-  type ProviderFactory,
-  type StreamPart,
-} from '../../core/index.js';
+import type { CallOptions, ConverseResult, GenerateRequest, ModelProvider, ProviderFactory, StreamPart } from '../../core/index.js';
 import { parseAnthropicOptions } from './anthropic-options.js';
 import { anthropicStreamEventSchema } from './anthropic-schemas.js';
 import { AnthropicStreamMapper } from './anthropic-stream-mapper.js';
