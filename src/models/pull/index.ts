@@ -1,0 +1,10 @@
+export { DEFAULT_TEXT_MODEL, ensureDefaultModel } from './default-model.js';
+export type { EnsureDefaultModelOptions, EnsureDefaultModelResult } from './default-model.js';
+export { type ModelSource, parseModelSource, DEFAULT_HF_ENDPOINT } from './model-source.js';
+export { PARTIAL_SUFFIX, assertSafeModelName, modelFilePath, modelsDir } from './models-dir.js';
+export { createProgressReporter, formatBytes } from './progress-bar.js';
+export type { ProgressReporter } from './progress-bar.js';
+export type { OnProgress, PullProgress } from './progress-meter.js';
+export { pullModel } from './pull-model.js';
+export type { PullModelOptions, PulledModel } from './pull-model.js';
+export { removeModel } from './remove-model.js';
