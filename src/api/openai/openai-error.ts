@@ -10,13 +10,19 @@ const TYPE: Partial<Record<ErrorCode, string>> = {
   ServiceQuotaExceededException: 'rate_limit_error',
 };
 
+/** OpenAI's error object, `{ message, type, param, code }`: the body of an error response and of an in-stream error. */
+export function openaiErrorBody(e: unknown) {
+  const err = toQuarryError(e);
+  const code = err.code === 'ResourceNotFoundException' && /Model/.test(err.message) ? 'model_not_found' : err.code;
+  return { error: { message: err.message, type: TYPE[err.code] ?? 'api_error', param: null, code } };
+}
+
 /** The one place errors become OpenAI's shape: `{ error: { message, type, param, code } }`. */
 export function openaiErrorResponse(e: unknown, requestId: string): Response {
   const err = toQuarryError(e);
   // OpenAI answers a bad key with 401; Bedrock's UnrecognizedClientException is a 403.
   const status = err.code === 'UnrecognizedClientException' || (err.code === 'AccessDeniedException' && /Missing credentials/.test(err.message)) ? 401 : err.status;
-  const code = err.code === 'ResourceNotFoundException' && /Model/.test(err.message) ? 'model_not_found' : err.code;
-  return new Response(JSON.stringify({ error: { message: err.message, type: TYPE[err.code] ?? 'api_error', param: null, code } }), {
+  return new Response(JSON.stringify(openaiErrorBody(err)), {
     status,
     headers: { 'content-type': 'application/json', 'x-request-id': requestId },
   });

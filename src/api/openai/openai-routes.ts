@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { Hono } from 'hono';
+import { type ApiDeps, type ApiEnv, invocationContext, readBody } from '../shared/api-env.js';
+import { parseJsonBody, validate } from '../shared/parse-body.js';
+import { streamResponse } from '../shared/stream-response.js';
+import { chatCompletionChunks } from './chat-completion-chunks.js';
+import { chatCompletionRequest } from './chat-request-schema.js';
+import { embeddingInputs, embeddingsRequest } from './embeddings-request.js';
+import { encodeEmbedding } from './encode-embedding.js';
+import { fromChatRequest } from './from-chat-request.js';
+import { modelObject } from './model-object.js';
+import { toChatCompletion } from './to-chat-completion.js';
+
+const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
+
+/** The OpenAI API: Chat Completions (+ stream), Embeddings, Models. Errors take OpenAI's shape in the app's onError. */
+export function openaiRoutes(deps: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  const started = unixNow();
+
+  app.post('/v1/chat/completions', async (c) => {
+    const body = validate(chatCompletionRequest, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'chat completion request');
+    const req = fromChatRequest(body);
+    const meta = { id: `chatcmpl-${randomBytes(12).toString('hex')}`, created: unixNow(), model: body.model };
+    if (!body.stream) {
+      const result = await deps.runtime.converse(invocationContext(c, 'openai.chat-completions'), req);
+      return c.json(toChatCompletion(result, meta));
+    }
+    const { parts } = await deps.runtime.converseStream(invocationContext(c, 'openai.chat-completions-stream'), req);
+    return streamResponse(chatCompletionChunks(parts, meta, body.stream_options?.include_usage === true), {
+      ...SSE_HEADERS,
+      'x-request-id': c.get('requestId'),
+    });
+  });
+
+  app.post('/v1/embeddings', async (c) => {
+    const body = validate(embeddingsRequest, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'embeddings request');
+    const inputs = embeddingInputs(body.input);
+    const result = await deps.runtime.embed(invocationContext(c, 'openai.embeddings'), {
+      modelId: body.model,
+      inputs,
+      ...(body.dimensions != null ? { dimensions: body.dimensions } : {}),
+    });
+    const format = body.encoding_format ?? 'float';
+    return c.json({
+      object: 'list',
+      data: result.embeddings.map((v, index) => ({ object: 'embedding', index, embedding: encodeEmbedding(v, format) })),
+      model: body.model,
+      usage: { prompt_tokens: result.inputTokens, total_tokens: result.inputTokens },
+    });
+  });
+
+  app.get('/v1/models', async (c) => {
+    const models = await deps.runtime.listModels();
+    return c.json({ object: 'list', data: models.map((m) => modelObject(m, started)) });
+  });
+
+  // Local model ids may contain slashes (`org/model`), so the id is the rest of the path.
+  app.get('/v1/models/:id{.+}', async (c) => {
+    const { model } = await deps.runtime.resolveModel(c.req.param('id'));
+    return c.json(modelObject(model, started));
+  });
+
+  return app;
+}
+
+const unixNow = () => Math.floor(Date.now() / 1000);

@@ -1,0 +1,111 @@
+import { type ContentBlock, type Message, type SystemContentBlock, validation } from '../../core/index.js';
+import { decodeBase64 } from '../shared/base64.js';
+import type { ChatMessage, UserContentPart } from './chat-request-schema.js';
+import { parseDataUrl } from './data-url.js';
+import { documentFormat, imageFormat } from './media-format.js';
+
+type TextParts = string | { text: string; prompt_cache_breakpoint?: { mode: 'explicit' } | null }[];
+
+/**
+ * Chat messages → canonical system + messages.
+ * - system and developer messages become the system prompt, in order, wherever they appear: the canonical request
+ *   (Bedrock's) has one system prompt, and hoisting keeps every instruction where dropping or refusing would not.
+ * - tool messages become toolResult blocks in a user turn, and consecutive messages of one role merge into one turn,
+ *   because Converse requires user and assistant to alternate and tool results to follow the tool call directly.
+ * - `prompt_cache_breakpoint` on a part becomes a cachePoint after it: both mark the end of a reusable prefix.
+ */
+export function toCanonicalMessages(input: ChatMessage[]): { system: SystemContentBlock[]; messages: Message[] } {
+  const system: SystemContentBlock[] = [];
+  const messages: Message[] = [];
+  const push = (role: Message['role'], content: ContentBlock[]) => {
+    if (!content.length) return;
+    const last = messages.at(-1);
+    if (last?.role === role) last.content.push(...content);
+    else messages.push({ role, content });
+  };
+  input.forEach((m, i) => {
+    const at = `messages.${i}`;
+    switch (m.role) {
+      case 'system':
+      case 'developer':
+        system.push(...(textBlocks(m.content) as SystemContentBlock[]));
+        break;
+      case 'user':
+        push('user', typeof m.content === 'string' ? [{ text: m.content }] : m.content.flatMap((p, j) => userPart(p, `${at}.content.${j}`)));
+        break;
+      case 'assistant': {
+        if (m.function_call != null) throw validation(`${at}.function_call is the deprecated functions API; send tool_calls instead.`);
+        if (m.audio != null) throw validation(`${at}.audio: audio output is not supported.`);
+        const content: ContentBlock[] = [];
+        if (typeof m.content === 'string') {
+          if (m.content) content.push({ text: m.content });
+        } else if (m.content) {
+          for (const p of m.content) content.push({ text: p.type === 'text' ? p.text : p.refusal });
+        }
+        if (m.refusal && !content.length) content.push({ text: m.refusal });
+        m.tool_calls?.forEach((c, j) => {
+          content.push({ toolUse: { toolUseId: c.id, name: c.function.name, input: toolArguments(c.function.arguments, `${at}.tool_calls.${j}.function.arguments`) } });
+        });
+        // An empty assistant turn carries nothing, and Converse refuses empty content.
+        push('assistant', content);
+        break;
+      }
+      case 'tool':
+        push('user', [{ toolResult: { toolUseId: m.tool_call_id, content: [{ text: textOf(m.content) }] } }]);
+        break;
+      case 'function':
+        throw validation(`${at}: the "function" role belongs to the deprecated functions API; send tool messages instead.`);
+      default:
+        m satisfies never;
+    }
+  });
+  return { system, messages };
+}
+
+function textBlocks(content: TextParts): ContentBlock[] {
+  if (typeof content === 'string') return [{ text: content }];
+  return content.flatMap((p) => withBreakpoint({ text: p.text }, p.prompt_cache_breakpoint));
+}
+
+const textOf = (content: TextParts) => (typeof content === 'string' ? content : content.map((p) => p.text).join(''));
+
+function withBreakpoint(block: ContentBlock, breakpoint: unknown): ContentBlock[] {
+  return breakpoint ? [block, { cachePoint: { type: 'default' } }] : [block];
+}
+
+function userPart(p: UserContentPart, at: string): ContentBlock[] {
+  switch (p.type) {
+    case 'text':
+      return withBreakpoint({ text: p.text }, p.prompt_cache_breakpoint);
+    case 'image_url': {
+      const { mediaType, bytes } = parseDataUrl(p.image_url.url, `${at}.image_url.url`);
+      return withBreakpoint({ image: { format: imageFormat(mediaType, `${at}.image_url.url`), source: { bytes } } }, p.prompt_cache_breakpoint);
+    }
+    case 'file': {
+      const { file_data, file_id, filename } = p.file;
+      if (!file_data) {
+        throw validation(`${at}.file: ${file_id ? 'uploaded file ids are not supported' : 'file_data is required'}; send the file inline as file_data (a base64 data URL).`);
+      }
+      const { mediaType, bytes } = file_data.startsWith('data:')
+        ? parseDataUrl(file_data, `${at}.file.file_data`)
+        : { mediaType: 'application/octet-stream', bytes: decodeBase64(file_data, `${at}.file.file_data`) };
+      const format = documentFormat(mediaType, filename ?? undefined, `${at}.file`);
+      const name = filename?.replace(/\.[^.]*$/, '') || `document-${at.replace(/\D+/g, '-').replace(/^-|-$/g, '')}`;
+      return withBreakpoint({ document: { format, name, source: { bytes } } }, p.prompt_cache_breakpoint);
+    }
+    case 'input_audio':
+      throw validation(`${at}: audio input is not supported.`);
+    default:
+      return p satisfies never;
+  }
+}
+
+/** Converse carries tool input as JSON, so arguments that do not parse are refused rather than guessed at. */
+function toolArguments(text: string, at: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw validation(`${at} is not valid JSON.`);
+  }
+}
