@@ -11,12 +11,19 @@ const TYPE: Partial<Record<ErrorCode, string>> = {
   ModelNotReadyException: 'overloaded_error',
 };
 
+/** Anthropic's error envelope, `{ type: 'error', error: { type, message } }`: a response body and an SSE `error` event alike. */
+export function anthropicErrorBody(e: unknown) {
+  const err = toQuarryError(e);
+  return { type: 'error' as const, error: { type: TYPE[err.code] ?? 'api_error', message: err.message } };
+}
+
 /** The one place errors become Anthropic's shape: `{ type: 'error', error: { type, message } }`. */
 export function anthropicErrorResponse(e: unknown, requestId: string): Response {
   const err = toQuarryError(e);
-  const type = TYPE[err.code] ?? 'api_error';
+  const body = anthropicErrorBody(err);
+  const type = body.error.type;
   const status = type === 'authentication_error' || /Missing credentials/.test(err.message) ? 401 : type === 'overloaded_error' ? 529 : err.status;
-  return new Response(JSON.stringify({ type: 'error', error: { type, message: err.message } }), {
+  return new Response(JSON.stringify(body), {
     status,
     headers: { 'content-type': 'application/json', 'request-id': requestId, 'x-request-id': requestId },
   });
