@@ -1,17 +1,18 @@
-import { type ConverseRequest, QuarryError, type StreamPart } from '../../../core/index.js';
+import { type ConverseRequest, type ModelInfo, QuarryError, type StreamPart, validation } from '../../../core/index.js';
 import type { InvocationContext, Runtime } from '../../../runtime/index.js';
 import { encodeBase64 } from '../../shared/base64.js';
 import { parseJsonBody } from '../../shared/parse-body.js';
 import { streamResponse } from '../../shared/stream-response.js';
 import { EVENT_STREAM_CONTENT_TYPE, encodeEvent, encodeException } from '../event-stream.js';
 import { FORMATS } from './formats.js';
-import type { InvokeFormat } from './invoke-format.js';
+import type { DecodedInvoke } from './invoke-format.js';
 
-async function formatFor(runtime: Runtime, modelId: string) {
+/** Resolves the model first (an unknown model is a 404 whatever the body), then decodes the body in its family's format. */
+async function decodeFor(runtime: Runtime, modelId: string, raw: Uint8Array): Promise<{ model: ModelInfo; decoded: DecodedInvoke }> {
   const { model } = await runtime.resolveModel(modelId);
   const format = FORMATS[model.family] ?? FORMATS.generic;
-  if (!format) throw new QuarryError('ValidationException', `InvokeModel does not support the ${model.family} body format yet; use Converse.`);
-  return { model, format };
+  if (!format) throw validation(`InvokeModel does not support the ${model.family} body format yet; use Converse.`);
+  return { model, decoded: format.decode(parseJsonBody(raw), modelId, model) };
 }
 
 /** Bedrock reports token counts and latency of InvokeModel in these response headers. */
@@ -26,39 +27,56 @@ function invokeHeaders(requestId: string, input: number, output: number, latency
 }
 
 export async function invokeModel(runtime: Runtime, ctx: InvocationContext, modelId: string, raw: Uint8Array): Promise<Response> {
-  const { model, format } = await formatFor(runtime, modelId);
-  const decoded = format.decode(parseJsonBody(raw), modelId);
+  const started = performance.now();
+  const { decoded } = await decodeFor(runtime, modelId, raw);
   if (decoded.kind === 'embedding') {
-    const started = performance.now();
     const result = await runtime.embed(ctx, decoded.request);
-    const body = need(format.encodeEmbedding, model.family)(result, decoded.request, model);
+    const body = decoded.encode(result);
     return new Response(JSON.stringify(body), { headers: invokeHeaders(ctx.requestId, result.inputTokens, 0, Math.round(performance.now() - started)) });
   }
   const result = await runtime.converse(ctx, decoded.request);
-  const body = need(format.encodeText, model.family)(result, model);
+  const body = decoded.encode(result);
   return new Response(JSON.stringify(body), {
     headers: invokeHeaders(ctx.requestId, result.usage.inputTokens, result.usage.outputTokens, result.latencyMs),
   });
 }
 
 export async function invokeModelStream(runtime: Runtime, ctx: InvocationContext, modelId: string, raw: Uint8Array): Promise<Response> {
-  const { model, format } = await formatFor(runtime, modelId);
-  const decoded = format.decode(parseJsonBody(raw), modelId);
-  if (decoded.kind !== 'text' || !format.streamChunks) {
-    throw new QuarryError('ValidationException', `Model ${model.id} does not support InvokeModelWithResponseStream.`);
+  const startedAt = performance.now();
+  const { model, decoded } = await decodeFor(runtime, modelId, raw);
+  if (decoded.kind !== 'text') {
+    throw validation(`Model ${model.id} is an embedding model and does not support InvokeModelWithResponseStream; call InvokeModel.`);
   }
-  const { parts } = await runtime.converseStream(ctx, decoded.request);
-  const chunks = format.streamChunks(withErrors(parts, (e) => (streamError = e)), model);
+  // Several formats report the prompt size in their first chunk, before the provider's usage exists; counting runs
+  // beside the provider's first part, so it costs no extra latency unless the count itself is slower.
+  const [{ parts }, inputTokens] = await Promise.all([
+    runtime.converseStream(ctx, decoded.request),
+    runtime.countTokens(ctx, decoded.request).then(
+      (r) => r.inputTokens,
+      () => 0,
+    ),
+  ]);
   let streamError: QuarryError | undefined;
+  const chunks = decoded.chunks(
+    untilError(parts, (e) => {
+      streamError = e;
+    }),
+    { startedAt, inputTokens },
+  );
+  const enc = new TextEncoder();
   async function* frames() {
-    for await (const chunk of chunks) yield encodeEvent('chunk', { bytes: encodeBase64(new TextEncoder().encode(JSON.stringify(chunk))) });
+    for await (const chunk of chunks) yield encodeEvent('chunk', { bytes: encodeBase64(enc.encode(JSON.stringify(chunk))) });
     if (streamError) yield encodeException(streamError.code, streamError.message);
   }
-  return streamResponse(frames(), { 'content-type': EVENT_STREAM_CONTENT_TYPE, 'x-amzn-requestid': ctx.requestId });
+  return streamResponse(frames(), {
+    'content-type': EVENT_STREAM_CONTENT_TYPE,
+    'x-amzn-bedrock-content-type': 'application/json',
+    'x-amzn-requestid': ctx.requestId,
+  });
 }
 
 /** Formats see only successful parts; an error part ends their input and is sent after their last chunk. */
-async function* withErrors(parts: AsyncIterable<StreamPart>, onError: (e: QuarryError) => void) {
+async function* untilError(parts: AsyncIterable<StreamPart>, onError: (e: QuarryError) => void): AsyncGenerator<StreamPart> {
   for await (const p of parts) {
     if (p.type === 'error') {
       onError(p.error);
@@ -70,13 +88,7 @@ async function* withErrors(parts: AsyncIterable<StreamPart>, onError: (e: Quarry
 
 /** CountTokens with an InvokeModel body: decode it in the model's format, then count as Converse does. */
 export async function invokeTokenRequest(runtime: Runtime, modelId: string, body: Uint8Array): Promise<ConverseRequest> {
-  const { format } = await formatFor(runtime, modelId);
-  const decoded = format.decode(parseJsonBody(body), modelId);
-  if (decoded.kind !== 'text') throw new QuarryError('ValidationException', 'CountTokens takes a text-generation request body.');
+  const { decoded } = await decodeFor(runtime, modelId, body);
+  if (decoded.kind !== 'text') throw new QuarryError('ValidationException', 'CountTokens takes a text-generation request body, not an embedding one.');
   return decoded.request;
-}
-
-function need<T>(fn: T | undefined, family: string): T {
-  if (!fn) throw new QuarryError('ValidationException', `The ${family} body format does not support this kind of invocation.`);
-  return fn;
 }

@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import type { ConverseRequest, ConverseResult } from '../../../core/index.js';
+
+/** Pieces of Anthropic's response shape shared by the whole-message and streaming encoders. */
+
+/** Anthropic-style ids (`msg_bdrk_01…`, base62). */
+export function messageId(): string {
+  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  return `msg_bdrk_01${Array.from(randomBytes(22), (b) => alphabet[b % 62]).join('')}`;
+}
+
+/**
+ * The matched stop sequence: providers that know it report it as Converse does for Claude
+ * (`additionalModelResponseFields.stop_sequence`); otherwise it can only be the one the request named.
+ */
+export function matchedStopSequence(result: Pick<ConverseResult, 'stopReason' | 'additionalModelResponseFields'>, request: ConverseRequest): string | null {
+  if (result.stopReason !== 'stop_sequence') return null;
+  const reported = result.additionalModelResponseFields?.stop_sequence;
+  if (typeof reported === 'string') return reported;
+  const stops = request.inferenceConfig?.stopSequences ?? [];
+  return stops.length === 1 ? stops[0]! : null;
+}
+
+export function anthropicUsage(u: ConverseResult['usage']) {
+  return {
+    input_tokens: u.inputTokens,
+    cache_creation_input_tokens: u.cacheWriteInputTokens ?? 0,
+    cache_read_input_tokens: u.cacheReadInputTokens ?? 0,
+    output_tokens: u.outputTokens,
+  };
+}
