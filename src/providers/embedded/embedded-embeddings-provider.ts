@@ -1,0 +1,101 @@
+import {
+  type CallOptions,
+  type EmbedRequest,
+  type EmbedResult,
+  type GenerateRequest,
+  type ModelInfo,
+  type ModelProvider,
+  type ProviderFactory,
+  QuarryError,
+  type StreamPart,
+  validation,
+} from '../../core/index.js';
+import { parseEmbeddedOptions } from './embedded-options.js';
+import { encodeUseBatch } from './encode-use-batch.js';
+import { l2Normalize } from './l2-normalize.js';
+import { tokenizeUse } from './tokenize-use.js';
+import { type UseRuntime, loadUseModel } from './load-use-model.js';
+import { USE_DIMENSIONS, USE_MAX_INPUT_TOKENS, useModelInfo } from './use-model-info.js';
+
+// Forward passes run one at a time: the wasm backend computes on the main thread anyway, so queuing costs no throughput
+// and keeps peak tensor memory at one batch.
+let queue: Promise<unknown> = Promise.resolve();
+function serialized<T>(fn: () => Promise<T>): Promise<T> {
+  const run = queue.then(fn, fn);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/**
+ * The default embedding model, bundled with the server and fully offline: Universal Sentence Encoder (lite, 512-d) on
+ * tfjs' wasm backend. Models the configuration routes here (e.g. an alias such as `amazon.titan-embed-text-v2:0`) are
+ * served by the same encoder.
+ */
+export const createEmbeddedEmbeddingsProvider: ProviderFactory = (settings) => {
+  const options = parseEmbeddedOptions(settings.id, settings.options);
+  const builtIn = useModelInfo(settings.id);
+  const configured = settings.models.filter((m) => m.id !== builtIn.id);
+
+  async function embed(req: EmbedRequest & { model: ModelInfo }, opts: CallOptions): Promise<EmbedResult> {
+    if (req.inputs.length === 0) throw validation('Provide at least one input text to embed.');
+    if (req.dimensions !== undefined && req.dimensions !== USE_DIMENSIONS) {
+      throw validation(`${req.model.id} returns ${USE_DIMENSIONS}-dimensional embeddings; it cannot return ${req.dimensions}.`);
+    }
+    throwIfAborted(opts.signal);
+    const rt = await loadUseModel();
+    const encodings = tokenize(rt, req.inputs, req.model.id);
+    const embeddings: Float32Array[] = [];
+    for (let i = 0; i < encodings.length; i += options.batchSize) {
+      throwIfAborted(opts.signal);
+      embeddings.push(...(await serialized(() => encodeUseBatch(rt, encodings.slice(i, i + options.batchSize)))));
+    }
+    if (req.normalize) embeddings.forEach(l2Normalize);
+    // Exact: the count of the encoder's own SentencePiece pieces, not an estimate.
+    const inputTokens = encodings.reduce((n, e) => n + e.length, 0);
+    return { embeddings, inputTokens };
+  }
+
+  const notForText = (model: ModelInfo) =>
+    validation(
+      `${model.id} is an embedding model: it turns text into vectors and cannot chat. Call it through InvokeModel with {"inputText": …} or POST /v1/embeddings, and pick a text model for Converse.`,
+    );
+
+  return {
+    id: settings.id,
+    type: settings.type,
+    listModels: async () => [builtIn, ...configured],
+    generate: async (req: GenerateRequest) => {
+      throw notForText(req.model);
+    },
+    // A stream reports failure as a part, per the ModelProvider contract, so nothing half-written reaches a client.
+    async *stream(req: GenerateRequest): AsyncGenerator<StreamPart> {
+      yield { type: 'error', error: notForText(req.model) };
+    },
+    embed,
+  } satisfies ModelProvider;
+};
+
+function tokenize(rt: UseRuntime, inputs: string[], modelId: string): number[][] {
+  return inputs.map((text, i) => {
+    if (typeof text !== 'string') throw validation(`Input ${i} is not a string.`);
+    // No vocabulary piece is longer than 16 characters, so a longer text cannot fit the token limit: refuse it before
+    // spending time on the tokenizer.
+    if (text.length > USE_MAX_INPUT_TOKENS * 16) {
+      throw validation(`Input ${i} is ${text.length} characters; ${modelId} accepts at most ${USE_MAX_INPUT_TOKENS} tokens. Split the text into chunks.`);
+    }
+    const ids = tokenizeUse(rt.model.tokenizer, text);
+    if (ids.length === 0) throw validation(`Input ${i} is empty; ${modelId} needs at least one character of text.`);
+    if (ids.length > USE_MAX_INPUT_TOKENS) {
+      throw validation(`Input ${i} is ${ids.length} tokens; ${modelId} accepts at most ${USE_MAX_INPUT_TOKENS}. Split the text into chunks.`);
+    }
+    return ids;
+  });
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) {
+    throw new QuarryError('ModelTimeoutException', 'The request was aborted before the embeddings were computed.', {
+      cause: signal.reason,
+    });
+  }
+}
