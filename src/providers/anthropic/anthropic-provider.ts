@@ -52,11 +52,10 @@ export const createAnthropicProvider: ProviderFactory = (settings) => {
 
   async function* stream(req: GenerateRequest, opts: CallOptions): AsyncGenerator<StreamPart> {
     const d = deadline(opts.signal);
-    let events: AsyncIterable<unknown> & { controller: AbortController } | undefined;
     const mapper = new AnthropicStreamMapper();
     try {
       const { params, betas } = toAnthropicRequest(req, options);
-      events = await client.messages.create({ ...params, stream: true }, { signal: d.signal, headers: headersFor(betas) });
+      const events = await client.messages.create({ ...params, stream: true }, { signal: d.signal, headers: headersFor(betas) });
       const out: StreamPart[] = [];
       for await (const raw of events) {
         const parsed = anthropicStreamEventSchema.safeParse(raw);
@@ -74,9 +73,9 @@ export const createAnthropicProvider: ProviderFactory = (settings) => {
     } catch (e) {
       yield { type: 'error', error: d.reason ?? mapAnthropicError(e, baseUrl) };
     } finally {
-      d.dispose();
       // A consumer that stopped early leaves the response unread; abort it so the upstream stops generating.
-      if (!mapper.stopped) events?.controller.abort();
+      if (!mapper.stopped) d.cancel();
+      d.dispose();
     }
   }
 

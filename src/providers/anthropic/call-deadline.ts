@@ -13,6 +13,8 @@ export interface CallDeadline {
   readonly reason: QuarryError | undefined;
   /** Stops the timer and the listener; call when the call is over (including after a stream's last byte). */
   dispose(): void;
+  /** Aborts the upstream request because its consumer stopped reading (a stream abandoned half-way). */
+  cancel(): void;
 }
 
 export function startDeadline(outer: AbortSignal, timeoutMs: number, upstream: string): CallDeadline {
@@ -38,6 +40,9 @@ export function startDeadline(outer: AbortSignal, timeoutMs: number, upstream: s
     dispose() {
       clearTimeout(timer);
       outer.removeEventListener('abort', onAbort);
+    },
+    cancel() {
+      fire(new QuarryError('ModelTimeoutException', 'The stream was abandoned by its consumer.'));
     },
   };
 }

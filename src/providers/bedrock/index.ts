@@ -1,0 +1,2 @@
+export { createBedrockProvider } from './bedrock-provider.js';
+export { type BedrockOptions, bedrockOptionsSchema } from './bedrock-options.js';
