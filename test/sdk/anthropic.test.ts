@@ -182,6 +182,14 @@ describe('@anthropic-ai/sdk against a running server', () => {
       (e: unknown) => e instanceof BadRequestError && /max_tokens/.test(e.message),
     );
     await assert.rejects(
+      client.messages.create({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'search_result', source: 's', title: 't', content: [] }] }] }),
+      (e: unknown) => e instanceof BadRequestError && /messages\.0\.content\.0\.type/.test(e.message),
+    );
+    await assert.rejects(
+      client.messages.create({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'web_search_20250305', name: 'web_search' }] }),
+      (e: unknown) => e instanceof BadRequestError && /server tool \W+web_search_20250305\W+ is not supported/.test(e.message),
+    );
+    await assert.rejects(
       client.messages.create({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: '__error:ServiceUnavailableException' }] }),
       (e: unknown) => e instanceof APIError && e.status === 529,
     );

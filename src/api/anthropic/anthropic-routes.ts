@@ -26,7 +26,7 @@ export function anthropicRoutes(deps: ApiDeps): Hono<ApiEnv> {
       return c.json(toMessagesResponse(result, meta), 200, headers);
     }
     const { parts } = await deps.runtime.converseStream(invocationContext(c, 'anthropic.messages-stream'), req);
-    return streamResponse(messageStreamEvents(parts, meta), { ...SSE_HEADERS, ...headers });
+    return streamResponse(c, messageStreamEvents(parts, meta), { ...SSE_HEADERS, ...headers });
   });
 
   app.post('/v1/messages/count_tokens', async (c) => {

@@ -46,7 +46,7 @@ export function fromPrompt(body: CountTokensRequest): ConverseRequest {
   const messages: Message[] = [];
   body.messages.forEach((m, i) => {
     const at = `messages.${i}.content`;
-    const blocks = typeof m.content === 'string' ? [{ text: m.content }] : m.content.flatMap((b, j) => block(b, `${at}.${j}`));
+    const blocks = m.content.flatMap((b, j) => block(b, `${at}.${j}`));
     // Newer clients may put system prompts among the messages; the canonical request has one system prompt.
     if (m.role === 'system') {
       system.push(...blocks.filter((b): b is SystemContentBlock => 'text' in b || 'cachePoint' in b));
@@ -105,10 +105,9 @@ function block(b: ContentBlockParam, at: string): ContentBlock[] {
     case 'tool_use':
       return cached({ toolUse: { toolUseId: b.id, name: b.name, input: b.input ?? {} } }, b.cache_control);
     case 'tool_result': {
-      const content: ToolResultContent[] =
-        typeof b.content === 'string'
-          ? [{ text: b.content }]
-          : (b.content ?? []).map((c, k) => (c.type === 'text' ? { text: c.text } : c.type === 'image' ? image(c, `${at}.content.${k}`) : document(c, `${at}.content.${k}`)));
+      const content: ToolResultContent[] = (b.content ?? []).map((c, k) =>
+        c.type === 'text' ? { text: c.text } : c.type === 'image' ? image(c, `${at}.content.${k}`) : document(c, `${at}.content.${k}`),
+      );
       return cached({ toolResult: { toolUseId: b.tool_use_id, content, ...(b.is_error ? { status: 'error' as const } : {}) } }, b.cache_control);
     }
     case 'thinking':

@@ -5,6 +5,12 @@ import { z } from 'zod';
  * permitted"); blocks strip unknown keys (`citations`, `caller` …) so that what clients echo back from a response
  * still validates. Documented features that cannot be honoured are refused by name in `fromMessagesRequest`.
  */
+/**
+ * A string is shorthand for one text block. Normalising it before validation, rather than a union, keeps zod's
+ * error precise: an unsupported block says which type it has instead of "Invalid input".
+ */
+const asBlocks = (v: unknown) => (typeof v === 'string' ? [{ type: 'text', text: v }] : v);
+
 const cacheControl = z.object({ type: z.literal('ephemeral'), ttl: z.string().optional() }).nullish();
 
 const base64Image = z.object({ type: z.literal('base64'), media_type: z.string(), data: z.string() });
@@ -40,7 +46,7 @@ const toolUseBlock = z.object({
 const toolResultBlock = z.object({
   type: z.literal('tool_result'),
   tool_use_id: z.string().min(1),
-  content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock]))]).optional(),
+  content: z.preprocess(asBlocks, z.array(z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock]))).optional(),
   is_error: z.boolean().optional(),
   cache_control: cacheControl,
 });
@@ -63,7 +69,7 @@ export type TextBlockParam = z.infer<typeof textBlock>;
 
 export const messageParam = z.object({
   role: z.enum(['user', 'assistant', 'system']),
-  content: z.union([z.string(), z.array(contentBlockParam)]),
+  content: z.preprocess(asBlocks, z.array(contentBlockParam)),
 });
 export type MessageParam = z.infer<typeof messageParam>;
 

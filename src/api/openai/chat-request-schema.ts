@@ -37,7 +37,13 @@ export const toolCall = z.object({
 export const chatMessage = z.discriminatedUnion('role', [
   z.object({ role: z.literal('system'), content: textContent, name: z.string().nullish() }),
   z.object({ role: z.literal('developer'), content: textContent, name: z.string().nullish() }),
-  z.object({ role: z.literal('user'), content: z.union([z.string(), z.array(userContentPart).min(1)]), name: z.string().nullish() }),
+  // A string is shorthand for one text part; normalising it first, rather than a union, keeps zod's errors precise
+  // (an unsupported part names its type instead of "Invalid input").
+  z.object({
+    role: z.literal('user'),
+    content: z.preprocess((v) => (typeof v === 'string' ? [{ type: 'text', text: v }] : v), z.array(userContentPart).min(1)),
+    name: z.string().nullish(),
+  }),
   z.object({
     role: z.literal('assistant'),
     content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textPart, refusalPart]))]).nullish(),

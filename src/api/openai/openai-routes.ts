@@ -27,7 +27,7 @@ export function openaiRoutes(deps: ApiDeps): Hono<ApiEnv> {
       return c.json(toChatCompletion(result, meta));
     }
     const { parts } = await deps.runtime.converseStream(invocationContext(c, 'openai.chat-completions-stream'), req);
-    return streamResponse(chatCompletionChunks(parts, meta, body.stream_options?.include_usage === true), {
+    return streamResponse(c, chatCompletionChunks(parts, meta, body.stream_options?.include_usage === true), {
       ...SSE_HEADERS,
       'x-request-id': c.get('requestId'),
     });

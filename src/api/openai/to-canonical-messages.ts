@@ -31,7 +31,7 @@ export function toCanonicalMessages(input: ChatMessage[]): { system: SystemConte
         system.push(...(textBlocks(m.content) as SystemContentBlock[]));
         break;
       case 'user':
-        push('user', typeof m.content === 'string' ? [{ text: m.content }] : m.content.flatMap((p, j) => userPart(p, `${at}.content.${j}`)));
+        push('user', m.content.flatMap((p, j) => userPart(p, `${at}.content.${j}`)));
         break;
       case 'assistant': {
         if (m.function_call != null) throw validation(`${at}.function_call is the deprecated functions API; send tool_calls instead.`);
