@@ -25,7 +25,7 @@ export function bedrockRuntimeRoutes(deps: ApiDeps): Hono<ApiEnv> {
       invocationContext(c, 'bedrock.converse-stream'),
       fromConverseWire(c.req.param('modelId'), body),
     );
-    return streamResponse(converseStreamFrames(parts), { 'content-type': EVENT_STREAM_CONTENT_TYPE, 'x-amzn-requestid': c.get('requestId') });
+    return streamResponse(c, converseStreamFrames(parts), { 'content-type': EVENT_STREAM_CONTENT_TYPE, 'x-amzn-requestid': c.get('requestId') });
   });
 
   app.post('/model/:modelId/invoke', async (c) => {
@@ -35,7 +35,7 @@ export function bedrockRuntimeRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.post('/model/:modelId/invoke-with-response-stream', async (c) => {
     const raw = await readBody(c, deps.maxBodyBytes);
-    return invokeModelStream(deps.runtime, invocationContext(c, 'bedrock.invoke-stream'), c.req.param('modelId'), raw);
+    return invokeModelStream(c, deps.runtime, invocationContext(c, 'bedrock.invoke-stream'), c.req.param('modelId'), raw);
   });
 
   app.post('/model/:modelId/count-tokens', async (c) => {

@@ -1,3 +1,5 @@
+import type { Context } from 'hono';
+import type { ApiEnv } from '../../shared/api-env.js';
 import { type ConverseRequest, type ModelInfo, QuarryError, type StreamPart, validation } from '../../../core/index.js';
 import type { InvocationContext, Runtime } from '../../../runtime/index.js';
 import { encodeBase64 } from '../../shared/base64.js';
@@ -41,7 +43,9 @@ export async function invokeModel(runtime: Runtime, ctx: InvocationContext, mode
   });
 }
 
-export async function invokeModelStream(runtime: Runtime, ctx: InvocationContext, modelId: string, raw: Uint8Array): Promise<Response> {
+export async function invokeModelStream(
+  c: Context<ApiEnv>,
+  runtime: Runtime, ctx: InvocationContext, modelId: string, raw: Uint8Array): Promise<Response> {
   const startedAt = performance.now();
   const { model, decoded } = await decodeFor(runtime, modelId, raw);
   if (decoded.kind !== 'text') {
@@ -68,7 +72,7 @@ export async function invokeModelStream(runtime: Runtime, ctx: InvocationContext
     for await (const chunk of chunks) yield encodeEvent('chunk', { bytes: encodeBase64(enc.encode(JSON.stringify(chunk))) });
     if (streamError) yield encodeException(streamError.code, streamError.message);
   }
-  return streamResponse(frames(), {
+  return streamResponse(c, frames(), {
     'content-type': EVENT_STREAM_CONTENT_TYPE,
     'x-amzn-bedrock-content-type': 'application/json',
     'x-amzn-requestid': ctx.requestId,
