@@ -1,4 +1,4 @@
-import { type ContentBlock, type Message, type SystemContentBlock, validation } from '../../core/index.js';
+import { type CachePointBlock, type ContentBlock, type Message, type SystemContentBlock, type TextBlock, validation } from '../../core/index.js';
 import { decodeBase64 } from '../shared/base64.js';
 import type { ChatMessage, UserContentPart } from './chat-request-schema.js';
 import { parseDataUrl } from './data-url.js';
@@ -28,7 +28,7 @@ export function toCanonicalMessages(input: ChatMessage[]): { system: SystemConte
     switch (m.role) {
       case 'system':
       case 'developer':
-        system.push(...(textBlocks(m.content) as SystemContentBlock[]));
+        system.push(...textBlocks(m.content));
         break;
       case 'user':
         push('user', m.content.flatMap((p, j) => userPart(p, `${at}.content.${j}`)));
@@ -62,14 +62,14 @@ export function toCanonicalMessages(input: ChatMessage[]): { system: SystemConte
   return { system, messages };
 }
 
-function textBlocks(content: TextParts): ContentBlock[] {
+function textBlocks(content: TextParts): (TextBlock | CachePointBlock)[] {
   if (typeof content === 'string') return [{ text: content }];
   return content.flatMap((p) => withBreakpoint({ text: p.text }, p.prompt_cache_breakpoint));
 }
 
 const textOf = (content: TextParts) => (typeof content === 'string' ? content : content.map((p) => p.text).join(''));
 
-function withBreakpoint(block: ContentBlock, breakpoint: unknown): ContentBlock[] {
+function withBreakpoint<T extends ContentBlock>(block: T, breakpoint: unknown): (T | CachePointBlock)[] {
   return breakpoint ? [block, { cachePoint: { type: 'default' } }] : [block];
 }
 
