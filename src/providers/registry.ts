@@ -6,4 +6,6 @@ import type { ProviderFactory } from '../core/index.js';
  */
 export const PROVIDER_TYPES: Record<string, () => Promise<ProviderFactory>> = {
   'openai-compatible': async () => (await import('./openai-compatible/index.js')).createOpenAICompatibleProvider,
+  embedded: async () => (await import('./embedded/index.js')).createEmbeddedEmbeddingsProvider,
+  transformers: async () => (await import('./transformers/index.js')).createTransformersEmbeddingsProvider,
 };
