@@ -18,8 +18,8 @@ export interface AppDeps extends ApiDeps {
 
 /** Which wire format answers a path: its clients only understand their own error shape. */
 function errorResponder(path: string) {
-  if (path.startsWith('/v1/messages') || path.startsWith('/anthropic/')) return anthropicErrorResponse;
-  if (path.startsWith('/v1/') || path.startsWith('/openai/')) return openaiErrorResponse;
+  if (path.startsWith('/v1/messages')) return anthropicErrorResponse;
+  if (path.startsWith('/v1/')) return openaiErrorResponse;
   return bedrockErrorResponse;
 }
 
