@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
-import type { ApiEnv } from '../../shared/api-env.js';
 import { type ConverseRequest, type ModelInfo, QuarryError, type StreamPart, validation } from '../../../core/index.js';
 import type { InvocationContext, Runtime } from '../../../runtime/index.js';
+import type { ApiEnv } from '../../shared/api-env.js';
 import { encodeBase64 } from '../../shared/base64.js';
 import { parseJsonBody } from '../../shared/parse-body.js';
 import { streamResponse } from '../../shared/stream-response.js';
@@ -45,7 +45,11 @@ export async function invokeModel(runtime: Runtime, ctx: InvocationContext, mode
 
 export async function invokeModelStream(
   c: Context<ApiEnv>,
-  runtime: Runtime, ctx: InvocationContext, modelId: string, raw: Uint8Array): Promise<Response> {
+  runtime: Runtime,
+  ctx: InvocationContext,
+  modelId: string,
+  raw: Uint8Array,
+): Promise<Response> {
   const startedAt = performance.now();
   const { model, decoded } = await decodeFor(runtime, modelId, raw);
   if (decoded.kind !== 'text') {
