@@ -3,13 +3,13 @@ import type { KeyStore } from './key-store.js';
 import type { Principal } from './principal.js';
 import { type SignedRequestView, parseSigV4Authorization, verifySigV4 } from './sigv4-verify.js';
 
+/**
+ * What authentication reads of a request. Only SigV4 needs the whole request (every signed header and the body), so
+ * it is built lazily: a bearer key costs one header lookup on the hot path.
+ */
 export interface AuthRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: Record<string, string>;
-  /** Read lazily: only SigV4 needs the body, and only once. */
-  body(): Promise<Uint8Array>;
+  header(name: 'authorization' | 'x-api-key'): string | undefined;
+  signedView(): Promise<SignedRequestView>;
 }
 
 /**
@@ -17,10 +17,10 @@ export interface AuthRequest {
  * AWS_BEARER_TOKEN_BEDROCK), `x-api-key` (Anthropic clients), and AWS SigV4.
  */
 export async function authenticate(keys: KeyStore, req: AuthRequest): Promise<Principal> {
-  const authz = req.headers.authorization;
+  const authz = req.header('authorization');
   let bearer: string | undefined;
   if (authz?.startsWith('Bearer ')) bearer = authz.slice(7).trim();
-  else if (!authz && req.headers['x-api-key']) bearer = req.headers['x-api-key'].trim();
+  else if (!authz) bearer = req.header('x-api-key')?.trim();
   if (bearer) {
     const p = await keys.findBearer(bearer);
     if (!p) throw new QuarryError('UnrecognizedClientException', 'The API key is not valid, or has been disabled.');
@@ -31,8 +31,7 @@ export async function authenticate(keys: KeyStore, req: AuthRequest): Promise<Pr
     if (!parsed) throw new QuarryError('UnrecognizedClientException', 'The SigV4 Authorization header is malformed.');
     const found = await keys.findAccessKey(parsed.accessKeyId);
     if (!found) throw new QuarryError('UnrecognizedClientException', 'The security token included in the request is invalid.');
-    const view: SignedRequestView = { method: req.method, path: req.path, query: req.query, headers: req.headers, body: await req.body() };
-    await verifySigV4(view, parsed, found.secret);
+    await verifySigV4(await req.signedView(), parsed, found.secret);
     return found.principal;
   }
   throw new QuarryError(

@@ -47,7 +47,8 @@ async function signed(secret: string, akid: string, date = new Date()) {
   const body = '{"messages":[]}';
   const req = new HttpRequest({ method: 'POST', hostname: 'localhost', port: 4100, path: '/model/a%3Ab/converse', headers: { host: 'localhost:4100', 'content-type': 'application/json' }, body });
   const s = await signer.sign(req, { signingDate: date });
-  return { method: 'POST', path: '/model/a%3Ab/converse', query: new URLSearchParams(), headers: s.headers as Record<string, string>, body: async () => new TextEncoder().encode(body) };
+  const view = { method: 'POST', path: '/model/a%3Ab/converse', query: new URLSearchParams(), headers: s.headers as Record<string, string>, body: new TextEncoder().encode(body) };
+  return { view, header: (n: string) => view.headers[n], signedView: async () => view };
 }
 
 test('SigV4: a valid signature passes; a wrong secret, a tampered body and a skewed clock fail', async () => {
@@ -57,7 +58,7 @@ test('SigV4: a valid signature passes; a wrong secret, a tampered body and a ske
   assert.equal(ok.authMethod, 'sigv4');
   await assert.rejects(authenticate(keys, await signed('nope', k.accessKeyId)), /signature/);
   const tampered = await signed(k.secretAccessKey, k.accessKeyId);
-  tampered.body = async () => new TextEncoder().encode('{"messages":[1]}');
+  tampered.view.body = new TextEncoder().encode('{"messages":[1]}');
   await assert.rejects(authenticate(keys, tampered), /signature/);
   await assert.rejects(authenticate(keys, await signed(k.secretAccessKey, k.accessKeyId, new Date(Date.now() - 20 * 60_000))), /15 minutes/);
   await assert.rejects(authenticate(keys, await signed(k.secretAccessKey, 'QKUNKNOWN')), /invalid/);
@@ -66,9 +67,12 @@ test('SigV4: a valid signature passes; a wrong secret, a tampered body and a ske
 test('bearer and x-api-key; missing and unknown keys are refused', async () => {
   const admin = await keys.ensurePrincipal('admin', true);
   const { apiKey } = await keys.addBearerKey(admin);
-  const base = { method: 'GET', path: '/', query: new URLSearchParams(), body: async () => new Uint8Array() };
-  assert.equal((await authenticate(keys, { ...base, headers: { authorization: `Bearer ${apiKey}` } })).authMethod, 'bearer');
-  assert.equal((await authenticate(keys, { ...base, headers: { 'x-api-key': apiKey } })).authMethod, 'bearer');
-  await assert.rejects(authenticate(keys, { ...base, headers: {} }), /Missing credentials/);
-  await assert.rejects(authenticate(keys, { ...base, headers: { authorization: 'Bearer qk-wrong' } }), /not valid/);
+  const req = (headers: Record<string, string>) => ({
+    header: (n: string) => headers[n],
+    signedView: async () => assert.fail('bearer authentication must not read the whole request'),
+  });
+  assert.equal((await authenticate(keys, req({ authorization: `Bearer ${apiKey}` }))).authMethod, 'bearer');
+  assert.equal((await authenticate(keys, req({ 'x-api-key': apiKey }))).authMethod, 'bearer');
+  await assert.rejects(authenticate(keys, req({})), /Missing credentials/);
+  await assert.rejects(authenticate(keys, req({ authorization: 'Bearer qk-wrong' })), /not valid/);
 });

@@ -51,22 +51,21 @@ function clientSignal(env: NodeBindings | undefined, fallback: AbortSignal): Abo
 /** Every route but /health needs credentials. SigV4 covers the body, so it is read (once, with the limit) first. */
 export function requireAuth(keys: KeyStore, maxBodyBytes: number): MiddlewareHandler<ApiEnv> {
   return async function requireAuth(c, next) {
-    const url = new URL(c.req.url);
-    const headers: Record<string, string> = {};
-    c.req.raw.headers.forEach((v, k) => {
-      headers[k] = v;
-    });
-    // HTTP/2 carries the host in the :authority pseudo-header, which the Fetch API's Headers drop; SigV4 signs it
-    // (the AWS SDK's HTTP/2 handler even lists ":authority" itself among the signed headers).
-    const authority = (c.env as { incoming?: { headers?: Record<string, string> } } | undefined)?.incoming?.headers?.[':authority'];
-    if (authority) headers[':authority'] = authority;
-    headers.host ??= authority ?? url.host;
     const principal = await authenticate(keys, {
-      method: c.req.method,
-      path: url.pathname,
-      query: url.searchParams,
-      headers,
-      body: () => readBody(c, maxBodyBytes),
+      header: (name) => c.req.header(name),
+      async signedView() {
+        const url = new URL(c.req.url);
+        const headers: Record<string, string> = {};
+        c.req.raw.headers.forEach((v, k) => {
+          headers[k] = v;
+        });
+        // HTTP/2 carries the host in the :authority pseudo-header, which the Fetch API's Headers drop; SigV4 signs it
+        // (the AWS SDK's HTTP/2 handler even lists ":authority" itself among the signed headers).
+        const authority = (c.env as { incoming?: { headers?: Record<string, string> } } | undefined)?.incoming?.headers?.[':authority'];
+        if (authority) headers[':authority'] = authority;
+        headers.host ??= authority ?? url.host;
+        return { method: c.req.method, path: url.pathname, query: url.searchParams, headers, body: await readBody(c, maxBodyBytes) };
+      },
     });
     c.set('principal', principal);
     await next();
