@@ -13,7 +13,6 @@ import type { DecodedInvoke } from './invoke-format.js';
 async function decodeFor(runtime: Runtime, modelId: string, raw: Uint8Array): Promise<{ model: ModelInfo; decoded: DecodedInvoke }> {
   const { model } = await runtime.resolveModel(modelId);
   const format = FORMATS[model.family] ?? FORMATS.generic;
-  if (!format) throw validation(`InvokeModel does not support the ${model.family} body format yet; use Converse.`);
   return { model, decoded: format.decode(parseJsonBody(raw), modelId, model) };
 }
 
