@@ -292,6 +292,15 @@ export function providerConformance(o: ConformanceOptions): void {
       await withTimeout(upstream.requests[0].closedEarly, 1_000, 'the upstream connection was not closed');
     });
 
+    test('a signal aborted before the call stops it before it reaches the upstream', async () => {
+      const ac = new AbortController();
+      ac.abort();
+      await rejectsWith(provider().generate(reqs.text, call(ac.signal)), 'ModelTimeoutException');
+      const e = lastError(await drain(provider().stream(reqs.text, call(ac.signal))));
+      assert.equal(e.code, 'ModelTimeoutException');
+      assert.equal(upstream.requests.length, 0);
+    });
+
     test('a refused connection is ServiceUnavailableException naming the upstream', async () => {
       const baseUrl = await closedPortUrl();
       const p = o.createProvider({ baseUrl, timeoutMs: 2_000 });

@@ -1,4 +1,5 @@
 import type { ModelInfo } from '../../core/index.js';
+import type { CallDeadline } from './call-deadline.js';
 import { upstreamReturned } from './map-openai-error.js';
 import type { OpenAIHttp } from './openai-http.js';
 import { openAIModelsResponseSchema } from './openai-schemas.js';
@@ -7,8 +8,8 @@ import { openAIModelsResponseSchema } from './openai-schemas.js';
  * Reads `GET /models`. The listing says nothing about capabilities, so a model is taken to be an embedding model
  * when its name says so (`text-embedding-3-small`, `nomic-embed-text`, `bge-m3` …) and a chat model otherwise.
  */
-export async function discoverOpenAIModels(http: OpenAIHttp, providerId: string, signal: AbortSignal): Promise<ModelInfo[]> {
-  const res = await http.request('GET', '/models', undefined, signal);
+export async function discoverOpenAIModels(http: OpenAIHttp, providerId: string, deadline: CallDeadline): Promise<ModelInfo[]> {
+  const res = await http.request('GET', '/models', undefined, deadline);
   const text = await http.text(res);
   let json: unknown;
   try {

@@ -46,7 +46,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
     const body = JSON.stringify(toOpenAIRequest(req, options, false));
     const d = deadline(opts.signal);
     try {
-      const res = await http.request('POST', '/chat/completions', body, d.signal);
+      const res = await http.request('POST', '/chat/completions', body, d);
       const result = fromOpenAIResponse(await http.text(res), req);
       if (result.usage.raw === undefined) result.usage = await estimateOpenAIUsage(req, outputText(result));
       return result;
@@ -62,7 +62,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
     let res: Dispatcher.ResponseData | undefined;
     try {
       const body = JSON.stringify(toOpenAIRequest(req, options, true));
-      res = await http.request('POST', '/chat/completions', body, d.signal, 'text/event-stream');
+      res = await http.request('POST', '/chat/completions', body, d, true);
       yield { type: 'messageStart', role: 'assistant' };
       const mapper = new OpenAIStreamMapper(req.inferenceConfig?.stopSequences);
       const sse = new SseDecoder();
@@ -114,7 +114,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
     if (req.dimensions !== undefined) body.dimensions = req.dimensions;
     const d = deadline(opts.signal);
     try {
-      const res = await http.request('POST', '/embeddings', JSON.stringify(body), d.signal);
+      const res = await http.request('POST', '/embeddings', JSON.stringify(body), d);
       const text = await http.text(res);
       let json: unknown;
       try {
@@ -145,7 +145,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
     if (!options.discover) return settings.models;
     const d = deadline(new AbortController().signal);
     try {
-      const found = await discoverOpenAIModels(http, settings.id, d.signal);
+      const found = await discoverOpenAIModels(http, settings.id, d);
       const configured = new Set(settings.models.map((m) => m.upstreamModel));
       return [...settings.models, ...found.filter((m) => !configured.has(m.upstreamModel))];
     } catch {

@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
+import type { CallDeadline } from './call-deadline.js';
 import { mapOpenAIHttpError, mapOpenAITransportError } from './map-openai-error.js';
 
 /**
@@ -12,7 +13,10 @@ import { mapOpenAIHttpError, mapOpenAITransportError } from './map-openai-error.
 export class OpenAIHttp {
   private readonly pool: Pool;
   private readonly prefix: string;
-  private readonly headers: Record<string, string>;
+  /** Built once: header objects are read, not changed, by undici, so every call can share them. */
+  private readonly getHeaders: Record<string, string>;
+  private readonly postHeaders: Record<string, string>;
+  private readonly streamHeaders: Record<string, string>;
 
   constructor(
     readonly baseUrl: string,
@@ -29,8 +33,11 @@ export class OpenAIHttp {
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,
     });
-    this.headers = { ...opts.headers };
-    if (opts.apiKey) this.headers.authorization = `Bearer ${opts.apiKey}`;
+    const base: Record<string, string> = { ...opts.headers };
+    if (opts.apiKey) base.authorization = `Bearer ${opts.apiKey}`;
+    this.getHeaders = { ...base, accept: 'application/json' };
+    this.postHeaders = { ...base, accept: 'application/json', 'content-type': 'application/json' };
+    this.streamHeaders = { ...base, accept: 'text/event-stream', 'content-type': 'application/json' };
   }
 
   /**
@@ -41,17 +48,19 @@ export class OpenAIHttp {
     method: 'GET' | 'POST',
     path: string,
     body: string | undefined,
-    signal: AbortSignal,
-    accept = 'application/json',
+    deadline: CallDeadline,
+    stream = false,
   ): Promise<Dispatcher.ResponseData> {
+    // An emitter cannot say it already fired, so a call whose client is already gone must stop here.
+    if (deadline.reason) throw deadline.reason;
     let res: Dispatcher.ResponseData;
     try {
       res = await this.pool.request({
         method,
         path: this.prefix + path,
         body,
-        signal,
-        headers: body === undefined ? { ...this.headers, accept } : { ...this.headers, accept, 'content-type': 'application/json' },
+        signal: deadline.signal,
+        headers: body === undefined ? this.getHeaders : stream ? this.streamHeaders : this.postHeaders,
       });
     } catch (e) {
       throw mapOpenAITransportError(e, this.baseUrl, 'request');
