@@ -51,7 +51,7 @@ export function mapBedrockError(e: unknown, upstream: string, phase: 'request' |
   if (name === 'AbortError') return make('ModelTimeoutException', 'The request was aborted before the model finished.');
   if (name === 'TimeoutError' || err.code === 'ETIMEDOUT') return make('ModelTimeoutException', `Bedrock at ${upstream} did not answer in time.`);
   if (CREDENTIAL_ERRORS.has(name) || status === 401 || status === 403) {
-    return make('AccessDeniedException', `Bedrock at ${upstream} refused the configured credentials (${name || status}): ${message}`);
+    return make('AccessDeniedException', `The upstream Bedrock at ${upstream} refused the configured credentials (${name || status}): ${message}`);
   }
   if (name === 'ValidationException') return make('ValidationException', message);
   if (name === 'InternalServerException') return make('ModelErrorException', `Bedrock at ${upstream} failed: ${message}`, true);
