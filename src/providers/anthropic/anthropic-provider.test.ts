@@ -271,6 +271,26 @@ describe('anthropic specifics', () => {
     assert.equal(upstream.requests.length, 0);
   });
 
+  test('no API key anywhere is an AccessDeniedException before any call', async () => {
+    const saved = process.env.ANTHROPIC_API_KEY;
+    delete process.env.ANTHROPIC_API_KEY;
+    try {
+      const p = createAnthropicProvider({
+        id: 'anthropic',
+        type: 'anthropic',
+        baseUrl: upstream.url,
+        models: [model],
+        options: {},
+        dataDir: '/nonexistent',
+        timeoutMs: 5_000,
+      });
+      await assert.rejects(p.generate(reqs.text, call()), (e: unknown) => QuarryError.isInstance(e) && e.code === 'AccessDeniedException');
+      assert.equal(upstream.requests.length, 0);
+    } finally {
+      if (saved !== undefined) process.env.ANTHROPIC_API_KEY = saved;
+    }
+  });
+
   test('unknown options are a ValidationException', () => {
     assert.throws(() => create({ options: { beta: ['x'] } }), (e: unknown) => QuarryError.isInstance(e) && e.code === 'ValidationException');
   });
