@@ -25,21 +25,22 @@ export async function chatCommand(args: string[]): Promise<number> {
   if (!model) throw new Error('usage: quarry chat <model>');
   const addr = serverAddress(values);
   const history: { role: string; content: string }[] = values.system ? [{ role: 'system', content: values.system }] : [];
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  process.stdout.write(`Chatting with ${model} at ${addr.url}. Empty line or Ctrl-D to quit.\n`);
+  // Lines are read through the async iterator, which buffers them: with piped input several lines can arrive while a
+  // reply is still streaming, and a question()-based loop would drop them.
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  process.stdout.write(`Chatting with ${model} at ${addr.url}. Empty line or Ctrl-D to quit.\n> `);
   try {
-    for (;;) {
-      const line = await rl.question('> ').catch(() => '');
+    for await (const line of rl) {
       if (!line.trim()) break;
       history.push({ role: 'user', content: line });
       try {
         const reply = await streamChat(addr, model, history, (t) => process.stdout.write(t));
         history.push({ role: 'assistant', content: reply });
-        process.stdout.write('\n');
       } catch (e) {
         history.pop();
-        process.stdout.write(`\n[error] ${(e as Error).message}\n`);
+        process.stdout.write(`[error] ${(e as Error).message}`);
       }
+      process.stdout.write('\n> ');
     }
   } finally {
     rl.close();

@@ -6,6 +6,10 @@ import type { ProviderFactory } from '../core/index.js';
  */
 export const PROVIDER_TYPES: Record<string, () => Promise<ProviderFactory>> = {
   'openai-compatible': async () => (await import('./openai-compatible/index.js')).createOpenAICompatibleProvider,
+  ollama: async () => (await import('./ollama/index.js')).createOllamaProvider,
+  anthropic: async () => (await import('./anthropic/index.js')).createAnthropicProvider,
+  bedrock: async () => (await import('./bedrock/index.js')).createBedrockProvider,
+  llama: async () => (await import('./llama/index.js')).createLlamaProvider,
   embedded: async () => (await import('./embedded/index.js')).createEmbeddedEmbeddingsProvider,
   transformers: async () => (await import('./transformers/index.js')).createTransformersEmbeddingsProvider,
 };
