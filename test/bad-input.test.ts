@@ -211,13 +211,15 @@ describe('clients that go away', () => {
       assert.equal(s2, 200);
       assert.equal(JSON.parse(body).generation, 'You said: same connection');
 
-      // The reset reached the model through the InvokeModel stream encoder, which closed the generation early. (The
-      // outcome is not asserted: after an HTTP/2 reset the runtime records the stream as "ok", not "ClientClosed".)
+      // The reset reached the model through the InvokeModel stream encoder, which closed the generation early, and
+      // what it had produced is still metered (estimated, as the provider's usage never came).
       const record = await waitFor(async () => {
         await server.meter.flush();
         return (await server.meter.query()).find((r) => r.api === 'bedrock.invoke-stream');
       });
       assert.ok(record.latency_ms < 1500, `stopped after ${record.latency_ms} ms`);
+      assert.equal(record.outcome, 'ClientClosed');
+      assert.ok(record.output_tokens > 0 && record.input_tokens > 0, 'usage of an abandoned stream is estimated, not dropped');
     } finally {
       session.close();
     }
@@ -249,3 +251,21 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 3000): Promi
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+test('a mistyped content block names the keys that would have been accepted', async () => {
+  const { startTestServer: start, TEST_API_KEY: key } = await import('./support/start-test-server.js');
+  const s = await start();
+  try {
+    const res = await fetch(`${s.url}/model/scripted.echo-v1%3A0/converse`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: [{ txt: 'hello' }] }] }),
+    });
+    assert.equal(res.status, 400);
+    const { message } = (await res.json()) as { message: string };
+    assert.match(message, /messages\.0\.content\.0: expected exactly one of the keys text, image, document, toolUse, toolResult/);
+    assert.match(message, /got txt/);
+  } finally {
+    await s.stop();
+  }
+});

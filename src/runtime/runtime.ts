@@ -86,12 +86,12 @@ export class Runtime {
       this.settle(ctx, model, undefined, started, err.code);
       throw err;
     }
-    return { model, parts: this.meterStream(ctx, model, iterator, first, started) };
+    return { model, parts: this.meterStream(ctx, greq, iterator, first, started) };
   }
 
   private async *meterStream(
     ctx: InvocationContext,
-    model: ModelInfo,
+    req: GenerateRequest,
     iterator: AsyncIterator<StreamPart>,
     first: IteratorResult<StreamPart>,
     started: number,
@@ -99,9 +99,15 @@ export class Runtime {
     let usage: Usage | undefined;
     let outcome = 'ok';
     let current = first;
+    // Kept only so a stream cut short before the provider's usage arrived is still billed for what it produced.
+    let produced = '';
     try {
       while (!current.done) {
         const part = current.value;
+        if (part.type === 'contentBlockDelta') {
+          const d = part.delta;
+          produced += 'text' in d ? d.text : 'toolUse' in d ? d.toolUse.input : (d.reasoningContent.text ?? '');
+        }
         if (part.type === 'metadata') {
           usage = part.usage;
           yield { ...part, latencyMs: Math.round(performance.now() - started) };
@@ -119,9 +125,10 @@ export class Runtime {
     } finally {
       // Reached on normal end, on an error part, and when the consumer stops early (client disconnect): the provider
       // iterator is closed so generation stops, and whatever was used is still metered.
-      if (ctx.signal.aborted && outcome === 'ok') outcome = 'ClientClosed';
+      if (outcome === 'ok' && (ctx.signal.aborted || !usage)) outcome = 'ClientClosed';
       await iterator.return?.().catch(() => undefined);
-      this.settle(ctx, model, usage, started, outcome);
+      usage ??= estimatedUsage(req, produced);
+      this.settle(ctx, req.model, usage, started, outcome);
     }
   }
 
@@ -140,7 +147,7 @@ export class Runtime {
     }
   }
 
-  /** Exact where the provider has the tokenizer, otherwise a cl100k estimate. */
+  /** Exact where the provider has the tokenizer, otherwise an estimate with a GPT tokenizer. */
   async countTokens(_ctx: InvocationContext, req: ConverseRequest): Promise<{ inputTokens: number; model: ModelInfo }> {
     const { model, provider } = await this.prepare(req, 'any');
     const greq: GenerateRequest = { ...req, model };
@@ -198,4 +205,13 @@ export class Runtime {
     });
     ctx.log.debug({ model: model.id, api: ctx.api, outcome, inputTokens: input, outputTokens: output, ms: Math.round(ms) }, 'invocation');
   }
+}
+
+/** A GPT-tokenizer estimate, for streams that ended before the provider reported usage. */
+function estimatedUsage(req: GenerateRequest, produced: string): Usage {
+  let text = textOf(req.system ?? []);
+  for (const m of req.messages) text += `\n${textOf(m.content)}`;
+  const inputTokens = estimateTokens(text);
+  const outputTokens = produced ? estimateTokens(produced) : 0;
+  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, raw: { estimated: true } };
 }

@@ -32,18 +32,19 @@ export function requestContext(log: Logger): MiddlewareHandler<ApiEnv> {
   };
 }
 
-type NodeBindings = { incoming?: { once(ev: 'close', fn: () => void): void }; outgoing?: { writableFinished?: boolean; once(ev: 'close', fn: () => void): void } };
+type NodeBindings = { incoming?: { once(ev: 'close', fn: () => void): void }; outgoing?: { writableEnded?: boolean; once(ev: 'close', fn: () => void): void } };
 
 /**
  * Aborts when the client disconnects before the response is finished: the node adapter's outgoing stream closing
- * early is the reliable signal for both HTTP/1.1 and HTTP/2.
+ * before we ended it is the signal for both HTTP/1.1 and HTTP/2. (`writableFinished` would not do: after an HTTP/2
+ * stream reset Node 20 reports it true.)
  */
 function clientSignal(env: NodeBindings | undefined, fallback: AbortSignal): AbortSignal {
   const out = env?.outgoing;
   if (!out) return fallback;
   const ac = new AbortController();
   out.once('close', () => {
-    if (!out.writableFinished) ac.abort(new DOMException('The client closed the connection.', 'AbortError'));
+    if (!out.writableEnded) ac.abort(new DOMException('The client closed the connection.', 'AbortError'));
   });
   return ac.signal;
 }

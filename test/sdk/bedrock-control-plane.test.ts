@@ -38,7 +38,7 @@ describe('@aws-sdk/client-bedrock control plane', () => {
     assert.deepEqual(ids, ['anthropic.claude-test-v1:0', 'scripted.echo-v1:0', 'scripted.embed-v1:0']);
     const claude = all.modelSummaries!.find((m) => m.modelId === 'anthropic.claude-test-v1:0')!;
     assert.equal(claude.modelArn, 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-test-v1:0');
-    assert.equal(claude.providerName, 'anthropic');
+    assert.equal(claude.providerName, 'Anthropic');
     assert.deepEqual(claude.outputModalities, ['TEXT']);
     assert.equal(claude.responseStreamingSupported, true);
     assert.deepEqual(claude.inferenceTypesSupported, ['ON_DEMAND']);

@@ -12,7 +12,8 @@ export function bedrockControlRoutes(deps: ApiDeps): Hono<ApiEnv> {
     let models = await deps.runtime.listModels();
     if (q.byProvider) models = models.filter((m) => providerName(m).toLowerCase() === q.byProvider!.toLowerCase());
     if (q.byOutputModality) models = models.filter((m) => m.outputModalities.includes(q.byOutputModality as ModelInfo['outputModalities'][number]));
-    if (q.byInferenceType && q.byInferenceType !== 'ON_DEMAND') models = [];
+    // Nothing here is fine-tunable or provisioned (yet): those filters select no model, as Bedrock's do for such models.
+    if ((q.byInferenceType && q.byInferenceType !== 'ON_DEMAND') || q.byCustomizationType) models = [];
     return c.json({ modelSummaries: models.map((m) => summary(deps.region, m)) });
   });
 
@@ -24,10 +25,27 @@ export function bedrockControlRoutes(deps: ApiDeps): Hono<ApiEnv> {
   return app;
 }
 
-/** Bedrock names the vendor (Anthropic, Meta …); for our own models the provider instance is the vendor. */
+// Bedrock's display names for the vendors its ids start with; other prefixes are shown as they are.
+const VENDOR: Record<string, string> = {
+  anthropic: 'Anthropic',
+  meta: 'Meta',
+  amazon: 'Amazon',
+  mistral: 'Mistral AI',
+  cohere: 'Cohere',
+  ai21: 'AI21 Labs',
+  deepseek: 'DeepSeek',
+  openai: 'OpenAI',
+  qwen: 'Qwen',
+  stability: 'Stability AI',
+  writer: 'Writer',
+  quarry: 'Quarry',
+  local: 'Local',
+};
+
+/** Bedrock names the vendor (Anthropic, Meta …) from the id's first segment; for our own models the provider is the vendor. */
 function providerName(m: ModelInfo): string {
-  const prefix = m.id.split('.')[0] ?? m.providerId;
-  return prefix.length > 1 ? prefix : m.providerId;
+  const prefix = m.id.includes('.') ? m.id.split('.')[0]! : m.providerId;
+  return VENDOR[prefix] ?? prefix;
 }
 
 function summary(region: string, m: ModelInfo) {

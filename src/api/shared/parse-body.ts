@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { QuarryError, validation } from '../../core/index.js';
+import { describeIssue } from './describe-issue.js';
 
 /** Parses a JSON body with a clear error: malformed JSON, invalid UTF-8 and schema violations each say what is wrong. */
 export function parseJsonBody(raw: Uint8Array): unknown {
@@ -18,11 +19,8 @@ export function parseJsonBody(raw: Uint8Array): unknown {
 }
 
 export function validate<T extends z.ZodType>(schema: T, value: unknown, what = 'request'): z.infer<T> {
-  const r = schema.safeParse(value);
+  const r = schema.safeParse(value, { reportInput: true });
   if (r.success) return r.data;
-  const issues = r.error.issues.slice(0, 5).map((i) => {
-    const at = i.path.length ? i.path.join('.') : '(body)';
-    return `${at}: ${i.message}`;
-  });
+  const issues = r.error.issues.slice(0, 5).map((i) => describeIssue(i));
   throw new QuarryError('ValidationException', `${issues.length} validation error(s) in the ${what}: ${issues.join('; ')}`);
 }
