@@ -17,6 +17,7 @@ import { costOf, type UsageMeter } from '../billing/index.js';
 import type { Metrics } from '../metrics/index.js';
 import type { ModelCatalog } from '../models/index.js';
 import { checkContextWindow } from './check-context-window.js';
+import { Deadline } from './deadline.js';
 import type { InvocationContext } from './invocation-context.js';
 
 export interface RuntimeDeps {
@@ -52,9 +53,10 @@ export class Runtime {
     const started = performance.now();
     const { model, provider } = await this.prepare(req, 'text');
     const greq: GenerateRequest = { ...req, model };
+    const deadline = new Deadline(ctx.signal, this.deps.timeoutMs);
     try {
       checkContextWindow(greq);
-      const result = await provider.generate(greq, { signal: this.deadline(ctx) });
+      const result = await provider.generate(greq, { signal: deadline.signal });
       result.latencyMs = Math.round(performance.now() - started);
       this.settle(ctx, model, result.usage, started, 'ok');
       return { ...result, model };
@@ -62,6 +64,8 @@ export class Runtime {
       const err = this.failure(ctx, e);
       this.settle(ctx, model, undefined, started, err.code);
       throw err;
+    } finally {
+      deadline.dispose();
     }
   }
 
@@ -76,17 +80,19 @@ export class Runtime {
     const greq: GenerateRequest = { ...req, model };
     let iterator: AsyncIterator<StreamPart>;
     let first: IteratorResult<StreamPart>;
+    const deadline = new Deadline(ctx.signal, this.deps.timeoutMs);
     try {
       checkContextWindow(greq);
-      iterator = provider.stream(greq, { signal: this.deadline(ctx) })[Symbol.asyncIterator]();
+      iterator = provider.stream(greq, { signal: deadline.signal })[Symbol.asyncIterator]();
       first = await iterator.next();
       if (!first.done && first.value.type === 'error') throw first.value.error;
     } catch (e) {
+      deadline.dispose();
       const err = this.failure(ctx, e);
       this.settle(ctx, model, undefined, started, err.code);
       throw err;
     }
-    return { model, parts: this.meterStream(ctx, greq, iterator, first, started) };
+    return { model, parts: this.meterStream(ctx, greq, iterator, first, started, deadline) };
   }
 
   private async *meterStream(
@@ -95,6 +101,7 @@ export class Runtime {
     iterator: AsyncIterator<StreamPart>,
     first: IteratorResult<StreamPart>,
     started: number,
+    deadline: Deadline,
   ): AsyncGenerator<StreamPart> {
     let usage: Usage | undefined;
     let outcome = 'ok';
@@ -127,6 +134,7 @@ export class Runtime {
       // iterator is closed so generation stops, and whatever was used is still metered.
       if (outcome === 'ok' && (ctx.signal.aborted || !usage)) outcome = 'ClientClosed';
       await iterator.return?.().catch(() => undefined);
+      deadline.dispose();
       usage ??= estimatedUsage(req, produced);
       this.settle(ctx, req.model, usage, started, outcome);
     }
@@ -136,14 +144,17 @@ export class Runtime {
     const started = performance.now();
     const { model, provider } = await this.prepare(req, 'embedding');
     if (!provider.embed) throw new QuarryError('ValidationException', `Model ${model.id} does not produce embeddings.`);
+    const deadline = new Deadline(ctx.signal, this.deps.timeoutMs);
     try {
-      const result = await provider.embed({ ...req, model }, { signal: this.deadline(ctx) });
+      const result = await provider.embed({ ...req, model }, { signal: deadline.signal });
       this.settle(ctx, model, { inputTokens: result.inputTokens, outputTokens: 0, totalTokens: result.inputTokens }, started, 'ok');
       return { ...result, model };
     } catch (e) {
       const err = this.failure(ctx, e);
       this.settle(ctx, model, undefined, started, err.code);
       throw err;
+    } finally {
+      deadline.dispose();
     }
   }
 
@@ -170,9 +181,6 @@ export class Runtime {
     return resolved;
   }
 
-  private deadline(ctx: InvocationContext): AbortSignal {
-    return AbortSignal.any([ctx.signal, AbortSignal.timeout(this.deps.timeoutMs)]);
-  }
 
   private failure(ctx: InvocationContext, e: unknown): QuarryError {
     if (e instanceof DOMException && e.name === 'TimeoutError') {
