@@ -14,7 +14,7 @@ export function requestContext(log: Logger): MiddlewareHandler<ApiEnv> {
     const started = performance.now();
     c.set('requestId', requestId);
     c.set('log', log.child({ requestId }));
-    c.set('clientSignal', clientSignal(c.env as NodeBindings | undefined, c.req.raw.signal));
+    c.set('clientSignal', clientSignal(c.env as NodeBindings | undefined, () => c.req.raw.signal));
     await next();
     c.res.headers.set('x-amzn-requestid', requestId);
     c.res.headers.set('x-request-id', requestId);
@@ -39,9 +39,10 @@ type NodeBindings = { incoming?: { once(ev: 'close', fn: () => void): void }; ou
  * before we ended it is the signal for both HTTP/1.1 and HTTP/2. (`writableFinished` would not do: after an HTTP/2
  * stream reset Node 20 reports it true.)
  */
-function clientSignal(env: NodeBindings | undefined, fallback: AbortSignal): AbortSignal {
+function clientSignal(env: NodeBindings | undefined, fallback: () => AbortSignal): AbortSignal {
   const out = env?.outgoing;
-  if (!out) return fallback;
+  // (Touching c.req.raw makes the node adapter build a full Fetch Request, so only in-process calls do.)
+  if (!out) return fallback();
   const ac = new AbortController();
   out.once('close', () => {
     if (!out.writableEnded) ac.abort(new DOMException('The client closed the connection.', 'AbortError'));

@@ -32,6 +32,14 @@ export async function readBody(c: Context<ApiEnv>, limit: number): Promise<Uint8
   if (cached) return cached;
   const declared = Number(c.req.header('content-length') ?? 0);
   if (declared > limit) throw tooLarge(limit);
+  // On a real socket read Node's request directly: `c.req.raw.body` would make the node adapter build a Fetch Request
+  // and a web stream for every call, a measurable share of the gateway's time.
+  const incoming = (c.env as { incoming?: NodeJS.ReadableStream } | undefined)?.incoming;
+  if (incoming) {
+    const body = await readNodeBody(incoming, limit);
+    c.set('rawBody', body);
+    return body;
+  }
   const stream = c.req.raw.body;
   let body: Uint8Array = new Uint8Array(0);
   if (stream) {
@@ -52,6 +60,41 @@ export async function readBody(c: Context<ApiEnv>, limit: number): Promise<Uint8
   }
   c.set('rawBody', body);
   return body;
+}
+
+/**
+ * Collects a Node request body up to `limit` bytes. Past the limit it stops collecting but lets the rest flow away
+ * unread rather than destroying the request, so the 413 still reaches the client on the same connection.
+ */
+function readNodeBody(incoming: NodeJS.ReadableStream, limit: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        incoming.resume();
+        reject(tooLarge(limit));
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    };
+    const onError = (e: Error) => {
+      cleanup();
+      reject(e);
+    };
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('error', onError);
+  });
 }
 
 const tooLarge = (limit: number) =>
