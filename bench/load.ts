@@ -30,7 +30,6 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const latencies: number[] = [];
   const ttfbs: number[] = [];
   let errors = 0;
-  let measuring = false;
   const start = performance.now();
   const warmEnd = start + spec.warmupSeconds * 1000;
   const end = warmEnd + spec.seconds * 1000;
@@ -44,7 +43,6 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
           if (!first && (chunk as Buffer).length) first = performance.now();
         }
         const t1 = performance.now();
-        measuring ||= t0 >= warmEnd;
         if (t0 >= warmEnd && t1 <= end) {
           if (res.statusCode !== 200) errors++;
           else {

@@ -9,13 +9,12 @@ import {
   QuarryError,
   type StreamPart,
   type Usage,
-  textOf,
   toQuarryError,
 } from '../core/index.js';
-import { countTokens as estimateTokens } from 'gpt-tokenizer';
 import { costOf, type UsageMeter } from '../billing/index.js';
 import type { Metrics } from '../metrics/index.js';
 import type { ModelCatalog } from '../models/index.js';
+import { estimatedUsage, estimateInputTokens } from '../providers/shared/index.js';
 import { checkContextWindow } from './check-context-window.js';
 import { Deadline } from './deadline.js';
 import type { InvocationContext } from './invocation-context.js';
@@ -55,7 +54,7 @@ export class Runtime {
     const greq: GenerateRequest = { ...req, model };
     const deadline = new Deadline(ctx.signal, this.deps.timeoutMs);
     try {
-      checkContextWindow(greq);
+      await checkContextWindow(greq);
       const result = await provider.generate(greq, { signal: deadline.signal });
       result.latencyMs = Math.round(performance.now() - started);
       this.settle(ctx, model, result.usage, started, 'ok');
@@ -82,7 +81,7 @@ export class Runtime {
     let first: IteratorResult<StreamPart>;
     const deadline = new Deadline(ctx.signal, this.deps.timeoutMs);
     try {
-      checkContextWindow(greq);
+      await checkContextWindow(greq);
       iterator = provider.stream(greq, { signal: deadline.signal })[Symbol.asyncIterator]();
       first = await iterator.next();
       if (!first.done && first.value.type === 'error') throw first.value.error;
@@ -135,7 +134,7 @@ export class Runtime {
       if (outcome === 'ok' && (ctx.signal.aborted || !usage)) outcome = 'ClientClosed';
       await iterator.return?.().catch(() => undefined);
       deadline.dispose();
-      usage ??= estimatedUsage(req, produced);
+      usage ??= await estimatedUsage(req, produced);
       this.settle(ctx, req.model, usage, started, outcome);
     }
   }
@@ -158,14 +157,12 @@ export class Runtime {
     }
   }
 
-  /** Exact where the provider has the tokenizer, otherwise an estimate with a GPT tokenizer. */
+  /** Exact where the provider has the tokenizer, otherwise an o200k estimate. */
   async countTokens(_ctx: InvocationContext, req: ConverseRequest): Promise<{ inputTokens: number; model: ModelInfo }> {
     const { model, provider } = await this.prepare(req, 'any');
     const greq: GenerateRequest = { ...req, model };
     if (provider.countTokens) return { inputTokens: await provider.countTokens(greq), model };
-    let text = textOf(req.system ?? []);
-    for (const m of req.messages) text += `\n${textOf(m.content)}`;
-    return { inputTokens: estimateTokens(text), model };
+    return { inputTokens: await estimateInputTokens(req), model };
   }
 
   private async prepare(req: { modelId: string }, kind: 'text' | 'embedding' | 'any'): Promise<{ model: ModelInfo; provider: ModelProvider }> {
@@ -213,13 +210,4 @@ export class Runtime {
     });
     ctx.log.debug({ model: model.id, api: ctx.api, outcome, inputTokens: input, outputTokens: output, ms: Math.round(ms) }, 'invocation');
   }
-}
-
-/** A GPT-tokenizer estimate, for streams that ended before the provider reported usage. */
-function estimatedUsage(req: GenerateRequest, produced: string): Usage {
-  let text = textOf(req.system ?? []);
-  for (const m of req.messages) text += `\n${textOf(m.content)}`;
-  const inputTokens = estimateTokens(text);
-  const outputTokens = produced ? estimateTokens(produced) : 0;
-  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, raw: { estimated: true } };
 }

@@ -16,6 +16,7 @@ models:
     pricing: { inputPer1k: 0.0005, outputPer1k: 0.0015 }
 `;
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the test is about ${VAR} placeholders.
 test('the documented example parses, with ${ENV} interpolated', () => {
   const c = parseConfig(ISSUE_EXAMPLE, { UPSTREAM_KEY: 'sk-secret' });
   assert.equal(c.providers[0]?.apiKey, 'sk-secret');
@@ -25,6 +26,7 @@ test('the documented example parses, with ${ENV} interpolated', () => {
 
 test('an unset variable is an error that names it; defaults apply', () => {
   assert.throws(() => parseConfig(ISSUE_EXAMPLE, {}), /UPSTREAM_KEY/);
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a ${VAR:-default} placeholder is what is under test.
   const c = parseConfig('providers:\n  - id: a\n    type: ollama\n    baseUrl: ${OLLAMA:-http://127.0.0.1:11434}\n', {});
   assert.equal(c.providers[0]?.baseUrl, 'http://127.0.0.1:11434');
 });

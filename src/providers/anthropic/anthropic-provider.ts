@@ -3,8 +3,11 @@ import type { CallOptions, ConverseResult, GenerateRequest, ModelProvider, Provi
 import { parseAnthropicOptions } from './anthropic-options.js';
 import { anthropicStreamEventSchema } from './anthropic-schemas.js';
 import { AnthropicStreamMapper } from './anthropic-stream-mapper.js';
-import { startDeadline } from './call-deadline.js';
-import { estimateAnthropicTokens } from './estimate-anthropic-tokens.js';
+import { startDeadline } from '../shared/call-deadline.js';
+import { estimateInputTokens } from '../shared/estimate-tokens.js';
+
+// Claude's tokenizer is not public (o200k runs within 10–20% of it); an image costs w×h/750, about 1,600 at a megapixel.
+const CLAUDE_COSTS = { perMessage: 3, perImage: 1_600 };
 import { fromAnthropicMessage } from './from-anthropic-message.js';
 import { mapAnthropicError, upstreamReturned } from './map-anthropic-error.js';
 import { toAnthropicRequest } from './to-anthropic-request.js';
@@ -80,7 +83,7 @@ export const createAnthropicProvider: ProviderFactory = (settings) => {
   }
 
   async function countTokens(req: GenerateRequest): Promise<number> {
-    if (options.countTokens === 'estimate') return estimateAnthropicTokens(req);
+    if (options.countTokens === 'estimate') return estimateInputTokens(req, CLAUDE_COSTS);
     const d = deadline(new AbortController().signal);
     try {
       const { params, betas } = toAnthropicRequest(req, options);
@@ -96,7 +99,7 @@ export const createAnthropicProvider: ProviderFactory = (settings) => {
       // deserves a number. A request the upstream calls invalid is reported, since generating would fail the same way.
       const mapped = d.reason ?? mapAnthropicError(e, baseUrl);
       if (mapped.code === 'ValidationException') throw mapped;
-      return estimateAnthropicTokens(req);
+      return estimateInputTokens(req, CLAUDE_COSTS);
     } finally {
       d.dispose();
     }

@@ -12,10 +12,13 @@ import type {
 } from '../../core/index.js';
 import { parseBedrockOptions } from './bedrock-options.js';
 import { BedrockStreamMapper } from './bedrock-stream-mapper.js';
-import { startDeadline } from './call-deadline.js';
+import { startDeadline } from '../shared/call-deadline.js';
 import { createBedrockClient } from './create-bedrock-client.js';
 import { embedWithBedrock } from './embed-with-bedrock.js';
-import { estimateBedrockTokens } from './estimate-bedrock-tokens.js';
+import { estimateInputTokens } from '../shared/estimate-tokens.js';
+
+// Converse bills an image by its size; without decoding it, assume about one megapixel (Claude: w×h/750).
+const BEDROCK_COSTS = { perMessage: 3, perImage: 1_600 };
 import { fromBedrockConverse } from './from-bedrock-converse.js';
 import { mapBedrockError, upstreamReturned } from './map-bedrock-error.js';
 import { toBedrockConverse } from './to-bedrock-converse.js';
@@ -94,7 +97,7 @@ export const createBedrockProvider: ProviderFactory = (settings) => {
       return out.inputTokens;
     } catch {
       // CountTokens serves only some models (others answer ValidationException) and is advisory: estimate instead.
-      return estimateBedrockTokens(req);
+      return estimateInputTokens(req, BEDROCK_COSTS);
     } finally {
       d.dispose();
     }

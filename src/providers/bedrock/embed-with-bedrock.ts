@@ -1,7 +1,7 @@
 import { type BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
 import { z } from 'zod';
 import type { EmbedRequest, EmbedResult, ModelInfo } from '../../core/index.js';
-import { countText } from './estimate-bedrock-tokens.js';
+import { countTextTokens } from '../shared/estimate-tokens.js';
 import { upstreamReturned } from './map-bedrock-error.js';
 
 const titanResponse = z.object({ embedding: z.array(z.number()), inputTextTokenCount: z.number().nullish() });
@@ -35,7 +35,7 @@ export async function embedWithBedrock(
       embeddings.push(...(Array.isArray(e) ? e : e.float));
     }
     // Cohere's body carries no token count (Bedrock puts it in a header the SDK does not surface): estimate.
-    return { embeddings, inputTokens: await countText(req.inputs.join('\n')) };
+    return { embeddings, inputTokens: await countTextTokens(req.inputs.join('\n')) };
   }
 
   const embeddings: number[][] = new Array(req.inputs.length);

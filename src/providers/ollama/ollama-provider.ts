@@ -10,7 +10,7 @@ import type {
   ProviderFactory,
   StreamPart,
 } from '../../core/index.js';
-import { startDeadline } from './call-deadline.js';
+import { startDeadline } from '../shared/call-deadline.js';
 import { discoverOllamaModels } from './discover-ollama-models.js';
 import { fromOllamaChat } from './from-ollama-chat.js';
 import { mapOllamaError, upstreamReturned } from './map-ollama-error.js';

@@ -15,7 +15,8 @@ import {
 } from '../../core/index.js';
 import { startDeadline } from './call-deadline.js';
 import { discoverOpenAIModels } from './discover-openai-models.js';
-import { estimateOpenAIInputTokens, estimateOpenAIUsage } from './estimate-openai-tokens.js';
+import { estimateInputTokens } from '../shared/estimate-tokens.js';
+import { estimatedUsage } from '../shared/estimated-usage.js';
 import { fromOpenAIResponse } from './from-openai-response.js';
 import { mapOpenAITransportError, upstreamErrorMessage, upstreamReturned } from './map-openai-error.js';
 import { parseOpenAICompatibleOptions } from './openai-compatible-options.js';
@@ -48,7 +49,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
     try {
       const res = await http.request('POST', '/chat/completions', body, d);
       const result = fromOpenAIResponse(await http.text(res), req);
-      if (result.usage.raw === undefined) result.usage = await estimateOpenAIUsage(req, outputText(result));
+      if (result.usage.raw === undefined) result.usage = await estimatedUsage(req, outputText(result));
       return result;
     } catch (e) {
       throw d.reason ?? mapOpenAITransportError(e, baseUrl, 'request');
@@ -96,7 +97,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
         yield { type: 'error', error: upstreamReturned('a stream that ended before the model finished') };
         return;
       }
-      const fallback = mapper.reportedUsage ? undefined : await estimateOpenAIUsage(req, mapper.produced.join(''));
+      const fallback = mapper.reportedUsage ? undefined : await estimatedUsage(req, mapper.produced.join(''));
       mapper.end(out, fallback);
       yield* out;
     } catch (e) {
@@ -132,7 +133,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
       const embeddings = data.every((e, i) => (e.index ?? i) === i)
         ? data.map((e) => e.embedding)
         : [...data].sort((a, b) => (a.index ?? 0) - (b.index ?? 0)).map((e) => e.embedding);
-      const inputTokens = usage?.prompt_tokens ?? (await estimateOpenAIInputTokens(embedAsPrompt(req)));
+      const inputTokens = usage?.prompt_tokens ?? (await estimateInputTokens(embedAsPrompt(req)));
       return { embeddings, inputTokens };
     } catch (e) {
       throw d.reason ?? mapOpenAITransportError(e, baseUrl, 'request');
@@ -163,7 +164,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
     generate,
     stream,
     embed,
-    countTokens: (req) => estimateOpenAIInputTokens(req),
+    countTokens: (req) => estimateInputTokens(req),
     close: () => http.close(),
   };
   return provider;

@@ -1,0 +1,3 @@
+export * from './call-deadline.js';
+export * from './estimate-tokens.js';
+export * from './estimated-usage.js';
