@@ -61,7 +61,7 @@ export class Runtime {
       return { ...result, model };
     } catch (e) {
       const err = this.failure(ctx, e);
-      this.settle(ctx, model, undefined, started, err.code);
+      this.settle(ctx, model, undefined, started, ctx.signal.aborted ? 'ClientClosed' : err.code);
       throw err;
     } finally {
       deadline.dispose();
@@ -88,7 +88,7 @@ export class Runtime {
     } catch (e) {
       deadline.dispose();
       const err = this.failure(ctx, e);
-      this.settle(ctx, model, undefined, started, err.code);
+      this.settle(ctx, model, undefined, started, ctx.signal.aborted ? 'ClientClosed' : err.code);
       throw err;
     }
     return { model, parts: this.meterStream(ctx, greq, iterator, first, started, deadline) };
@@ -118,7 +118,7 @@ export class Runtime {
           usage = part.usage;
           yield { ...part, latencyMs: Math.round(performance.now() - started) };
         } else {
-          if (part.type === 'error') outcome = part.error.code;
+          if (part.type === 'error') outcome = ctx.signal.aborted ? 'ClientClosed' : part.error.code;
           yield part;
         }
         if (part.type === 'error') return;
@@ -126,7 +126,7 @@ export class Runtime {
       }
     } catch (e) {
       const err = this.failure(ctx, e);
-      outcome = err.code;
+      outcome = ctx.signal.aborted ? 'ClientClosed' : err.code;
       yield { type: 'error', error: err };
     } finally {
       // Reached on normal end, on an error part, and when the consumer stops early (client disconnect): the provider
@@ -150,7 +150,7 @@ export class Runtime {
       return { ...result, model };
     } catch (e) {
       const err = this.failure(ctx, e);
-      this.settle(ctx, model, undefined, started, err.code);
+      this.settle(ctx, model, undefined, started, ctx.signal.aborted ? 'ClientClosed' : err.code);
       throw err;
     } finally {
       deadline.dispose();

@@ -8,7 +8,7 @@ export const llamaOptionsSchema = z
     sequences: z.number().int().min(1).max(64).default(2),
     /** Tokens per sequence. Defaults to the model's trained context, capped at 4096 to bound memory. */
     contextSize: z.number().int().min(64).optional(),
-    /** CPU threads for evaluation; node-llama-cpp's default (math cores) when absent. */
+    /** CPU threads for evaluation; all cores but one when absent (the server's event loop needs one). */
     threads: z.number().int().min(1).optional(),
     /** `auto` tries the GPU build and falls back to CPU; the default stays on CPU so nothing surprises a laptop. */
     gpu: z.union([z.literal('auto'), z.literal(false)]).default(false),

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import {
   type ChatWrapper,
   type Llama,
@@ -41,7 +42,7 @@ export class LoadedModel {
       const context = await model.createContext({
         sequences: options.sequences,
         contextSize,
-        ...(options.threads ? { threads: options.threads } : {}),
+        threads: options.threads ?? defaultThreads(),
       });
       const chatWrapper = resolveChatWrapper(model);
       const chats: PooledChat[] = [];
@@ -70,4 +71,12 @@ export class LoadedModel {
     await this.context.dispose();
     await this.model.dispose();
   }
+}
+
+/**
+ * One core is left to the server's own event loop: llama.cpp spinning on every core starves the thread that feeds it
+ * tokens and serves HTTP, which on a 2-core machine made generation several times slower than with a single thread.
+ */
+function defaultThreads(): number {
+  return Math.max(1, availableParallelism() - 1);
 }
