@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -66,5 +66,30 @@ test('quarry models pull downloads with a sha256 check, list shows it, rm remove
     assert.match(rm.stdout, /Removed/);
   } finally {
     http.close();
+  }
+});
+
+test('quarry models pull ollama:<name> asks the configured Ollama to pull, with progress', async () => {
+  let asked = '';
+  const ollama = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      asked = `${req.method} ${req.url} ${body}`;
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      res.write(`${JSON.stringify({ status: 'pulling manifest' })}\n`);
+      res.write(`${JSON.stringify({ status: 'downloading', digest: 'sha256:ab', total: 100, completed: 50 })}\n`);
+      res.end(`${JSON.stringify({ status: 'success' })}\n`);
+    });
+  });
+  await new Promise<void>((r) => ollama.listen(0, '127.0.0.1', r));
+  const config = join(dir, 'ollama.yaml');
+  writeFileSync(config, `ollama:\n  baseUrl: http://127.0.0.1:${(ollama.address() as AddressInfo).port}\n`);
+  try {
+    const { stdout } = await run(process.execPath, [BIN, 'models', 'pull', 'ollama:llama3.2:1b', '--config', config, '--data-dir', dir], { env: env() });
+    assert.match(stdout, /Pulled ollama:llama3\.2:1b/);
+    assert.match(asked, /^POST \/api\/pull .*"(name|model)":"llama3\.2:1b"/);
+  } finally {
+    ollama.close();
   }
 });

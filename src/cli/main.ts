@@ -10,7 +10,7 @@ Usage:
   quarry chat <model> [--system TEXT]          interactive streaming chat with a running server
   quarry invoke <model> "prompt"               one prompt, streamed to stdout
   quarry models list [--data-dir DIR] [--config FILE]
-  quarry models pull <hf:owner/repo/file.gguf | https-url> [--sha256 HEX] [--data-dir DIR]
+  quarry models pull <hf:owner/repo/file.gguf | https-url | ollama:name> [--sha256 HEX] [--data-dir DIR]
   quarry models rm <file.gguf> [--data-dir DIR]
 
 chat and invoke reach the server at --url (default $QUARRY_URL or http://127.0.0.1:4100) with --api-key

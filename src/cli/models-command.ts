@@ -35,7 +35,17 @@ export async function modelsCommand(args: string[]): Promise<number> {
     }
     case 'pull': {
       const source = positionals[0];
-      if (!source) throw new Error('usage: quarry models pull <hf:owner/repo/file.gguf | https-url> [--sha256 HEX]');
+      if (!source) throw new Error('usage: quarry models pull <hf:owner/repo/file.gguf | https-url | ollama:name> [--sha256 HEX]');
+      if (source.startsWith('ollama:')) {
+        // Ollama keeps its own model store: ask the Ollama server to pull, and show its progress.
+        const { pullOllamaModel } = await import('../providers/ollama/index.js');
+        const progress = createProgressReporter(process.stderr, { label: source });
+        await pullOllamaModel(config.ollama.baseUrl, source.slice('ollama:'.length), (p) =>
+          progress.onProgress({ receivedBytes: p.completed ?? 0, totalBytes: p.total, bytesPerSecond: 0 }),
+        ).finally(() => progress.done());
+        console.log(`Pulled ${source} into the Ollama at ${config.ollama.baseUrl}`);
+        return 0;
+      }
       const progress = createProgressReporter(process.stderr, { label: source.split('/').pop() });
       const ac = new AbortController();
       process.once('SIGINT', () => ac.abort());
