@@ -1,16 +1,14 @@
-import type { ConverseRequest, StopReason, StreamPart } from '../../../core/index.js';
+import type { ConverseRequest, StreamPart } from '../../../core/index.js';
+import { anthropicStreamEvents } from '../../anthropic/anthropic-stream-events.js';
 import { anthropicUsage, matchedStopSequence } from './anthropic-wire.js';
 import { METRICS_KEY, StreamClock } from './invocation-metrics.js';
 import type { StreamInfo } from './invoke-format.js';
 import { anthropicStopReason } from './stop-reasons.js';
 
-type BlockKind = 'text' | 'thinking' | 'tool_use';
-
 /**
- * Canonical parts → Anthropic's streaming events, which Bedrock sends one per chunk: message_start,
- * content_block_start / _delta / _stop per block, message_delta (stop reason, usage), message_stop (with Bedrock's
- * invocation metrics). A block's type is only known from its first delta unless it is a tool call, so text and
- * thinking blocks open lazily; message_delta waits for the metadata part because it carries the usage.
+ * Canonical parts → Anthropic's streaming events, which Bedrock sends one per chunk. The events are the Messages
+ * API's; what is Bedrock's own: its stop-reason vocabulary and reported stop sequence (as in the whole-message body),
+ * the prompt size counted up front in message_start, and invocation metrics on message_stop.
  */
 export async function* anthropicChunks(
   parts: AsyncIterable<StreamPart>,
@@ -18,74 +16,23 @@ export async function* anthropicChunks(
   meta: { id: string; model: string; request: ConverseRequest },
 ): AsyncGenerator<object> {
   const clock = new StreamClock(info.startedAt);
-  const open = new Map<number, BlockKind>();
-  let stop: { stopReason: StopReason; additionalModelResponseFields?: Record<string, unknown> } = { stopReason: 'end_turn' };
-  const start = (index: number, kind: BlockKind, toolUse?: { toolUseId: string; name: string }) => {
-    open.set(index, kind);
-    const content_block =
-      kind === 'tool_use'
-        ? { type: 'tool_use', id: toolUse?.toolUseId, name: toolUse?.name, input: {} }
-        : kind === 'thinking'
-          ? { type: 'thinking', thinking: '' }
-          : { type: 'text', text: '' };
-    return { type: 'content_block_start', index, content_block };
-  };
-  for await (const p of parts) {
-    switch (p.type) {
-      case 'messageStart':
-        yield {
-          type: 'message_start',
-          message: {
-            id: meta.id,
-            type: 'message',
-            role: 'assistant',
-            model: meta.model,
-            content: [],
-            stop_reason: null,
-            stop_sequence: null,
-            usage: { input_tokens: info.inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 },
-          },
-        };
-        break;
-      case 'contentBlockStart':
-        if (p.toolUse) {
-          clock.markOutput();
-          yield start(p.index, 'tool_use', p.toolUse);
-        }
-        break;
-      case 'contentBlockDelta': {
-        clock.markOutput();
-        const d = p.delta;
-        const kind: BlockKind = 'text' in d ? 'text' : 'toolUse' in d ? 'tool_use' : 'thinking';
-        if (!open.has(p.index)) yield start(p.index, kind);
-        if ('text' in d) yield { type: 'content_block_delta', index: p.index, delta: { type: 'text_delta', text: d.text } };
-        else if ('toolUse' in d) yield { type: 'content_block_delta', index: p.index, delta: { type: 'input_json_delta', partial_json: d.toolUse.input } };
-        else {
-          const r = d.reasoningContent;
-          if (r.text) yield { type: 'content_block_delta', index: p.index, delta: { type: 'thinking_delta', thinking: r.text } };
-          if (r.signature) yield { type: 'content_block_delta', index: p.index, delta: { type: 'signature_delta', signature: r.signature } };
-        }
-        break;
-      }
-      case 'contentBlockStop':
-        if (!open.has(p.index)) yield start(p.index, 'text');
-        yield { type: 'content_block_stop', index: p.index };
-        break;
-      case 'messageStop':
-        stop = p;
-        break;
-      case 'metadata':
-        yield {
-          type: 'message_delta',
-          delta: { stop_reason: anthropicStopReason(stop.stopReason), stop_sequence: matchedStopSequence(stop, meta.request) },
-          usage: anthropicUsage(p.usage),
-        };
-        yield { type: 'message_stop', [METRICS_KEY]: clock.metrics(p.usage) };
-        break;
-      case 'error':
-        return;
-      default:
-        p satisfies never;
-    }
+  const events = anthropicStreamEvents(parts, {
+    id: meta.id,
+    model: meta.model,
+    inputTokens: info.inputTokens,
+    thinkingSignature: false,
+    stop: (s) => ({ stop_reason: anthropicStopReason(s.stopReason), stop_sequence: matchedStopSequence(s, meta.request) }),
+    usage: anthropicUsage,
+    messageStop: (usage) => ({ [METRICS_KEY]: clock.metrics(usage) }),
+    // The dispatcher ends this input at a failure and sends the exception after the last chunk, so an input that
+    // stops early must not be dressed up as a finished message.
+    completeOnEnd: false,
+  });
+  for await (const event of events) {
+    // A failure reaches the client as that event-stream exception, never as an Anthropic error event.
+    if (event.type === 'error') return;
+    // First byte is the first content block, not the message_start bookkeeping.
+    if (event.type === 'content_block_start') clock.markOutput();
+    yield event;
   }
 }
