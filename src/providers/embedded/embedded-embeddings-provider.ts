@@ -2,14 +2,13 @@ import {
   type CallOptions,
   type EmbedRequest,
   type EmbedResult,
-  type GenerateRequest,
   type ModelInfo,
   type ModelProvider,
   type ProviderFactory,
   QuarryError,
-  type StreamPart,
   validation,
 } from '../../core/index.js';
+import { embeddingOnly } from '../shared/embedding-only.js';
 import { parseEmbeddedOptions } from './embedded-options.js';
 import { encodeUseBatch } from './encode-use-batch.js';
 import { l2Normalize } from './l2-normalize.js';
@@ -55,22 +54,11 @@ export const createEmbeddedEmbeddingsProvider: ProviderFactory = (settings) => {
     return { embeddings, inputTokens };
   }
 
-  const notForText = (model: ModelInfo) =>
-    validation(
-      `${model.id} is an embedding model: it turns text into vectors and cannot chat. Call it through InvokeModel with {"inputText": …} or POST /v1/embeddings, and pick a text model for Converse.`,
-    );
-
   return {
     id: settings.id,
     type: settings.type,
     listModels: async () => [builtIn, ...configured],
-    generate: async (req: GenerateRequest) => {
-      throw notForText(req.model);
-    },
-    // A stream reports failure as a part, per the ModelProvider contract, so nothing half-written reaches a client.
-    async *stream(req: GenerateRequest): AsyncGenerator<StreamPart> {
-      yield { type: 'error', error: notForText(req.model) };
-    },
+    ...embeddingOnly,
     embed,
   } satisfies ModelProvider;
 };

@@ -1,3 +1,4 @@
 export * from './call-deadline.js';
 export * from './estimate-tokens.js';
 export * from './estimated-usage.js';
+export * from './embedding-only.js';

@@ -4,14 +4,13 @@ import {
   type CallOptions,
   type EmbedRequest,
   type EmbedResult,
-  type GenerateRequest,
   type ModelInfo,
   type ModelProvider,
   type ProviderFactory,
   QuarryError,
-  type StreamPart,
   validation,
 } from '../../core/index.js';
+import { embeddingOnly } from '../shared/embedding-only.js';
 import { describeEmbeddingFolder, type EmbeddingFolder } from './describe-embedding-folder.js';
 import { discoverEmbeddingModels } from './discover-embedding-models.js';
 import { loadFeatureExtractor } from './load-feature-extractor.js';
@@ -104,22 +103,11 @@ export const createTransformersEmbeddingsProvider: ProviderFactory = (settings) 
     return { embeddings, inputTokens };
   }
 
-  const notForText = (model: ModelInfo) =>
-    validation(
-      `${model.id} is an embedding model: it turns text into vectors and cannot chat. Call it through InvokeModel with {"inputText": …} or POST /v1/embeddings, and pick a text model for Converse.`,
-    );
-
   return {
     id: settings.id,
     type: settings.type,
     listModels,
-    generate: async (req: GenerateRequest) => {
-      throw notForText(req.model);
-    },
-    // A stream reports failure as a part, per the ModelProvider contract.
-    async *stream(req: GenerateRequest): AsyncGenerator<StreamPart> {
-      yield { type: 'error', error: notForText(req.model) };
-    },
+    ...embeddingOnly,
     embed,
     async close() {
       closed = true;
