@@ -1,0 +1,10 @@
+export { cosineSimilarity } from './cosine-similarity.js';
+export { EmbeddedVectorStoreFactory, type EmbeddedVectorStoreOptions } from './embedded-vector-store.js';
+export { MAX_QUERY_TERMS } from './keyword-terms.js';
+export { matchesFilter } from './match-filter.js';
+export { MemoryVectorStoreFactory } from './memory-vector-store.js';
+export { MAX_FILTER_DEPTH, metadataFilterSchema, parseMetadataFilter } from './metadata-filter-schema.js';
+export { PgvectorVectorStoreFactory, type PgvectorStoreOptions } from './pgvector-vector-store.js';
+export { type AnnOptions, DEFAULT_ANN_OPTIONS } from './usearch-ann.js';
+export type { ChunkInput, ChunkLocation, ScoredChunk, VectorIndexSpec, VectorStore, VectorStoreFactory } from './vector-store.js';
+export { MAX_K } from './vector-store-checks.js';

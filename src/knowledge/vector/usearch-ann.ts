@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Index, MetricKind, ScalarKind } from 'usearch';
+
+/**
+ * usearch's HNSW index, cosine metric, behind the few operations the embedded store needs. It is derived state: the
+ * SQLite file is the truth, and this index can always be rebuilt from its vector blobs.
+ *
+ * Defaults come from bench/ann.ts (512-d clustered vectors, 2 cores): see bench/RESULTS.md.
+ */
+export interface AnnOptions {
+  /** Storage of vectors inside the index. f32 is exact; i8 is 4x smaller, and the store re-ranks with exact f32 anyway. */
+  quantization: 'f32' | 'f16' | 'i8';
+  /** HNSW M: edges per node. */
+  connectivity: number;
+  /** ef at build time. */
+  expansionAdd: number;
+  /** ef at query time; usearch searches with max(ef, k), so asking for more results widens the search too. */
+  expansionSearch: number;
+}
+
+export const DEFAULT_ANN_OPTIONS: AnnOptions = { quantization: 'f32', connectivity: 16, expansionAdd: 128, expansionSearch: 64 };
+
+/** What the SQLite file records about the ANN file it last saw saved, to trust the file before handing it to native code. */
+export interface AnnFileRecord {
+  bytes: number;
+  sha256: string;
+  dimensions: number;
+  quantization: AnnOptions['quantization'];
+  connectivity: number;
+}
+
+const SCALAR: Record<AnnOptions['quantization'], ScalarKind> = { f32: ScalarKind.F32, f16: ScalarKind.F16, i8: ScalarKind.I8 };
+
+export class UsearchAnn {
+  readonly #index: Index;
+
+  constructor(
+    readonly dimensions: number,
+    readonly options: AnnOptions,
+  ) {
+    this.#index = new Index({
+      dimensions,
+      metric: MetricKind.Cos,
+      quantization: SCALAR[options.quantization],
+      connectivity: options.connectivity,
+      expansion_add: options.expansionAdd,
+      expansion_search: options.expansionSearch,
+      multi: false,
+    });
+  }
+
+  get size(): number {
+    return this.#index.size();
+  }
+
+  /** Adds vectors under labels; large batches use every core (usearch inserts in parallel natively). */
+  add(labels: number[], vectors: Float32Array[]): void {
+    if (!labels.length) return;
+    const flat = new Float32Array(labels.length * this.dimensions);
+    for (const [i, v] of vectors.entries()) flat.set(v, i * this.dimensions);
+    const threads = labels.length >= 256 ? availableParallelism() : 1;
+    this.#index.add(BigUint64Array.from(labels, (l) => BigInt(l)), flat, threads);
+  }
+
+  remove(labels: number[]): void {
+    const contained = this.contains(labels);
+    const present = labels.filter((_, i) => contained[i]);
+    if (present.length) this.#index.remove(BigUint64Array.from(present, (l) => BigInt(l)));
+  }
+
+  contains(labels: number[]): boolean[] {
+    if (!labels.length) return [];
+    return this.#index.contains(BigUint64Array.from(labels, (l) => BigInt(l))) as boolean[];
+  }
+
+  /** Nearest labels by cosine distance; an empty index has none (usearch throws on searching one). */
+  search(query: Float32Array, k: number): number[] {
+    if (this.size === 0) return [];
+    const found = this.#index.search(query, Math.min(k, this.size), 1);
+    return Array.from(found.keys, (l) => Number(l));
+  }
+
+  /**
+   * Writes the index to `path` through a temporary file and a rename, so a crash leaves the old file or the new one,
+   * and returns what to record to trust it later.
+   */
+  async save(path: string): Promise<AnnFileRecord> {
+    const tmp = `${path}.tmp`;
+    this.#index.save(tmp);
+    const record: AnnFileRecord = {
+      bytes: (await stat(tmp)).size,
+      sha256: await sha256File(tmp),
+      dimensions: this.dimensions,
+      quantization: this.options.quantization,
+      connectivity: this.options.connectivity,
+    };
+    await rename(tmp, path);
+    return record;
+  }
+
+  /**
+   * Loads `path` only if it is exactly the file recorded at the last save: usearch trusts its input, and a truncated or
+   * corrupt file crashes the process in native code rather than raising an error.
+   */
+  static async load(path: string, dimensions: number, options: AnnOptions, record: AnnFileRecord | undefined): Promise<UsearchAnn | undefined> {
+    if (!record || record.dimensions !== dimensions || record.quantization !== options.quantization || record.connectivity !== options.connectivity) {
+      return undefined;
+    }
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => -1,
+    );
+    if (size !== record.bytes || (await sha256File(path)) !== record.sha256) return undefined;
+    const ann = new UsearchAnn(dimensions, options);
+    try {
+      ann.#index.load(path);
+    } catch {
+      return undefined;
+    }
+    return ann.#index.dimensions() === dimensions ? ann : undefined;
+  }
+
+  static async removeFiles(path: string): Promise<void> {
+    await rm(path, { force: true });
+    await rm(`${path}.tmp`, { force: true });
+  }
+}
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
