@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { StoreJobQueue } from './store-job-queue.js';
-import { createTestDatabase, skipReason, testDialects } from './test-stores.js';
+import { createTestDatabase, skipReason, testDialects } from './job-queue-test-kit.js';
 
 const CHILD = fileURLToPath(new URL('./job-queue-child-process.ts', import.meta.url));
 
