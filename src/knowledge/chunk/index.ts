@@ -1,0 +1,3 @@
+export * from './chunk.js';
+export * from './chunk-document.js';
+export * from './chunking-configuration-schema.js';
