@@ -14,6 +14,27 @@ export interface ParseOptions {
   /** Upper bound on extracted characters; longer documents fail with a reason instead of being cut silently. */
   maxChars?: number;
   signal?: AbortSignal;
+  /** Upper bound on the input file's size in bytes, checked before any parsing. */
+  maxBytes?: number;
+  /** Upper bound on one image's (or one scanned PDF page's) OCR time; the job is abandoned and the document fails. */
+  ocrTimeoutMs?: number;
+  /** CSV rows and JSON array elements: which fields are content and which metadata (from the file's sidecar). */
+  records?: RecordStructure;
+  /** Told about what was skipped without failing the document (a malformed CSV row, a page OCR could not read). */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Bedrock's `recordBasedStructureMetadata` (a CSV sidecar's `documentStructureConfiguration`), flattened. With nothing
+ * set, every field is content as "field: value" lines and every short scalar field is also metadata; with only
+ * `contentFields` set, the other fields are metadata, as in Bedrock.
+ */
+export interface RecordStructure {
+  contentFields?: string[];
+  /** Only these fields become metadata. */
+  metadataFieldsToInclude?: string[];
+  /** These fields never become metadata. */
+  metadataFieldsToExclude?: string[];
 }
 
 /** A page of a paged document, as character offsets into `text`. */
