@@ -74,6 +74,9 @@ export function htmlToText(root: DomNode): string {
   const lists: { ordered: boolean; next: number }[] = [];
   const rows: { cells: number }[] = [];
   let pre = 0;
+  // Inside a table cell, blocks (Word puts a <p> in every cell) separate by a space, to keep the row on one line.
+  let cell = 0;
+  const separate = (lines: number) => (cell > 0 ? w.text(' ') : w.breakLines(lines));
 
   while (stack.length > 0) {
     const { node, exit } = stack.pop()!;
@@ -86,14 +89,15 @@ export function htmlToText(root: DomNode): string {
     if (node.nodeType === ELEMENT && SKIPPED.has(name)) continue;
     if (exit) {
       if (name === 'PRE') pre--;
-      if (name === 'UL' || name === 'OL') lists.pop();
-      if (name === 'TR') rows.pop();
-      if (PARAGRAPHS.has(name)) w.breakLines(2);
-      else if (LINES.has(name)) w.breakLines(1);
+      else if (name === 'UL' || name === 'OL') lists.pop();
+      else if (name === 'TR') rows.pop();
+      else if (CELLS.has(name)) cell--;
+      if (PARAGRAPHS.has(name)) separate(2);
+      else if (LINES.has(name)) separate(1);
       continue;
     }
-    if (PARAGRAPHS.has(name)) w.breakLines(2);
-    else if (LINES.has(name)) w.breakLines(1);
+    if (PARAGRAPHS.has(name)) separate(2);
+    else if (LINES.has(name)) separate(1);
     if (name === 'PRE') pre++;
     else if (name === 'UL' || name === 'OL') lists.push({ ordered: name === 'OL', next: 1 });
     else if (name === 'TR') rows.push({ cells: 0 });
@@ -102,7 +106,11 @@ export function htmlToText(root: DomNode): string {
       w.raw(list?.ordered ? `${list.next++}. ` : '- ');
     } else if (CELLS.has(name)) {
       const row = rows.at(-1);
-      if (row && row.cells++ > 0) w.raw(' | ');
+      if (row && row.cells++ > 0) {
+        w.breakLines(0);
+        w.raw(' | ');
+      }
+      cell++;
     }
     stack.push({ node, exit: true });
     const children = node.childNodes;
@@ -144,7 +152,7 @@ class TextWriter {
   private flush(): void {
     if (this.parts.length > 0) {
       if (this.breaks > 0) this.parts.push('\n'.repeat(this.breaks));
-      else if (this.space) this.parts.push(' ');
+      else if (this.space && !this.parts[this.parts.length - 1].endsWith(' ')) this.parts.push(' ');
     }
     this.breaks = 0;
     this.space = false;
