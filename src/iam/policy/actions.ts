@@ -1,0 +1,164 @@
+import type { ResourceType } from './arn.js';
+
+/**
+ * Every action Quarry authorizes, named as Bedrock's Service Authorization Reference names them so that policies
+ * written for Bedrock read the same here. `resources` lists the resource types a statement's Resource can name for
+ * the action; an empty list means the action takes no resource and routes authorize it on `*` (list and create
+ * calls, as on AWS). `access` is the Reference's access level, for the console's policy summaries.
+ *
+ * Several API operations share one action, as on Bedrock: Converse is authorized as bedrock:InvokeModel and
+ * ConverseStream as bedrock:InvokeModelWithResponseStream (see OPERATION_ACTIONS). Data sources and ingestion jobs
+ * have no ARN of their own; their actions are authorized on the knowledge base.
+ */
+
+type Access = 'List' | 'Read' | 'Write' | 'PermissionsManagement' | 'Tagging';
+interface ActionSpec {
+  readonly resources: readonly ResourceType[];
+  readonly access: Access;
+}
+
+const MODELS = ['foundation-model', 'inference-profile', 'application-inference-profile', 'custom-model', 'provisioned-model', 'imported-model'] as const;
+const TAGGABLE = ['knowledge-base', 'guardrail', 'agent', 'agent-alias', 'application-inference-profile', 'custom-model', 'provisioned-model', 'flow', 'prompt'] as const;
+const KB = ['knowledge-base'] as const;
+const GUARDRAIL = ['guardrail'] as const;
+const AGENT = ['agent'] as const;
+const ALIAS = ['agent-alias'] as const;
+const USER = ['user'] as const;
+const POLICY = ['policy'] as const;
+const BUDGET = ['budget'] as const;
+const NONE = [] as const;
+
+const a = (resources: readonly ResourceType[], access: Access): ActionSpec => ({ resources, access });
+
+export const ACTIONS = {
+  // Inference (bedrock-runtime).
+  'bedrock:InvokeModel': a(MODELS, 'Read'),
+  'bedrock:InvokeModelWithResponseStream': a(MODELS, 'Read'),
+  'bedrock:CountTokens': a(['foundation-model', 'inference-profile', 'application-inference-profile'], 'Read'),
+  'bedrock:ApplyGuardrail': a(GUARDRAIL, 'Read'),
+
+  // Models and inference profiles.
+  'bedrock:ListFoundationModels': a(NONE, 'List'),
+  'bedrock:GetFoundationModel': a(['foundation-model'], 'Read'),
+  'bedrock:ListInferenceProfiles': a(NONE, 'List'),
+  'bedrock:GetInferenceProfile': a(['inference-profile', 'application-inference-profile'], 'Read'),
+
+  // Knowledge bases, their data sources, ingestion and documents (bedrock-agent).
+  'bedrock:CreateKnowledgeBase': a(NONE, 'Write'),
+  'bedrock:GetKnowledgeBase': a(KB, 'Read'),
+  'bedrock:ListKnowledgeBases': a(NONE, 'List'),
+  'bedrock:UpdateKnowledgeBase': a(KB, 'Write'),
+  'bedrock:DeleteKnowledgeBase': a(KB, 'Write'),
+  'bedrock:CreateDataSource': a(KB, 'Write'),
+  'bedrock:GetDataSource': a(KB, 'Read'),
+  'bedrock:ListDataSources': a(KB, 'List'),
+  'bedrock:UpdateDataSource': a(KB, 'Write'),
+  'bedrock:DeleteDataSource': a(KB, 'Write'),
+  'bedrock:StartIngestionJob': a(KB, 'Write'),
+  'bedrock:GetIngestionJob': a(KB, 'Read'),
+  'bedrock:ListIngestionJobs': a(KB, 'List'),
+  'bedrock:StopIngestionJob': a(KB, 'Write'),
+  'bedrock:IngestKnowledgeBaseDocuments': a(KB, 'Write'),
+  'bedrock:GetKnowledgeBaseDocuments': a(KB, 'Read'),
+  'bedrock:ListKnowledgeBaseDocuments': a(KB, 'List'),
+  'bedrock:DeleteKnowledgeBaseDocuments': a(KB, 'Write'),
+
+  // Retrieval (bedrock-agent-runtime). Bedrock lists RetrieveAndGenerate with no resource type; Quarry authorizes it on
+  // the knowledge base it reads (a statement on `*` still matches), and the route also checks InvokeModel on the model.
+  'bedrock:Retrieve': a(KB, 'Read'),
+  'bedrock:RetrieveAndGenerate': a(KB, 'Read'),
+
+  // Guardrails.
+  'bedrock:CreateGuardrail': a(NONE, 'Write'),
+  'bedrock:GetGuardrail': a(GUARDRAIL, 'Read'),
+  'bedrock:ListGuardrails': a(NONE, 'List'),
+  'bedrock:UpdateGuardrail': a(GUARDRAIL, 'Write'),
+  'bedrock:DeleteGuardrail': a(GUARDRAIL, 'Write'),
+  'bedrock:CreateGuardrailVersion': a(GUARDRAIL, 'Write'),
+
+  // Agents.
+  'bedrock:CreateAgent': a(NONE, 'Write'),
+  'bedrock:GetAgent': a(AGENT, 'Read'),
+  'bedrock:ListAgents': a(NONE, 'List'),
+  'bedrock:UpdateAgent': a(AGENT, 'Write'),
+  'bedrock:DeleteAgent': a(AGENT, 'Write'),
+  'bedrock:PrepareAgent': a(AGENT, 'Write'),
+  'bedrock:CreateAgentActionGroup': a(AGENT, 'Write'),
+  'bedrock:GetAgentActionGroup': a(AGENT, 'Read'),
+  'bedrock:ListAgentActionGroups': a(AGENT, 'List'),
+  'bedrock:UpdateAgentActionGroup': a(AGENT, 'Write'),
+  'bedrock:DeleteAgentActionGroup': a(AGENT, 'Write'),
+  'bedrock:AssociateAgentKnowledgeBase': a(AGENT, 'Write'),
+  'bedrock:DisassociateAgentKnowledgeBase': a(AGENT, 'Write'),
+  'bedrock:CreateAgentAlias': a(AGENT, 'Write'),
+  'bedrock:GetAgentAlias': a(ALIAS, 'Read'),
+  'bedrock:ListAgentAliases': a(AGENT, 'List'),
+  'bedrock:UpdateAgentAlias': a(ALIAS, 'Write'),
+  'bedrock:DeleteAgentAlias': a(ALIAS, 'Write'),
+  'bedrock:InvokeAgent': a(ALIAS, 'Write'),
+
+  // Tags.
+  'bedrock:TagResource': a(TAGGABLE, 'Tagging'),
+  'bedrock:UntagResource': a(TAGGABLE, 'Tagging'),
+  'bedrock:ListTagsForResource': a(TAGGABLE, 'Read'),
+
+  // Quarry's own. Key and policy actions are authorized on the user they concern, as IAM authorizes CreateAccessKey
+  // and AttachUserPolicy on the user: `user/${aws:username}` then grants self-service.
+  'quarry:CreateUser': a(USER, 'PermissionsManagement'),
+  'quarry:GetUser': a(USER, 'Read'),
+  'quarry:ListUsers': a(NONE, 'List'),
+  'quarry:DeleteUser': a(USER, 'PermissionsManagement'),
+  'quarry:CreateApiKey': a(USER, 'PermissionsManagement'),
+  'quarry:ListApiKeys': a(USER, 'List'),
+  'quarry:UpdateApiKey': a(USER, 'PermissionsManagement'),
+  'quarry:RotateApiKey': a(USER, 'PermissionsManagement'),
+  'quarry:DeleteApiKey': a(USER, 'PermissionsManagement'),
+  'quarry:CreatePolicy': a(POLICY, 'PermissionsManagement'),
+  'quarry:GetPolicy': a(POLICY, 'Read'),
+  'quarry:ListPolicies': a(NONE, 'List'),
+  'quarry:UpdatePolicy': a(POLICY, 'PermissionsManagement'),
+  'quarry:DeletePolicy': a(POLICY, 'PermissionsManagement'),
+  'quarry:AttachPolicy': a(USER, 'PermissionsManagement'),
+  'quarry:DetachPolicy': a(USER, 'PermissionsManagement'),
+  'quarry:SimulatePolicy': a(USER, 'Read'),
+  'quarry:GetUsage': a(NONE, 'Read'),
+  'quarry:GetPricing': a(NONE, 'Read'),
+  'quarry:UpdatePricing': a(NONE, 'Write'),
+  'quarry:CreateBudget': a(BUDGET, 'Write'),
+  'quarry:GetBudget': a(BUDGET, 'Read'),
+  'quarry:ListBudgets': a(NONE, 'List'),
+  'quarry:UpdateBudget': a(BUDGET, 'Write'),
+  'quarry:DeleteBudget': a(BUDGET, 'Write'),
+  'quarry:ReadAuditLog': a(NONE, 'Read'),
+  'quarry:VerifyAuditLog': a(NONE, 'Read'),
+  'quarry:PullModel': a(['foundation-model'], 'Write'),
+  'quarry:DeleteModel': a(['foundation-model'], 'Write'),
+} as const satisfies Record<string, ActionSpec>;
+
+export type Action = keyof typeof ACTIONS;
+
+/** The services (action prefixes) Quarry knows. */
+export const SERVICES = ['bedrock', 'quarry'] as const;
+
+const BY_LOWER: ReadonlyMap<string, Action> = new Map((Object.keys(ACTIONS) as Action[]).map((k) => [k.toLowerCase(), k]));
+
+/** The catalog spelling of an action name, matched without regard to case as AWS does; undefined if unknown. */
+export const canonicalAction = (name: string): Action | undefined => BY_LOWER.get(name.toLowerCase());
+
+export const isAction = (name: string): name is Action => Object.hasOwn(ACTIONS, name);
+
+/**
+ * API operations whose action is not named after them. Wire formats of other vendors map here too, so a policy on
+ * bedrock:InvokeModel governs a model whichever API calls it.
+ */
+export const OPERATION_ACTIONS = {
+  Converse: 'bedrock:InvokeModel',
+  ConverseStream: 'bedrock:InvokeModelWithResponseStream',
+  'openai:ChatCompletions': 'bedrock:InvokeModel',
+  'openai:ChatCompletionsStream': 'bedrock:InvokeModelWithResponseStream',
+  'openai:Embeddings': 'bedrock:InvokeModel',
+  'openai:ListModels': 'bedrock:ListFoundationModels',
+  'anthropic:Messages': 'bedrock:InvokeModel',
+  'anthropic:MessagesStream': 'bedrock:InvokeModelWithResponseStream',
+  'anthropic:CountTokens': 'bedrock:CountTokens',
+} as const satisfies Record<string, Action>;

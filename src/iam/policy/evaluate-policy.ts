@@ -1,0 +1,59 @@
+import type { Action } from './actions.js';
+import { compiledPolicy } from './compile-policy.js';
+import { statementApplies } from './match-statement.js';
+import type { PolicyDocument } from './policy-document.js';
+import { type AuthorizationRequest, RequestScope } from './request-scope.js';
+
+export interface AttachedPolicy {
+  readonly id: string;
+  readonly document: PolicyDocument;
+}
+
+/** Which statement decided: the policy, its Sid if it has one, and the statement's position in the policy. */
+export interface StatementRef {
+  readonly policyId: string;
+  readonly sid?: string;
+  readonly index: number;
+}
+
+export interface Decision {
+  readonly allowed: boolean;
+  readonly reason: 'explicitDeny' | 'allowed' | 'implicitDeny';
+  /** The deciding statement; absent for an implicit deny, which no statement decides. */
+  readonly statement?: StatementRef;
+}
+
+const IMPLICIT_DENY: Decision = Object.freeze({ allowed: false, reason: 'implicitDeny' });
+
+/**
+ * The one authorization decision, over the identity policies attached to the principal: an applicable Deny anywhere
+ * wins, otherwise an applicable Allow allows, otherwise the request is implicitly denied. Statements are checked in
+ * order, so the statement reported is the first Deny (or, failing one, the first Allow) that applies.
+ *
+ * Throws a ValidationException for a non-canonical resource or a malformed action, and InvalidPolicyError for a
+ * policy that does not validate: a question the evaluator cannot answer exactly is never answered "allowed".
+ * Documents are compiled on first sight and cached by identity (and frozen), so pass the same objects each time.
+ */
+export function evaluate(request: AuthorizationRequest<Action>, policies: readonly AttachedPolicy[]): Decision {
+  return decide(new RequestScope(request), policies);
+}
+
+/** evaluate() for a prepared request; simulate() and the tests share it. */
+export function decide(scope: RequestScope, policies: readonly AttachedPolicy[]): Decision {
+  let allow: StatementRef | undefined;
+  for (const p of policies) {
+    const { statements } = compiledPolicy(p.document);
+    for (const s of statements) {
+      // Once something allows, only a Deny can still change the answer.
+      if (allow && s.effect === 'Allow') continue;
+      if (!statementApplies(s, scope)) continue;
+      const ref = statementRef(p.id, s.sid, s.index);
+      if (s.effect === 'Deny') return { allowed: false, reason: 'explicitDeny', statement: ref };
+      allow = ref;
+    }
+  }
+  return allow ? { allowed: true, reason: 'allowed', statement: allow } : IMPLICIT_DENY;
+}
+
+export const statementRef = (policyId: string, sid: string | undefined, index: number): StatementRef =>
+  sid === undefined ? { policyId, index } : { policyId, sid, index };
