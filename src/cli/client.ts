@@ -62,3 +62,17 @@ export async function streamChat(
   }
   return reply;
 }
+
+/** One JSON call to the server; errors carry the server's message (Bedrock's `message`, OpenAI's `error.message`). */
+export async function requestJson<T = unknown>(addr: ServerAddress, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${addr.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${addr.apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  }).catch((e: Error) => {
+    throw new Error(`cannot reach the server at ${addr.url} (${e.message}); start it with "npm start" or pass --url.`);
+  });
+  const data = (await res.json().catch(() => ({}))) as { message?: string; Message?: string; error?: { message?: string } };
+  if (!res.ok) throw new Error(data.message ?? data.Message ?? data.error?.message ?? `the server answered ${res.status}`);
+  return data as T;
+}

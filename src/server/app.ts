@@ -1,17 +1,22 @@
 import { Hono } from 'hono';
 import { anthropicErrorResponse } from '../api/anthropic/anthropic-error.js';
+import { knowledgeBaseRoutes } from '../api/bedrock-agent/knowledge-base-routes.js';
+import { retrieveRoutes } from '../api/bedrock-agent-runtime/retrieve-routes.js';
 import { bedrockControlRoutes } from '../api/bedrock/control-plane-routes.js';
 import { bedrockErrorResponse } from '../api/bedrock/bedrock-error.js';
 import { bedrockRuntimeRoutes } from '../api/bedrock/runtime-routes.js';
 import { openaiErrorResponse } from '../api/openai/openai-error.js';
 import type { ApiDeps, ApiEnv } from '../api/shared/api-env.js';
 import { QuarryError, type Logger } from '../core/index.js';
+import type { KnowledgeModule } from '../knowledge/index.js';
 import type { Metrics } from '../metrics/index.js';
 import { requestContext, requireAuth } from './middleware.js';
 
 export interface AppDeps extends ApiDeps {
   metrics: Metrics;
   log: Logger;
+  /** Knowledge bases (Bedrock Agents' control plane and Retrieve / RetrieveAndGenerate), when the server has them. */
+  knowledge?: KnowledgeModule;
   /** Extra route sets (the OpenAI and Anthropic APIs) mounted after the Bedrock ones. */
   routes?: Hono<ApiEnv>[];
 }
@@ -31,6 +36,12 @@ export function createApp(deps: AppDeps): Hono<ApiEnv> {
   app.get('/metrics', async (c) => c.text(await deps.metrics.render(), 200, { 'content-type': deps.metrics.registry.contentType }));
   app.route('/', bedrockRuntimeRoutes(deps));
   app.route('/', bedrockControlRoutes(deps));
+  if (deps.knowledge) {
+    // One account per server until projects arrive with IAM; every knowledge query already filters on this scope.
+    const scopeOf = () => deps.accountId;
+    app.route('/', knowledgeBaseRoutes(deps.knowledge, scopeOf, deps.maxBodyBytes));
+    app.route('/', retrieveRoutes(deps.knowledge, scopeOf, deps.maxBodyBytes));
+  }
   for (const r of deps.routes ?? []) app.route('/', r);
   app.notFound((c) => {
     const err = new QuarryError('ResourceNotFoundException', `No API at ${c.req.method} ${c.req.path}.`);

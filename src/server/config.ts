@@ -55,6 +55,17 @@ export const configSchema = z
       .default({ autoDetect: true, baseUrl: 'http://127.0.0.1:11434' }),
     providers: z.array(providerEntry).default([]),
     models: z.array(modelEntry).default([]),
+    knowledge: z
+      .object({
+        /** Folders LOCAL data sources may index; `<dataDir>/documents` when none are given. */
+        localRoots: z.array(z.string().min(1)).optional(),
+        /** PostgreSQL with pgvector for PGVECTOR knowledge bases; the store's own URL when that is PostgreSQL. */
+        pgvectorUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+        /** Ingestion jobs this server runs at once (0: this replica only serves queries). */
+        workers: z.number().int().min(0).max(64).default(1),
+      })
+      .strict()
+      .default({ workers: 1 }),
   })
   .strict()
   .superRefine((cfg, ctx) => {

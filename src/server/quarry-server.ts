@@ -6,11 +6,13 @@ import type { ApiEnv } from '../api/shared/api-env.js';
 import { billingMigrations, UsageMeter } from '../billing/index.js';
 import type { Logger, ProviderFactory } from '../core/index.js';
 import { bootstrapCredentials, type BootstrapResult, iamMigrations, KeyStore, SecretBox } from '../iam/index.js';
+import { type KnowledgeModule, knowledgeMigrations } from '../knowledge/index.js';
 import { Metrics } from '../metrics/index.js';
 import { ModelCatalog } from '../models/index.js';
 import { Runtime } from '../runtime/index.js';
-import { migrate, openStore, type Store } from '../store/index.js';
+import { jobMigrations, migrate, openStore, type Store } from '../store/index.js';
 import { createApp } from './app.js';
+import { buildKnowledge } from './build-knowledge.js';
 import { buildProviders } from './build-providers.js';
 import type { QuarryConfig } from './config.js';
 import { type Listener, listen } from './listener.js';
@@ -39,6 +41,7 @@ export interface QuarryServer {
   keys: KeyStore;
   store: Store;
   meter: UsageMeter;
+  knowledge: KnowledgeModule;
   app: Hono<ApiEnv>;
   close(): Promise<void>;
 }
@@ -49,8 +52,9 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const env = opts.env ?? process.env;
   const log = opts.log ?? createLogger();
   const dataDir = resolve(opts.dataDir ?? config.dataDir ?? '.quarry');
-  const store = await openStore({ dataDir, url: config.store.url });
-  await migrate(store.db, iamMigrations, billingMigrations);
+  const store = await openStore({ dataDir, url: config.store.url, onPoolError: (err) => log.warn({ err }, 'a database connection was lost; it is replaced on the next query') });
+  // One call with every domain's migrations: Kysely refuses a run that does not list all migrations already applied.
+  await migrate(store.db, iamMigrations, billingMigrations, jobMigrations, knowledgeMigrations);
   const keys = new KeyStore(store.db, SecretBox.fromEnvOrFile(dataDir, env));
   const bootstrap = await bootstrapCredentials(keys, dataDir, env);
   const providers = await buildProviders({ config, dataDir, log, extraTypes: opts.extraProviderTypes, autoProviders: opts.autoProviders });
@@ -60,13 +64,15 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const metrics = new Metrics();
   const meter = new UsageMeter(store.db, log);
   const runtime = new Runtime({ catalog, meter, metrics, timeoutMs: config.limits.invocationTimeoutMs });
+  const knowledge = await buildKnowledge({ config, store, runtime, dataDir, log });
   const apiDeps = { runtime, keys, region: config.region, accountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes };
-  const app = createApp({ ...apiDeps, metrics, log, routes: opts.routes?.(apiDeps) });
+  const app = createApp({ ...apiDeps, metrics, log, knowledge, routes: opts.routes?.(apiDeps) });
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
   let listener: Listener;
   try {
     listener = await listen(getRequestListener(app.fetch) as never, { host: opts.host ?? config.host ?? '127.0.0.1', port: opts.port ?? config.port ?? 4100, tls });
   } catch (e) {
+    await knowledge.close();
     await catalog.close();
     await store.close();
     throw e;
@@ -80,9 +86,11 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
     keys,
     store,
     meter,
+    knowledge,
     app,
     async close() {
       await listener.close();
+      await knowledge.close();
       await meter.flush();
       await keys.flush();
       await catalog.close();

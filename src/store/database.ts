@@ -13,6 +13,8 @@ export interface StoreOptions {
   dataDir: string;
   /** `postgres://…` for PostgreSQL; absent or `sqlite:` for the embedded file `<dataDir>/quarry.db`. */
   url?: string;
+  /** Told about idle PostgreSQL connections that broke (they are replaced on the next query). */
+  onPoolError?: (err: Error) => void;
 }
 
 export interface Store {
@@ -25,6 +27,9 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   if (opts.url && /^postgres(ql)?:\/\//.test(opts.url)) {
     const pg = await import('pg');
     const pool = new pg.default.Pool({ connectionString: opts.url, max: 10 });
+    // An idle client whose connection drops (a PostgreSQL restart or failover) emits 'error' on the pool; unhandled, that
+    // is an uncaught exception that takes the server down. The pool discards the client and the next query reconnects.
+    pool.on('error', (err) => opts.onPoolError?.(err));
     const db: Database = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
