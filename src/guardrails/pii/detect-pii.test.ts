@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { QuarryError } from '../../core/errors.js';
+import { detectPii } from './detect-pii.js';
+
+const brief = (text: string, options?: Parameters<typeof detectPii>[1]) =>
+  detectPii(text, options).map((m) => `${m.type}:${m.text}`);
+
+test('finds several types in one text, non-overlapping and in order, with offsets into the text', () => {
+  const text = 'Hi, I am Jane Doe, card 4111 1111 1111 1111, SSN 123-45-6788, mail jane@example.com, IP 10.0.0.1.';
+  const matches = detectPii(text);
+  assert.deepEqual(
+    matches.map((m) => `${m.type}:${m.text}`),
+    [
+      'NAME:Jane Doe',
+      'CREDIT_DEBIT_CARD_NUMBER:4111 1111 1111 1111',
+      'US_SOCIAL_SECURITY_NUMBER:123-45-6788',
+      'EMAIL:jane@example.com',
+      'IP_ADDRESS:10.0.0.1',
+    ],
+  );
+  for (const m of matches) assert.equal(text.slice(m.start, m.end), m.text);
+  for (let i = 1; i < matches.length; i++) assert.ok(matches[i]!.start >= matches[i - 1]!.end);
+});
+
+test('overlapping readings are settled: a card beats the phone-shaped reading, an email beats its domain as a URL', () => {
+  assert.deepEqual(brief('call or pay 4111111111111111 now'), ['CREDIT_DEBIT_CARD_NUMBER:4111111111111111']);
+  assert.deepEqual(brief('write to ops@example.com'), ['EMAIL:ops@example.com']);
+  assert.deepEqual(brief('She lives at 12 Jane Doe Street, Springfield'), ['ADDRESS:12 Jane Doe Street, Springfield']);
+});
+
+test('types limit what is looked for; unknown types and bad options are refused', () => {
+  assert.deepEqual(brief('jane@example.com 10.0.0.1', { types: ['IP_ADDRESS'] }), ['IP_ADDRESS:10.0.0.1']);
+  assert.throws(
+    () => detectPii('x', { types: ['SOCIAL' as never] }),
+    (e: unknown) => QuarryError.isInstance(e) && /Unknown PII entity type/.test(e.message),
+  );
+  assert.throws(() => detectPii('x', { minScore: 2 }), /minScore/);
+  assert.throws(() => detectPii(42 as unknown as string), /needs text/);
+});
+
+test('empty and whitespace text find nothing', () => {
+  assert.deepEqual(detectPii(''), []);
+  assert.deepEqual(detectPii('   \n\t '), []);
+});
+
+test('Unicode tricks: zero-width characters, full-width digits and look-alike letters do not hide PII', () => {
+  const text = 'mail j\u200bane@exa\u200dmple.com or ＳＳＮ １２３－４５－６７８８, or jаne@exаmple.org';
+  const matches = detectPii(text);
+  assert.deepEqual(
+    matches.map((m) => m.type),
+    ['EMAIL', 'US_SOCIAL_SECURITY_NUMBER', 'EMAIL'],
+  );
+  assert.equal(matches[0]!.text, 'j\u200bane@exa\u200dmple.com', 'the span covers the original characters');
+  assert.equal(matches[1]!.text, '１２３－４５－６７８８');
+  assert.equal(matches[2]!.text, 'jаne@exаmple.org');
+  for (const m of matches) assert.equal(text.slice(m.start, m.end), m.text);
+});
+
+test('very long text is scanned whole, in linear time: an entity at the very end is found', () => {
+  const filler = 'The quarterly report is attached for your review. '.repeat(20_000); // ~1 MB
+  const text = `${filler}Contact: jane@example.com, 4111 1111 1111 1111.`;
+  const started = performance.now();
+  const matches = detectPii(text);
+  const elapsed = performance.now() - started;
+  assert.deepEqual(
+    matches.map((m) => m.type),
+    ['EMAIL', 'CREDIT_DEBIT_CARD_NUMBER'],
+  );
+  assert.equal(matches[0]!.start, filler.length + 'Contact: '.length);
+  assert.ok(elapsed < 10_000, `${elapsed} ms`);
+});
+
+test('hostile input built to make regexes backtrack stays fast', () => {
+  const hostile = [
+    'a'.repeat(100_000),
+    '1 '.repeat(100_000),
+    `${'x.'.repeat(50_000)}@`,
+    '(((('.repeat(50_000),
+    'A '.repeat(100_000),
+  ];
+  for (const text of hostile) {
+    const started = performance.now();
+    detectPii(text);
+    assert.ok(performance.now() - started < 5000, `${text.slice(0, 10)}... took ${performance.now() - started} ms`);
+  }
+});
+
+test('custom regexes run on the bounded engine, score 1, and win over built-in readings', () => {
+  const matches = detectPii('booking BK-123456 for jane@example.com', {
+    customRegexes: [{ name: 'booking', pattern: '\\bBK-\\d{6}\\b' }],
+  });
+  assert.deepEqual(
+    matches.map((m) => [m.type, m.regexName, m.text, m.score]),
+    [
+      ['REGEX', 'booking', 'BK-123456', 1],
+      ['EMAIL', undefined, 'jane@example.com', 0.95],
+    ],
+  );
+});
+
+test('a hostile custom regex is harmless (run in linear time) and an invalid one is refused clearly', () => {
+  const started = performance.now();
+  const matches = detectPii(`${'a'.repeat(50_000)}!`, { customRegexes: [{ name: 'evil', pattern: '(a+)+$' }] });
+  assert.deepEqual(matches, []);
+  assert.ok(performance.now() - started < 3000);
+  assert.throws(
+    () => detectPii('x', { customRegexes: [{ name: 'bad', pattern: '(a)\\1' }] }),
+    (e: unknown) => QuarryError.isInstance(e) && e.code === 'ValidationException' && /backreferences/.test(e.message),
+  );
+  assert.throws(() => detectPii('x', { customRegexes: [{ name: '', pattern: 'a' }] }), /Invalid custom regex name/);
+});

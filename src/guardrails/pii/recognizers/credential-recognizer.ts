@@ -1,0 +1,38 @@
+import type { PiiCandidate, Recognizer } from '../recognizer.js';
+
+// Credentials are only knowable from the words that introduce them; the value is the next token after a label and a
+// separator ("username: jdoe", "my password is hunter2", "PIN=4821").
+const USERNAME =
+  /\b(?:user ?names?|user ?id|login(?: name| id)?|screen ?name|nick ?name|handle|account name|gamertag)\s*(?:is\b|was\b|:|=|-)\s*(?:["'`]?)([^\s"'`,;]{2,64})/gi;
+const PASSWORD =
+  /\b(?:pass ?words?|passwd|pwd|pass ?phrase|pass ?code|passcode|secret)\s*(?:is\b|was\b|:|=)\s*(?:["'`]?)([^\s"'`]{3,128})/gi;
+const PIN = /\bpin(?:\s?(?:code|number|no\.?|#))?\s*(?:is\b|was\b|:|=|#)?\s*(\d{4,8})(?!\d)/gi;
+const HANDLE = /(?<![\w@.+-])@([A-Za-z0-9_]{2,30})(?![\w@.-])/g;
+const NOT_A_VALUE =
+  /^(?:is|was|the|a|an|and|or|to|for|of|my|your|our|reset|change|changed|please|here|below|above|will|has|have|must|should|can|cannot|and|not|field|policy|manager|required|expired|incorrect|wrong)$/i;
+
+export const credentialRecognizer: Recognizer = {
+  name: 'credential',
+  types: ['USERNAME', 'PASSWORD', 'PIN'],
+  find(text) {
+    const out: PiiCandidate[] = [];
+    if (!/user|login|name|handle|gamertag|pass|pwd|secret|pin|@/i.test(text)) return out;
+    push(out, text, USERNAME, 'USERNAME', 0.85);
+    push(out, text, PASSWORD, 'PASSWORD', 0.9);
+    push(out, text, PIN, 'PIN', 0.9);
+    for (const m of text.matchAll(HANDLE)) {
+      out.push({ type: 'USERNAME', start: m.index, end: m.index + m[0].length, score: 0.6 });
+    }
+    return out;
+  },
+};
+
+function push(out: PiiCandidate[], text: string, pattern: RegExp, type: PiiCandidate['type'], score: number): void {
+  for (const m of text.matchAll(pattern)) {
+    // Sentence punctuation after the value is not part of it; '!' and '?' may be, so they stay.
+    const value = m[1]!.replace(/[.,;:)]+$/, '');
+    if (value.length < 2 || NOT_A_VALUE.test(value)) continue;
+    const start = m.index + m[0].length - m[1]!.length;
+    out.push({ type, start, end: start + value.length, score });
+  }
+}
