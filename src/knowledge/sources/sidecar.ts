@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Metadata } from '../metadata.js';
+import type { Metadata, MetadataValue } from '../metadata.js';
 
 /** Bedrock's convention: `report.pdf.metadata.json` beside `report.pdf` holds that document's attributes. */
 export const SIDECAR_SUFFIX = '.metadata.json';
@@ -12,26 +12,29 @@ export const isSidecar = (name: string) => name.endsWith(SIDECAR_SUFFIX) && name
 /** Turns a sidecar's bytes into metadata; throws with a reason when they are not a valid sidecar. */
 export type ParseSidecar = (bytes: Uint8Array) => Metadata;
 
-const plain = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
-// Bedrock also accepts typed values: { value: { type, stringValue | numberValue | booleanValue | stringListValue } }.
-const typed = z
-  .object({
-    value: z.object({
-      type: z.enum(['STRING', 'NUMBER', 'BOOLEAN', 'STRING_LIST']),
-      stringValue: z.string().optional(),
-      numberValue: z.number().optional(),
-      booleanValue: z.boolean().optional(),
-      stringListValue: z.array(z.string()).optional(),
-    }),
-    includeForEmbedding: z.boolean().optional(),
-  })
-  .transform((t, ctx) => {
-    const v = t.value;
-    const out = { STRING: v.stringValue, NUMBER: v.numberValue, BOOLEAN: v.booleanValue, STRING_LIST: v.stringListValue }[v.type];
-    if (out === undefined) ctx.addIssue({ code: 'custom', message: `a ${v.type} value needs its ${v.type.toLowerCase()}Value` });
-    return out as z.infer<typeof plain>;
-  });
-const sidecarSchema = z.object({ metadataAttributes: z.record(z.string().min(1), z.union([plain, typed])) });
+const sidecarSchema = z.object({ metadataAttributes: z.record(z.string().min(1), z.unknown()) });
+
+const isPlain = (v: unknown): v is MetadataValue =>
+  typeof v === 'string' ||
+  (typeof v === 'number' && Number.isFinite(v)) ||
+  typeof v === 'boolean' ||
+  (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+
+const TYPED_FIELD = { STRING: 'stringValue', NUMBER: 'numberValue', BOOLEAN: 'booleanValue', STRING_LIST: 'stringListValue' } as const;
+
+/** A plain value, or Bedrock's typed form `{ value: { type, stringValue | numberValue | … }, includeForEmbedding }`. */
+function attributeValue(key: string, raw: unknown): MetadataValue {
+  if (isPlain(raw)) return raw;
+  const typed = (raw as { value?: { type?: unknown } } | null)?.value;
+  const type = typed?.type;
+  if (typeof type === 'string' && type in TYPED_FIELD) {
+    const field = TYPED_FIELD[type as keyof typeof TYPED_FIELD];
+    const v = (typed as Record<string, unknown>)[field];
+    if (isPlain(v) && (type === 'STRING_LIST') === Array.isArray(v)) return v;
+    throw new Error(`attribute "${key}": a ${type} value needs its ${field}`);
+  }
+  throw new Error(`attribute "${key}" must be a string, number, boolean, list of strings, or { value: { type, … } }`);
+}
 
 /**
  * A minimal reader of Bedrock metadata sidecars, used unless the data source is given the knowledge base's own
@@ -45,6 +48,8 @@ export const parseSidecarJson: ParseSidecar = (bytes) => {
     throw new Error(`not valid UTF-8 JSON (${(e as Error).message})`);
   }
   const r = sidecarSchema.safeParse(json);
-  if (!r.success) throw new Error(z.prettifyError(r.error).replaceAll('\n', ' '));
-  return r.data.metadataAttributes as Metadata;
+  if (!r.success) throw new Error('expected { "metadataAttributes": { "<name>": <value>, … } }');
+  const out: Metadata = {};
+  for (const [key, raw] of Object.entries(r.data.metadataAttributes)) out[key] = attributeValue(key, raw);
+  return out;
 };
