@@ -30,12 +30,24 @@ export function decodeText(name: string, bytes: Uint8Array, charset?: string): s
 function decodeWithoutBom(bytes: Uint8Array, charset: string | undefined): string {
   const declared = charset ? decoderFor(charset) : undefined;
   // A declared UTF-8 gets the same strict reading as an undeclared one: servers say utf-8 by default, often wrongly.
+  if (declared && declared.encoding === 'windows-1252') return windows1252(declared.decode(bytes));
   if (declared && declared.encoding !== 'utf-8') return declared.decode(bytes);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return new TextDecoder('windows-1252').decode(bytes);
+    return windows1252(new TextDecoder('windows-1252').decode(bytes));
   }
+}
+
+/** Windows-1252's printable characters at 0x80–0x9F; the five bytes it leaves undefined stay C1 controls. */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+/**
+ * Node 20's TextDecoder reads the label 'windows-1252' (and 'iso-8859-1', which WHATWG aliases to it) as Latin-1,
+ * turning curly quotes, dashes and the euro sign into invisible C1 controls; mapping that range fixes it either way.
+ */
+function windows1252(latin1: string): string {
+  return latin1.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
 }
 
 function decoderFor(charset: string): InstanceType<typeof TextDecoder> | undefined {

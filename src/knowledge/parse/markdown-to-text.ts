@@ -115,17 +115,19 @@ function inline(line: string): string {
 }
 
 function inlineMarkup(s: string): string {
-  return decodeEntities(
-    stripLinks(stripComments(s))
+  // Escaped punctuation is set aside in the private-use area first, so no markup pattern below can match it.
+  const escaped = s.replace(/\\([!-/:-@[-`{-~])/g, (_, c: string) => String.fromCharCode(0xe000 + c.charCodeAt(0)));
+  const plain = decodeEntities(
+    stripLinks(stripComments(escaped))
       .replace(/<((?:https?|mailto):[^<>\s]{1,2000})>/g, '$1')
       .replace(/<\/?[A-Za-z][A-Za-z0-9-]{0,30}(?:\s[^<>]{0,2000})?\/?>/g, '')
       // Emphasis markers at a word boundary go; a lone `*` between spaces or the `_` in snake_case stay.
       .replace(/(\*\*|__|~~)(?=\S)/g, '')
       .replace(/(?<=\S)(\*\*|__|~~)/g, '')
       .replace(/(?<![\w*])[*_](?=[^\s*_])/g, '')
-      .replace(/(?<=[^\s*_])[*_](?![\w*])/g, '')
-      .replace(/\\([!-/:-@[-`{-~])/g, '$1'),
+      .replace(/(?<=[^\s*_])[*_](?![\w*])/g, ''),
   );
+  return plain.replace(/[\ue021-\ue07e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xe000));
 }
 
 /**
