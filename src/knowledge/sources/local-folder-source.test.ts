@@ -83,12 +83,15 @@ describe('LocalFolderSource', () => {
     assert.equal(a.uri, pathToFileURL(join(root, 'a.md')).href);
     assert.equal(a.size, 3);
     assert.equal(new TextDecoder().decode(await a.read()), '# A');
-    assert.deepEqual(ok.find((e) => e.name === 'docs/guide.md')!.metadata, { team: 'search' });
+    const guide = ok.find((e) => e.name === 'docs/guide.md')!;
+    assert.deepEqual(guide.metadata, { team: 'search' });
+    assert.ok(guide.ok);
+    assert.deepEqual(guide.sidecar?.embedKeys, ['team']);
     assert.equal(ok.find((e) => e.name === 'b.txt')!.metadata, undefined);
 
     const failures = Object.fromEntries(entries.filter((e) => !e.ok).map((e) => [rel(e), (e as { reason: string }).reason]));
-    assert.match(failures['bad.txt']!, /metadata file bad\.txt\.metadata\.json is invalid: not valid UTF-8 JSON/);
-    assert.match(failures['wrong.txt']!, /metadata file wrong\.txt\.metadata\.json is invalid/);
+    assert.match(failures['bad.txt']!, /^metadata file bad\.txt\.metadata\.json: .*invalid metadata file/);
+    assert.match(failures['wrong.txt']!, /^metadata file wrong\.txt\.metadata\.json: .*metadataAttributes\.n/);
     assert.match(failures['docs/huge.log']!, /5000 bytes, over the 1000-byte limit/);
     for (const link of ['escape.txt', 'shortcut.md', 'broken.txt', 'self.txt', 'loop', 'escape-dir', 'docs/up']) {
       assert.match(failures[link]!, /not followed \(followSymlinks is off\)/, link);

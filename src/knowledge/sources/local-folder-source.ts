@@ -4,10 +4,10 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import picomatch from 'picomatch';
 import { notFound } from '../../core/index.js';
-import type { Metadata } from '../metadata.js';
+import type { Sidecar } from '../parse/sidecar-metadata.js';
 import { insideRoot } from './inside-root.js';
 import { readFileCapped } from './read-file-capped.js';
-import { isSidecar, MAX_SIDECAR_BYTES, type ParseSidecar, parseSidecarJson, SIDECAR_SUFFIX } from './sidecar.js';
+import { defaultParseSidecar, isSidecar, MAX_SIDECAR_BYTES, type ParseSidecar, SIDECAR_SUFFIX } from './sidecar.js';
 import type { DataSourceReader, SourceEntry } from './source-item.js';
 
 /** Bedrock's per-file limit for knowledge base documents. */
@@ -52,7 +52,7 @@ export class LocalFolderSource implements DataSourceReader {
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.followSymlinks = options.followSymlinks ?? false;
     this.includeHidden = options.includeHidden ?? false;
-    this.parseSidecar = options.parseSidecar ?? parseSidecarJson;
+    this.parseSidecar = options.parseSidecar ?? defaultParseSidecar;
   }
 
   async *list(signal?: AbortSignal): AsyncIterable<SourceEntry> {
@@ -142,14 +142,14 @@ export class LocalFolderSource implements DataSourceReader {
         yield failure(path, `file is ${st.size} bytes, over the ${this.maxFileBytes}-byte limit`);
         continue;
       }
-      let metadata: Metadata | undefined;
+      let sidecar: Sidecar | undefined;
       const sidecarName = entry.name + SIDECAR_SUFFIX;
       if (names.has(sidecarName)) {
         try {
-          metadata = this.parseSidecar(await readFileCapped(join(dir, sidecarName), realRoot, MAX_SIDECAR_BYTES, signal));
+          sidecar = this.parseSidecar(await readFileCapped(join(dir, sidecarName), realRoot, MAX_SIDECAR_BYTES, signal), sidecarName);
         } catch (e) {
           if (signal?.aborted) throw e;
-          yield failure(path, `its metadata file ${sidecarName} is invalid: ${(e as Error).message}`);
+          yield failure(path, `metadata file ${sidecarName}: ${(e as Error).message}`);
           continue;
         }
       }
@@ -159,7 +159,7 @@ export class LocalFolderSource implements DataSourceReader {
         uri: pathToFileURL(path).href,
         name: rel,
         size: st.size,
-        ...(metadata ? { metadata } : {}),
+        ...(sidecar ? { metadata: sidecar.metadata, sidecar } : {}),
         read: (s?: AbortSignal) => readFileCapped(path, realRoot, maxBytes, s),
       };
     }

@@ -1,4 +1,5 @@
 import type { Metadata } from '../metadata.js';
+import type { Sidecar } from '../parse/sidecar-metadata.js';
 
 /**
  * One document a data source offers to ingestion. `uri` identifies it across syncs (the incremental sync compares
@@ -13,6 +14,8 @@ export interface SourceItem {
   read(signal?: AbortSignal): Promise<Uint8Array>;
   /** From a `<file>.metadata.json` sidecar (`metadataAttributes`), when the source has one. */
   metadata?: Metadata;
+  /** The whole sidecar when there is one: beside the attributes, which to embed and a CSV's record structure. */
+  sidecar?: Sidecar;
 }
 
 /** A document the source found but cannot offer (path escapes the root, symlink loop, too large, blocked URL). */

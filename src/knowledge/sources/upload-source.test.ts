@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { QuarryError } from '../../core/index.js';
 import type { BlobStore } from '../../store/blobs/blob-store.js';
-import type { Metadata } from '../metadata.js';
 import type { SourceEntry } from './source-item.js';
 import { UploadSource } from './upload-source.js';
 
@@ -57,10 +56,11 @@ test('uploads under the prefix, in key order, with sidecars attached and oversiz
   const report = entries.find((e) => e.ok && e.name === 'report.pdf');
   assert.ok(report?.ok);
   assert.deepEqual(report.metadata, { year: 2024 });
+  assert.deepEqual(report.sidecar, { metadata: { year: 2024 }, embedKeys: [] });
   assert.equal(new TextDecoder().decode(await report.read()), '%PDF');
   const failures = entries.filter((e) => !e.ok).map((e) => (e as { reason: string }).reason);
   assert.match(failures[0]!, /2000 bytes, over the 1000-byte limit/);
-  assert.match(failures[1]!, /metadata file notes\/bad\.txt\.metadata\.json is invalid/);
+  assert.match(failures[1]!, /metadata file notes\/bad\.txt\.metadata\.json: .*invalid metadata file/);
 
   // Deleted between listing and reading: a clear error for that document.
   await blobs.delete(`${p}report.pdf`);
@@ -71,8 +71,8 @@ test('an injected sidecar parser replaces the built-in one', async () => {
   const blobs = new MemoryBlobs();
   await blobs.put('u/a.txt', bytes('a'));
   await blobs.put('u/a.txt.metadata.json', bytes('custom'));
-  const parseSidecar = (b: Uint8Array): Metadata => ({ raw: new TextDecoder().decode(b) });
+  const parseSidecar = (b: Uint8Array, name: string) => ({ metadata: { raw: new TextDecoder().decode(b), name }, embedKeys: [] });
   const [entry] = await collect(new UploadSource({ blobs, prefix: 'u/', parseSidecar }));
   assert.ok(entry?.ok);
-  assert.deepEqual(entry.metadata, { raw: 'custom' });
+  assert.deepEqual(entry.metadata, { raw: 'custom', name: 'a.txt.metadata.json' });
 });

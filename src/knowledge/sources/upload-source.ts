@@ -1,8 +1,8 @@
 import { QuarryError } from '../../core/index.js';
 import type { BlobStore } from '../../store/blobs/blob-store.js';
-import type { Metadata } from '../metadata.js';
+import type { Sidecar } from '../parse/sidecar-metadata.js';
 import { DEFAULT_MAX_FILE_BYTES } from './local-folder-source.js';
-import { isSidecar, MAX_SIDECAR_BYTES, type ParseSidecar, parseSidecarJson, SIDECAR_SUFFIX } from './sidecar.js';
+import { defaultParseSidecar, isSidecar, MAX_SIDECAR_BYTES, type ParseSidecar, SIDECAR_SUFFIX } from './sidecar.js';
 import type { DataSourceReader, SourceEntry } from './source-item.js';
 
 export interface UploadSourceOptions {
@@ -28,7 +28,7 @@ export class UploadSource implements DataSourceReader {
     this.blobs = options.blobs;
     this.prefix = options.prefix === '' || options.prefix.endsWith('/') ? options.prefix : `${options.prefix}/`;
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    this.parseSidecar = options.parseSidecar ?? parseSidecarJson;
+    this.parseSidecar = options.parseSidecar ?? defaultParseSidecar;
   }
 
   async *list(signal?: AbortSignal): AsyncIterable<SourceEntry> {
@@ -48,15 +48,15 @@ export class UploadSource implements DataSourceReader {
         yield { ok: false, uri, reason: `upload is ${size} bytes, over the ${this.maxFileBytes}-byte limit` };
         continue;
       }
-      let metadata: Metadata | undefined;
+      let sidecar: Sidecar | undefined;
       if (keys.has(key + SIDECAR_SUFFIX)) {
         try {
           const bytes = await this.blobs.get(key + SIDECAR_SUFFIX);
           if (!bytes) throw new Error('it was deleted while listing');
           if (bytes.byteLength > MAX_SIDECAR_BYTES) throw new Error(`it is over the ${MAX_SIDECAR_BYTES}-byte limit`);
-          metadata = this.parseSidecar(bytes);
+          sidecar = this.parseSidecar(bytes, name + SIDECAR_SUFFIX);
         } catch (e) {
-          yield { ok: false, uri, reason: `its metadata file ${name}${SIDECAR_SUFFIX} is invalid: ${(e as Error).message}` };
+          yield { ok: false, uri, reason: `metadata file ${name}${SIDECAR_SUFFIX}: ${(e as Error).message}` };
           continue;
         }
       }
@@ -65,7 +65,7 @@ export class UploadSource implements DataSourceReader {
         uri,
         name,
         size,
-        ...(metadata ? { metadata } : {}),
+        ...(sidecar ? { metadata: sidecar.metadata, sidecar } : {}),
         read: (s?: AbortSignal) => this.read(key, s),
       };
     }
