@@ -212,14 +212,14 @@ describe('embedded vector store: the usearch file is derived state', () => {
     await s.close();
   });
 
-  test('i8 quantization answers the same (the store re-ranks with the exact vectors); changing it rebuilds the file', async () => {
+  test('i8 (the default) and f32 answer the same (the store re-ranks with the exact vectors); changing it rebuilds the file', async () => {
     const t = setup({ ann: { quantization: 'i8' } });
     const docs = corpus(10, 30, 8);
     const s = await t.open();
     await fill(s, docs);
     await assertAnswers(s, docs);
     const i8Size = await s.close().then(() => statSync(t.annFile).size);
-    const f32 = await t.open(new EmbeddedVectorStoreFactory({ dir: t.dir }));
+    const f32 = await t.open(new EmbeddedVectorStoreFactory({ dir: t.dir, ann: { quantization: 'f32' } }));
     await assertAnswers(f32, docs);
     await f32.close();
     assert.ok(statSync(t.annFile).size > i8Size, 'the f32 file replaced the i8 one');

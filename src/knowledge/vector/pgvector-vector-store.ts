@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { MetadataFilter } from '../metadata.js';
 import { postgresFilter } from './filter-to-postgres.js';
 import { queryWords } from './keyword-terms.js';
+import { QuarryError } from '../../core/errors.js';
 import type { ChunkInput, ScoredChunk, VectorIndexSpec, VectorStore, VectorStoreFactory } from './vector-store.js';
 import {
   checkChunks,
@@ -65,7 +66,14 @@ export class PgvectorVectorStoreFactory implements VectorStoreFactory {
     const { m = 16, efConstruction = 64 } = this.#options.hnsw ?? {};
     await transaction(this.#pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
-      await c.query('CREATE EXTENSION IF NOT EXISTS vector');
+      await c.query('CREATE EXTENSION IF NOT EXISTS vector').catch((e: { code?: string }) => {
+        if (e.code !== '0A000') throw e;
+        throw new QuarryError(
+          'InternalServerException',
+          'This PostgreSQL server has no pgvector extension (CREATE EXTENSION vector failed): install pgvector there, or use the embedded vector store.',
+          { cause: e, retryable: false },
+        );
+      });
       const existing = await c.query<{ dims: number }>(
         "SELECT atttypmod AS dims FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'embedding'",
         [t],
@@ -182,8 +190,9 @@ class PgvectorStore implements VectorStore {
         return (await c.query<Row>(select('embedding <=> $1::vector'), params)).rows;
       }),
     );
-    if (rows.length < k && f) {
-      // Still short: an ORDER BY the index cannot serve forces the exact scan over the rows the filter keeps.
+    if (rows.length < k) {
+      // Short (a selective filter past hnsw.max_scan_tuples, or a tiny table): an ORDER BY the index cannot serve
+      // forces an exact scan of the rows the filter keeps.
       const exact = await this.#run(() => this.pool.query<Row>(select('(embedding <=> $1::vector) + 0'), params));
       return exact.rows.map(toChunk);
     }

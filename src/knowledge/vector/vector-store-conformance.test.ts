@@ -1,9 +1,12 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite/vector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { test } from 'node:test';
 import pg from 'pg';
 import { EmbeddedVectorStoreFactory } from './embedded-vector-store.js';
 import { MemoryVectorStoreFactory } from './memory-vector-store.js';
@@ -67,3 +70,65 @@ vectorStoreConformance({
     };
   },
 });
+
+/**
+ * A real PostgreSQL when QUARRY_TEST_PG_URL names one (CI's), in a database of its own: the whole suite if it has
+ * pgvector, otherwise the error a user without pgvector sees.
+ */
+const PG_URL = process.env.QUARRY_TEST_PG_URL;
+if (PG_URL) {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  const available = (await admin.query("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")).rows.length > 0;
+  await admin.end();
+  const withDatabase = async () => {
+    const name = `quarry_v_${randomBytes(6).toString('hex')}`;
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(`CREATE DATABASE ${name}`);
+    await c.end();
+    const url = new URL(PG_URL);
+    url.pathname = `/${name}`;
+    return {
+      url: url.toString(),
+      async drop() {
+        const d = new pg.Client({ connectionString: PG_URL });
+        await d.connect();
+        await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await d.end();
+      },
+    };
+  };
+  if (available) {
+    vectorStoreConformance({
+      name: 'pgvector (QUARRY_TEST_PG_URL)',
+      async setup() {
+        const db = await withDatabase();
+        const factories: PgvectorVectorStoreFactory[] = [];
+        const make = () => {
+          factories.push(new PgvectorVectorStoreFactory(db.url));
+          return factories.at(-1)!;
+        };
+        return {
+          factory: make(),
+          reopen: async () => make(),
+          async teardown() {
+            for (const f of factories) await f.close();
+            await db.drop();
+          },
+        };
+      },
+    });
+  } else {
+    test('PostgreSQL without pgvector: opening an index says what is missing', async () => {
+      const db = await withDatabase();
+      const factory = new PgvectorVectorStoreFactory(db.url);
+      try {
+        await assert.rejects(factory.open({ indexId: 'kb', dimensions: 4 }), /no pgvector extension/);
+      } finally {
+        await factory.close();
+        await db.drop();
+      }
+    });
+  }
+}
