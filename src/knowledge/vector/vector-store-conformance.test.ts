@@ -48,7 +48,8 @@ vectorStoreConformance({
     const factory = () => {
       const pool = new pg.Pool({ connectionString: url, max: 1 });
       pools.push(pool);
-      return new PgvectorVectorStoreFactory({ pool });
+      // A sparser graph than pgvector's defaults: HNSW inserts in WebAssembly are ~4x faster, and the code is the same.
+      return new PgvectorVectorStoreFactory({ pool, hnsw: { m: 8, efConstruction: 16 } });
     };
     let current = factory();
     return {
