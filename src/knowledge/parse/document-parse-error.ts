@@ -14,13 +14,20 @@ export class DocumentParseError extends QuarryError {
   readonly documentName: string;
 
   constructor(documentName: string, reason: string, options?: { cause?: unknown }) {
-    super('ValidationException', `Cannot parse ${documentName}: ${reason}`, options);
+    const clean = printable(reason);
+    super('ValidationException', `Cannot parse ${documentName}: ${clean}`, options);
     this.name = 'DocumentParseError';
-    this.reason = reason;
+    this.reason = clean;
     this.documentName = documentName;
   }
 
   static override isInstance(e: unknown): e is DocumentParseError {
     return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[MARKER] === true;
   }
+}
+
+/** Reasons quote the file (a ZIP entry name, a library's message about bytes); keep them one short printable line. */
+function printable(reason: string): string {
+  const line = reason.replace(/\p{Cc}+/gu, ' ').trim();
+  return line.length > 500 ? `${line.slice(0, 499)}…` : line;
 }

@@ -72,6 +72,22 @@ test('a ZIP bomb is stopped by the real inflated size, whatever the headers clai
   assert.equal(inflateZip(zip, 16 * 1024 * 1024, () => true).get('word/document.xml')?.length, zeros.length);
 });
 
+test('randomly damaged DOCX files parse or fail as DocumentParseError, never anything else', async () => {
+  const good = await handbook();
+  let seed = 3;
+  const next = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (let i = 0; i < 40; i++) {
+    const bytes = good.slice();
+    for (let k = 1 + next(12); k > 0; k--) bytes[next(bytes.length)] = next(256);
+    await parseDocument({ name: 'damaged.docx', bytes }).catch((e) => {
+      assert.ok(DocumentParseError.isInstance(e), `threw ${e}`);
+    });
+  }
+});
+
 /** A one-entry ZIP, stored uncompressed. */
 function storedZip(name: string, data: Buffer): Uint8Array {
   return zipOf(name, data, 0, data.length);

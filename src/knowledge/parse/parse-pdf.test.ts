@@ -99,3 +99,19 @@ test('maxChars stops a long PDF with a clear reason', async () => {
     return true;
   });
 });
+
+test('randomly damaged PDFs parse or fail as DocumentParseError, never anything else', async () => {
+  const good = await textPdf([['first page'], ['second page']]);
+  let seed = 1;
+  const next = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (let i = 0; i < 40; i++) {
+    const bytes = good.slice();
+    for (let k = 1 + next(12); k > 0; k--) bytes[next(bytes.length)] = next(256);
+    await parseDocument({ name: 'damaged.pdf', bytes }).catch((e) => {
+      assert.ok(DocumentParseError.isInstance(e), `threw ${e}`);
+    });
+  }
+});

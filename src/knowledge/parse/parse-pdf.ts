@@ -51,34 +51,40 @@ export async function parsePdf(input: ParseInput, ctx: ParseContext): Promise<Pa
   }
 }
 
+/** A run of this many unreadable pages means the page tree is broken, not that a page is. */
+const MAX_UNREADABLE_RUN = 20;
+
 async function readDocument(doc: PDFDocumentProxy, ctx: ParseContext): Promise<ParsedDocument> {
   let text = '';
   const pages: PageSpan[] = [];
   let withoutText = 0;
-  let unreadable = 0;
+  const unreadable: string[] = [];
+  let run = 0;
   for (let pageNumber = 1; pageNumber <= doc.numPages; pageNumber++) {
     ctx.signal?.throwIfAborted();
-    let pageText = '';
+    let pageText: string | undefined;
     try {
       pageText = await readPage(await doc.getPage(pageNumber), pageNumber, ctx);
+      run = 0;
     } catch (e) {
       if (DocumentParseError.isInstance(e) || ctx.signal?.aborted) throw e;
-      unreadable++;
-      ctx.warn(`page ${pageNumber} could not be read (${e instanceof Error ? e.message : String(e)})`);
+      unreadable.push(`page ${pageNumber}: ${e instanceof Error ? e.message : String(e)}`);
+      if (++run >= MAX_UNREADABLE_RUN) throw ctx.fail(`corrupt PDF: ${run} pages in a row cannot be read (${unreadable[0]})`);
     }
     if (pageText === '') withoutText++;
-    else if (text !== '') text += '\n\n';
+    else if (pageText !== undefined && text !== '') text += '\n\n';
     const start = text.length;
-    text += pageText;
-    ctx.count(pageText.length);
+    text += pageText ?? '';
+    ctx.count(pageText?.length ?? 0);
     pages.push({ pageNumber, start, end: text.length });
   }
-  if (unreadable > 0 && unreadable === doc.numPages) throw ctx.fail('corrupt PDF: no page could be read');
-  if (text === '' && doc.numPages > 0 && !ctx.ocr) {
-    throw ctx.fail('PDF has no text layer (a scan?); turn on OCR to read it');
+  if (unreadable.length > 0) {
+    if (unreadable.length === doc.numPages) throw ctx.fail(`corrupt PDF: no page can be read (${unreadable[0]})`);
+    ctx.warn(`${unreadable.length} page(s) could not be read; the first, ${unreadable[0]}`);
   }
-  if (withoutText > unreadable && !ctx.ocr) {
-    ctx.warn(`${withoutText - unreadable} of ${doc.numPages} pages have no text layer; turn on OCR to read them`);
+  if (withoutText > 0 && !ctx.ocr) {
+    if (text === '') throw ctx.fail('PDF has no text layer (a scan?); turn on OCR to read it');
+    ctx.warn(`${withoutText} of ${doc.numPages} pages have no text layer; turn on OCR to read them`);
   }
   const { title, metadata } = await documentInfo(doc);
   metadata.pageCount = doc.numPages;
