@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import { createCanvas } from '@napi-rs/canvas';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { DocumentParseError } from './document-parse-error.js';
+import { tiffOf } from './image-fixtures.js';
 import { closeOcr, englishModelPath } from './ocr-worker.js';
 import { parseDocument } from './parse-document.js';
 
@@ -12,7 +13,7 @@ import { parseDocument } from './parse-document.js';
  * The drawn text comes from pdf.js rendering Helvetica from the font data in pdfjs-dist, not from system fonts, so the
  * test reads the same on a bare CI image.
  */
-async function invoicePng(): Promise<Uint8Array> {
+async function invoice(): Promise<{ png: Uint8Array; width: number; height: number; gray: Uint8Array }> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.HelveticaBold);
   doc.addPage([560, 90]).drawText('QUARRY INVOICE 2026', { x: 20, y: 30, size: 36, font });
@@ -29,12 +30,17 @@ async function invoicePng(): Promise<Uint8Array> {
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   await page.render({ canvasContext: ctx as never, viewport }).promise;
   await pdf.destroy();
-  return new Uint8Array(await canvas.encode('png'));
+  const rgba = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+  const gray = new Uint8Array(canvas.width * canvas.height).map((_, i) => rgba[i * 4]);
+  return { png: new Uint8Array(await canvas.encode('png')), width: canvas.width, height: canvas.height, gray };
 }
 
 let png: Uint8Array;
+let tiff: Uint8Array;
 before(async () => {
-  png = await invoicePng();
+  const drawn = await invoice();
+  png = drawn.png;
+  tiff = tiffOf(drawn.width, drawn.height, drawn.gray);
 });
 after(closeOcr);
 
@@ -54,9 +60,11 @@ test('the English model is read from the installed package, never fetched', () =
   assert.ok(existsSync(join(path, 'eng.traineddata.gz')), `${path} has no eng.traineddata.gz`);
 });
 
-test('an image is read by OCR', async () => {
+test('an image is read by OCR: PNG, and TIFF as scanners write it', async () => {
   const [doc] = await parseDocument({ name: 'invoice.png', bytes: png }, { ocr: true });
   assert.match(doc.text, /QUARRY INVOICE 2026/);
+  const [scan] = await parseDocument({ name: 'invoice.tiff', bytes: tiff }, { ocr: true });
+  assert.match(scan.text, /QUARRY INVOICE 2026/);
 });
 
 test('a scanned PDF page (an image, no text layer) is rendered and read by OCR', async () => {
