@@ -12,6 +12,7 @@
  * convention (it includes the unit in "40 years"). Exact-boundary F1 is printed as a second table.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { OpenRedaction } from 'openredaction';
 import { SyncRedactor } from 'redact-pii';
@@ -281,7 +282,10 @@ if (unaligned > 0)
 
 if (errors) console.log(`\nErrors for ${errors.type} on even rows:\n${errors.out.join('\n')}`);
 
-// --- latency: ~1 KB documents made of consecutive rows, tools interleaved per round ------------------------------------
+// --- latency: ~1 KB documents made of consecutive rows -------------------------------------------------------------
+// The three tools take turns on each document (rotating who goes first), so a burst of load from other processes on
+// this shared machine hits all of them alike. Two p99s: over every timing, and over each document's median across the
+// rounds; the second shows the slowest inputs without the scheduler's hiccups, the first is what a caller may see.
 
 const docs: string[] = [];
 let current = '';
@@ -292,29 +296,39 @@ for (const row of rows) {
     current = '';
   }
 }
-const perKb: Record<Tool, number[]> = { quarry: [], 'redact-pii': [], openredaction: [] };
 const runners: Record<Tool, (text: string) => unknown> = {
   quarry: (t) => detectPii(t),
   'redact-pii': (t) => redactor.redact(t),
   openredaction: (t) => openRedaction.detect(t),
 };
+const timings: Record<Tool, number[][]> = { quarry: [], 'redact-pii': [], openredaction: [] };
 for (const tool of TOOLS) for (const doc of docs.slice(0, 5)) await runners[tool](doc); // warm-up
 for (let round = 0; round < rounds; round++) {
-  for (const tool of TOOLS) {
-    for (const doc of docs) {
-      const t0 = performance.now();
+  for (const [d, doc] of docs.entries()) {
+    for (let k = 0; k < TOOLS.length; k++) {
+      const tool = TOOLS[(k + round + d) % TOOLS.length]!;
+      const started = performance.now();
       await runners[tool](doc);
-      perKb[tool].push(((performance.now() - t0) * 1024) / doc.length);
+      const perKb = ((performance.now() - started) * 1024) / doc.length;
+      const mine = timings[tool][d] ?? [];
+      mine.push(perKb);
+      timings[tool][d] = mine;
     }
   }
 }
 const quantile = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 if (rounds > 0) {
-  console.log(`\nLatency per 1 KB (${docs.length} documents of ~1 KB × ${rounds} rounds):\n`);
-  console.log('| tool | p50 ms/KB | p99 ms/KB |');
-  console.log('|---|---:|---:|');
+  console.log(
+    `\nLatency per 1 KB (${docs.length} documents of ~1 KB × ${rounds} rounds; load average ${loadavg()[0]!.toFixed(1)}):\n`,
+  );
+  console.log('| tool | p50 ms/KB | p99 ms/KB (all timings) | p99 ms/KB (per-document median) |');
+  console.log('|---|---:|---:|---:|');
   for (const tool of TOOLS) {
-    console.log(`| ${tool} | ${quantile(perKb[tool], 0.5).toFixed(2)} | ${quantile(perKb[tool], 0.99).toFixed(2)} |`);
+    const all = timings[tool].flat();
+    const medians = timings[tool].map((xs) => quantile(xs, 0.5));
+    console.log(
+      `| ${tool} | ${quantile(all, 0.5).toFixed(2)} | ${quantile(all, 0.99).toFixed(2)} | ${quantile(medians, 0.99).toFixed(2)} |`,
+    );
   }
 }

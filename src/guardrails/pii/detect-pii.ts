@@ -85,7 +85,20 @@ const round = (x: number): number => Math.round(x * 1000) / 1000;
  * person, a city that is also a surname) is dropped before overlaps are settled by score.
  */
 function dropNamesInsideAddresses<T extends { type: string; start: number; end: number }>(found: T[]): T[] {
-  const addresses = found.filter((f) => f.type === 'ADDRESS');
+  const addresses = found.filter((f) => f.type === 'ADDRESS').sort((a, b) => a.start - b.start);
   if (addresses.length === 0) return found;
-  return found.filter((f) => f.type !== 'NAME' || !addresses.some((a) => a.start <= f.start && f.end <= a.end));
+  // Longest reach so far, so one binary search answers "does any address starting at or before here cover it".
+  const reach: number[] = [];
+  for (const a of addresses) reach.push(Math.max(a.end, reach.at(-1) ?? 0));
+  const inside = (f: T): boolean => {
+    let lo = 0;
+    let hi = addresses.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (addresses[mid]!.start <= f.start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && reach[lo - 1]! >= f.end;
+  };
+  return found.filter((f) => f.type !== 'NAME' || !inside(f));
 }

@@ -22,7 +22,6 @@ const SPACE = /\p{Zs}/u;
 const CONFUSABLE_FROM = 'авекмнорстухѕіјԁԛԝһӏАВЕКМНОРСТХУЅІЈԀҮοανρτυικχΑΒΕΖΗΙΚΜΝΟΡΤΥΧɡɑıȷℓ';
 const CONFUSABLE_TO = 'aBekMHopcTyxsijdqwhlABEKMHOPCTXYSIJDYoavptuikxABEZHIKMNOPTYXgaijl';
 const CONFUSABLES: ReadonlyMap<string, string> = new Map([...CONFUSABLE_FROM].map((ch, i) => [ch, CONFUSABLE_TO[i]!]));
-const CONFUSABLE_CLASS = new RegExp(`[${CONFUSABLE_FROM}]`, 'u');
 const ASCII_ONLY = /^[\t\n\r\x20-\x7e]*$/;
 
 export function normalizeForDetection(original: string): NormalizedText {
@@ -33,13 +32,21 @@ export function normalizeForDetection(original: string): NormalizedText {
   // For each normalised UTF-16 unit: where its source code point starts and ends in the original.
   const from: number[] = [];
   const to: number[] = [];
+  let spoofable = false;
   for (let i = 0; i < original.length; ) {
+    const code = original.charCodeAt(i);
+    if (code < 0x80) {
+      out.push(original[i]!);
+      from.push(i);
+      to.push(i + 1);
+      i++;
+      continue;
+    }
     const cp = original.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
     const ch = original.slice(i, i + width);
     let folded: string;
-    if (cp < 0x80) folded = ch;
-    else if (ALSO_INVISIBLE.has(cp) || FORMAT.test(ch)) folded = '';
+    if (ALSO_INVISIBLE.has(cp) || FORMAT.test(ch)) folded = '';
     else if (cp === 0x2028 || cp === 0x2029) folded = '\n';
     else if (SPACE.test(ch)) folded = ' ';
     else if (DASH.test(ch)) folded = '-';
@@ -49,27 +56,30 @@ export function normalizeForDetection(original: string): NormalizedText {
       from.push(i);
       to.push(i + width);
     }
+    if (!spoofable && CONFUSABLES.has(folded)) spoofable = true;
     i += width;
   }
-  foldConfusables(out);
+  if (spoofable) foldConfusables(out);
   return {
     text: out.join(''),
     toOriginal: (start, end) => [from[start] ?? original.length, to[end - 1] ?? original.length],
   };
 }
 
+const isSpace = (unit: string) => unit === ' ' || unit === '\n' || unit === '\t' || unit === '\r';
+
 /** Replaces look-alikes in place, token by token (a token is a run of non-space units). */
 function foldConfusables(units: string[]): void {
   let start = 0;
   while (start < units.length) {
-    while (start < units.length && /\s/.test(units[start]!)) start++;
+    while (start < units.length && isSpace(units[start]!)) start++;
     let end = start;
     let latin = false;
     let spoof = false;
-    while (end < units.length && !/\s/.test(units[end]!)) {
+    while (end < units.length && !isSpace(units[end]!)) {
       const u = units[end]!;
       if (/[A-Za-z0-9@]/.test(u)) latin = true;
-      else if (CONFUSABLE_CLASS.test(u)) spoof = true;
+      else if (CONFUSABLES.has(u)) spoof = true;
       end++;
     }
     if (latin && spoof) {

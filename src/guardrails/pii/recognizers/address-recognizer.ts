@@ -185,10 +185,12 @@ function mergeAndExtend(text: string, cores: PiiCandidate[]): PiiCandidate[] {
     } else merged.push({ ...c });
   }
   for (const c of merged) {
+    // A unit or a building number just before the street belongs to it ("Suite 541 6343 Skogstien 106").
+    const sliceStart = Math.max(0, c.start - 24);
     const back = /(?:^|[\s,])((?:Apt|Apartment|Suite|Ste|Unit|Flat)\.?[ \t]*#?[A-Za-z0-9-]{1,6}|\d{1,6})[ \t,]+$/iu.exec(
-      text.slice(Math.max(0, c.start - 24), c.start),
+      text.slice(sliceStart, c.start),
     );
-    if (back) c.start -= back[0].length - (back[0].length - back[0].trimStart().length);
+    if (back) c.start = sliceStart + back.index + back[0].indexOf(back[1]!);
     const { end, evidence } = extend(text, c.end);
     c.end = end;
     const context = ADDRESS_CONTEXT.test(text.slice(Math.max(0, c.start - 48), c.start).toLowerCase());

@@ -22,6 +22,13 @@ test('a Luhn-valid number of an unknown issuer needs the word card nearby', () =
   assert.deepEqual(found('my card 2395286334599325 is lost'), ['2395286334599325']);
 });
 
+test('the last four digits alone, as Comprehend reports them', () => {
+  assert.deepEqual(found('charged to the Visa ending in 4242 yesterday'), ['4242']);
+  assert.deepEqual(found('card number xxxx-4242'), []);
+  assert.deepEqual(found('your card ****4242 was declined'), ['4242']);
+  assert.deepEqual(found('the meeting ending in 2024'), []);
+});
+
 test('invalid Luhn, random 16 digits, odd grouping and repeated digits are not cards', () => {
   assert.deepEqual(found('card 4111111111111112'), []);
   assert.deepEqual(found('card 1234567812345678'), []);

@@ -5,6 +5,9 @@ import { luhnValid } from '../validate/luhn.js';
 // 12–19 digits, optionally grouped by single spaces or dashes; bounded, and anchored after a non-digit.
 const NUMBER = /(?<![\d\-.,])\d(?:[ -]?\d){11,18}(?![\d]|[-.,]\d)/g;
 const CVV = /(?<![\w])\d{3,4}(?![\w])/g;
+// Comprehend (behind Bedrock) also reports the last four digits alone: "card ending in 4242", "Visa x4242".
+const LAST_FOUR =
+  /\b(?:card|visa|master ?card|amex|discover|debit|credit)(?: card)?(?: number)?\s+(?:ending(?: in| with)?|ends? (?:in|with)|last (?:4|four)(?: digits)?(?: are| of)?|x+|\*+|•+)\s*(?:x+|\*+|•+)?\s*(\d{4})(?!\d)/gi;
 const EXPIRY =
   /(?<![\w/.-])(?:(0?[1-9]|1[0-2])\s?[/-]\s?((?:20)?\d{2})|(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+((?:20)\d{2}))(?![\w/])/gi;
 
@@ -56,6 +59,10 @@ export const cardRecognizer: Recognizer = {
         const issuer = knownIssuer(digits);
         const score = issuer ? (context ? 0.97 : 0.85) : context ? 0.8 : 0.4;
         out.push({ type: 'CREDIT_DEBIT_CARD_NUMBER', start: m.index, end: m.index + m[0].length, score });
+      }
+      for (const m of text.matchAll(LAST_FOUR)) {
+        const start = m.index + m[0].length - 4;
+        out.push({ type: 'CREDIT_DEBIT_CARD_NUMBER', start, end: start + 4, score: 0.8 });
       }
       for (const m of text.matchAll(CVV)) {
         if (hasContext(text, m.index, m.index + m[0].length, CVV_CONTEXT, 32, 0)) {

@@ -14,6 +14,7 @@ test('known first names, honorifics and introducing words find names; titles are
   assert.deepEqual(found('Please ask ms. Quinzia to call back'), ['Quinzia']);
   assert.deepEqual(found('Name: Toshimi Arata\nPhone: 0490 75 40 81'), ['Toshimi Arata']);
   assert.deepEqual(found('Directed By:    Johannes Varvio'), ['Johannes Varvio']);
+  assert.deepEqual(found('rates rose, Chairman Jerome Powell said'), ['Jerome Powell']);
 });
 
 test('unknown foreign names from structure: two capitalised non-words, an initial, a person verb, a list', () => {

@@ -32,14 +32,15 @@ export const phoneRecognizer: Recognizer = {
   },
 };
 
-/** Drops an unbalanced trailing bracket or separator the candidate regex let through. */
+/**
+ * The candidate regex lets brackets through unpaired. A stray closing bracket at the end is dropped ("(call 555-0100)");
+ * any other imbalance means the run is not one phone number.
+ */
 function trimCandidate(raw: string): string {
-  let s = raw;
-  if ((s.match(/\(/g)?.length ?? 0) !== (s.match(/\)/g)?.length ?? 0)) {
-    s = s.replace(/^\(/, '').replace(/\)$/, '');
-    if ((s.match(/\(/g)?.length ?? 0) !== (s.match(/\)/g)?.length ?? 0)) return '';
-  }
-  return raw.startsWith('(') && !s.startsWith('(') ? '' : s;
+  const balanced = (x: string) => (x.match(/\(/g)?.length ?? 0) === (x.match(/\)/g)?.length ?? 0);
+  if (balanced(raw)) return raw;
+  const trimmed = raw.replace(/\)$/, '');
+  return balanced(trimmed) ? trimmed : '';
 }
 
 function scorePhone(text: string, candidate: string, start: number, end: number): number {
