@@ -41,7 +41,7 @@ export class OcrError extends Error {
   override readonly name = 'OcrError';
 }
 
-/** Where the English model lies on disk; exported for the test that proves OCR never fetches it. */
+/** Where the English model lies on disk: a local path, which tesseract.js reads with fs instead of fetching. */
 export function englishModelPath(): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');

@@ -20,7 +20,7 @@ export interface ParseOptions {
   ocrTimeoutMs?: number;
   /** CSV rows and JSON array elements: which fields are content and which metadata (from the file's sidecar). */
   records?: RecordStructure;
-  /** Told about what was skipped without failing the document (a malformed CSV row, a page OCR could not read). */
+  /** Told about what was skipped without failing the document (a malformed CSV row, an unreadable PDF page). */
   onWarning?: (message: string) => void;
 }
 
