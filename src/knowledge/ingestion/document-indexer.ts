@@ -30,6 +30,8 @@ export interface PreparedDocument {
   documentId: string;
   hash: string;
   chunks: Omit<ChunkInput, 'vector'>[];
+  /** What is embedded per chunk: its text, preceded by the sidecar attributes marked includeForEmbedding. */
+  embedTexts: string[];
   textHashes: string[];
 }
 
@@ -55,13 +57,20 @@ export async function prepareDocument(
   embed: Embedder,
   signal: AbortSignal,
 ): Promise<PreparedDocument> {
-  const parsed = await parseDocument({ name: item.name, bytes, contentType: item.contentType }, { ocr: s.ocr, maxChars: s.maxChars, signal });
+  const parsed = await parseDocument(
+    { name: item.name, bytes, contentType: item.contentType },
+    { ocr: s.ocr, maxChars: s.maxChars, signal, ...(item.sidecar?.records ? { records: item.sidecar.records } : {}) },
+  );
+  const embedPrefix = (item.sidecar?.embedKeys ?? [])
+    .filter((k) => item.metadata?.[k] !== undefined)
+    .map((k) => `${k}: ${String(item.metadata![k])}\n`)
+    .join('');
   const documentId = documentIdFor(s.dataSourceId, item.uri);
   const chunks: Omit<ChunkInput, 'vector'>[] = [];
-  const embedTexts = (texts: string[]) => embed(texts, signal);
+  const embedForChunking = (texts: string[]) => embed(texts, signal);
   for (const doc of parsed) {
     if (!doc.text.trim()) continue;
-    for (const c of await chunkDocument(doc, s.chunking, embedTexts)) {
+    for (const c of await chunkDocument(doc, s.chunking, embedForChunking)) {
       if (!c.text.trim()) continue;
       const id = sha256(`${documentId}\0${chunks.length}`).slice(0, 32);
       const metadata: Metadata = {
@@ -77,7 +86,8 @@ export async function prepareDocument(
     }
   }
   if (chunks.length === 0) throw new DocumentParseError(item.name, 'the document has no text to index');
-  return { uri: item.uri, documentId, hash, chunks, textHashes: chunks.map((c) => sha256(c.text)) };
+  const embedTexts = chunks.map((c) => embedPrefix + c.text);
+  return { uri: item.uri, documentId, hash, chunks, embedTexts, textHashes: embedTexts.map((t) => sha256(t)) };
 }
 
 /**
@@ -96,7 +106,7 @@ export async function embedPrepared(
   const known = await cache.getMany(s.embeddingModelId, allHashes);
   const missing = new Map<string, string>();
   for (const d of docs) {
-    for (const [i, c] of d.chunks.entries()) if (!known.has(d.textHashes[i]!)) missing.set(d.textHashes[i]!, c.text);
+    for (const [i, h] of d.textHashes.entries()) if (!known.has(h)) missing.set(h, d.embedTexts[i]!);
   }
   const pending = [...missing];
   const fresh: { hash: string; vector: Float32Array }[] = [];

@@ -218,7 +218,7 @@ export class IngestionRunner {
     };
     let processed = 0;
     let batch: { item: SourceItem; bytes: Uint8Array; hash: string; isNew: boolean }[] = [];
-    const batchDocs = this.deps.batchDocuments ?? 16;
+    const batchDocs = this.deps.batchDocuments ?? 64;
 
     const flush = async () => {
       const prepared: { doc: PreparedDocument; isNew: boolean }[] = [];
