@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${…} in plain strings
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ArnPattern, parseArn, splitArn } from './arn.js';
@@ -18,7 +19,7 @@ test('parseArn: fields, a resource part that keeps its colons, and an empty foun
 });
 
 const arnLike = (pattern: string, value: string, vars: Record<string, string> = {}) =>
-  ArnPattern.compile(parseTemplate(pattern), { resourceElement: false }).matches(splitArn(value)!, (k) => vars[k]);
+  ArnPattern.compile(parseTemplate(pattern), { resourceElement: false }).matches(splitArn(value)!, { variable: (k: string) => vars[k] });
 
 test('ARN patterns match field by field: a * in one field never reaches into the next', () => {
   const cases: [string, string, boolean][] = [

@@ -1,5 +1,5 @@
-import { type ResolvedPart, resolveTemplate, type TemplatePart } from './policy-variables.js';
-import { type Wildcard, WildcardBuilder } from './wildcard.js';
+import type { TemplatePart, VariableSource } from './policy-variables.js';
+import { TemplateWildcard } from './template-wildcard.js';
 
 /**
  * Every Quarry resource has an ARN `arn:<partition>:<service>:<region>:<account>:<type>/<id>`; foundation models have
@@ -89,12 +89,6 @@ export function parseArn(s: string): ParsedArn | undefined {
 
 export class ArnPatternError extends Error {}
 
-interface ArnFieldsMatcher {
-  readonly fields: readonly Wildcard[];
-  /** Fewer than six fields and the last ends with `*`: that star covers the remaining fields, colons included. */
-  readonly open: boolean;
-}
-
 /**
  * A Resource entry or an ArnLike/ArnEquals value. Each colon-separated field is matched on its own, so a `*` in the
  * region cannot run on into the account or the resource; the one exception is a pattern cut short by a final `*`
@@ -103,13 +97,19 @@ interface ArnFieldsMatcher {
  * and a spill would let a crafted model id (ids may contain colons) fall under a pattern meant for another type.
  */
 export class ArnPattern {
+  /** Field indexes worth checking, the resource part first: it rejects most often, and a `*` field needs no check. */
+  private readonly order: readonly number[];
+  private readonly lastIndex: number;
+
   private constructor(
-    /** Parts per field, for patterns with variables (resolved per request). */
-    private readonly fieldParts: readonly (readonly TemplatePart[])[],
+    private readonly fields: readonly TemplateWildcard[],
+    /** Fewer than six fields and the last ends with `*`: that star covers the remaining fields, colons included. */
     private readonly open: boolean,
-    /** Prebuilt when there is nothing to substitute. */
-    private readonly fixed: ArnFieldsMatcher | undefined,
-  ) {}
+  ) {
+    this.lastIndex = open ? fields.length - 1 : 5;
+    const indexes = [this.lastIndex, 2, 4, 3, 1, 0].filter((i) => i <= this.lastIndex && !fields[i]!.matchesEverything);
+    this.order = [...new Set(indexes)];
+  }
 
   /**
    * `resourceElement` applies the Resource element's extra rules: a literal `arn` and service (AWS allows no wildcard
@@ -132,27 +132,20 @@ export class ArnPattern {
         throw new ArnPatternError('policy variables may appear only in the resource part of an ARN (after the fifth colon)');
       }
     }
-    const dynamic = fields.some((f) => f.some((p) => p.kind === 'variable'));
-    const fixed = dynamic ? undefined : buildFields(fields.map((f) => resolveTemplate(f, () => undefined)!), open);
-    return new ArnPattern(fields, open, fixed);
+    return new ArnPattern(
+      fields.map((f) => new TemplateWildcard(f)),
+      open,
+    );
   }
 
   /** Undefined when a variable has no value in this request (the caller treats the statement as not applying). */
-  matches(value: ArnValue, lookup: (key: string) => string | undefined): boolean | undefined {
-    let m = this.fixed;
-    if (!m) {
-      const resolved: ResolvedPart[][] = [];
-      for (const f of this.fieldParts) {
-        const r = resolveTemplate(f, lookup);
-        if (!r) return undefined;
-        resolved.push(r);
-      }
-      m = buildFields(resolved, this.open);
+  matches(value: ArnValue, vars: VariableSource): boolean | undefined {
+    for (const i of this.order) {
+      const text = this.open && i === this.lastIndex ? value.text.slice(value.starts[i]) : value.fields[i]!;
+      const m = this.fields[i]!.matches(text, vars);
+      if (m !== true) return m;
     }
-    const n = m.fields.length;
-    const lastIndex = m.open ? n - 1 : 5;
-    for (let i = 0; i < lastIndex; i++) if (!m.fields[i]!.matches(value.fields[i]!)) return false;
-    return m.fields[lastIndex]!.matches(m.open ? value.text.slice(value.starts[lastIndex]) : value.fields[5]!);
+    return true;
   }
 }
 
@@ -179,18 +172,4 @@ function splitFields(parts: readonly TemplatePart[]): TemplatePart[][] {
     if (rest) fields.at(-1)!.push({ kind: 'text', text: rest });
   }
   return fields;
-}
-
-function buildFields(fields: readonly (readonly ResolvedPart[])[], open: boolean): ArnFieldsMatcher {
-  return {
-    open,
-    fields: fields.map((parts) => {
-      const b = new WildcardBuilder();
-      for (const p of parts) {
-        if (p.pattern) b.pattern(p.text);
-        else b.literal(p.text);
-      }
-      return b.build();
-    }),
-  };
 }

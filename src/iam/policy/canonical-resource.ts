@@ -35,12 +35,22 @@ export function resourceProblem(input: string): string | undefined {
   return r.arn === input ? undefined : `not canonical; the canonical spelling is ${r.arn}`;
 }
 
+// Routes ask about the same few resources again and again; remembering the ones already checked takes the check off
+// the hot path. Bounded, and emptied when full, so a stream of distinct ARNs costs time, never memory.
+const checked = new Map<string, ArnValue>();
+const MAX_CHECKED = 4096;
+
 /** For the evaluator: a canonical resource split into fields, `*`, or a ValidationException. */
 export function requireCanonicalResource(resource: string): ArnValue | '*' {
   if (resource === '*') return '*';
+  let v = checked.get(resource);
+  if (v) return v;
   const problem = resourceProblem(resource);
   if (problem) throw new QuarryError('ValidationException', `Invalid resource ${quote(resource)} for authorization: ${problem}.`);
-  return splitArn(resource)!;
+  v = splitArn(resource)!;
+  if (checked.size >= MAX_CHECKED) checked.clear();
+  checked.set(resource, v);
+  return v;
 }
 
 export interface ResourceRef {

@@ -3,11 +3,17 @@ import { ArnPattern, ArnPatternError, splitArn } from './arn.js';
 import type { ParsedOperator } from './condition-operators.js';
 import type { ContextValue } from './context-keys.js';
 import type { ConditionValue } from './policy-document.js';
-import { joinResolved, parseTemplate, requiredVariables, resolveTemplate, type TemplatePart, TemplateError } from './policy-variables.js';
-import { type Wildcard, WildcardBuilder } from './wildcard.js';
-
-/** Looks a policy variable up in the request (lower-cased key), undefined when it has no single value. */
-export type VariableLookup = (key: string) => string | undefined;
+import {
+  joinResolved,
+  NO_VARIABLES,
+  parseTemplate,
+  requiredVariables,
+  resolveTemplate,
+  type TemplatePart,
+  TemplateError,
+  type VariableSource,
+} from './policy-variables.js';
+import { TemplateWildcard } from './template-wildcard.js';
 
 /** One operator/key pair of a Condition block, with its policy values prepared once. */
 export interface CompiledCondition {
@@ -20,7 +26,7 @@ export interface CompiledCondition {
   /** Variables the values need that have no default; the statement does not apply without them. */
   readonly variables: readonly string[];
   /** Whether one request value matches at least one policy value (the positive operator; negation is the caller's). */
-  readonly test: (value: ContextValue, lookup: VariableLookup) => boolean;
+  readonly test: (value: ContextValue, vars: VariableSource) => boolean;
 }
 
 export class ConditionValueError extends Error {}
@@ -63,10 +69,12 @@ export function compileCondition(
           throw new ConditionValueError(`${JSON.stringify(values[i])}: ${e instanceof ArnPatternError ? e.message : String(e)}`);
         }
       });
-      test = (value, lookup) => {
+      test = (value, vars) => {
         if (typeof value !== 'string') return false;
         const arn = splitArn(value);
-        return arn !== undefined && patterns.some((p) => p.matches(arn, lookup) === true);
+        if (!arn) return false;
+        for (const p of patterns) if (p.matches(arn, vars) === true) return true;
+        return false;
       };
       break;
     }
@@ -75,15 +83,16 @@ export function compileCondition(
       variables = parts.flatMap(requiredVariables);
       for (const p of parts) {
         if (p.some((x) => x.kind === 'variable')) continue;
-        if (toBool(joinResolved(resolveTemplate(p, () => undefined)!)) === undefined) throw new ConditionValueError(`${JSON.stringify(joinText(p))} is not true or false`);
+        if (toBool(joinResolved(resolveTemplate(p, NO_VARIABLES)!)) === undefined) throw new ConditionValueError(`${JSON.stringify(joinText(p))} is not true or false`);
       }
-      test = (value, lookup) => {
+      test = (value, vars) => {
         const b = toBool(value);
         if (b === undefined) return false;
-        return parts.some((p) => {
-          const r = resolveTemplate(p, lookup);
-          return r !== undefined && toBool(joinResolved(r)) === b;
-        });
+        for (const p of parts) {
+          const r = resolveTemplate(p, vars);
+          if (r !== undefined && toBool(joinResolved(r)) === b) return true;
+        }
+        return false;
       };
       break;
     }
@@ -95,7 +104,9 @@ export function compileCondition(
       });
       test = (value) => {
         const n = typeof value === 'number' ? value : typeof value === 'string' ? parseNumber(value) : Number.NaN;
-        return !Number.isNaN(n) && nums.some((p) => compare(n, p, comparison));
+        if (Number.isNaN(n)) return false;
+        for (const p of nums) if (compare(n, p, comparison)) return true;
+        return false;
       };
       break;
     }
@@ -107,7 +118,9 @@ export function compileCondition(
       });
       test = (value) => {
         const t = contextTime(value);
-        return !Number.isNaN(t) && times.some((p) => compare(t, p, comparison));
+        if (Number.isNaN(t)) return false;
+        for (const p of times) if (compare(t, p, comparison)) return true;
+        return false;
       };
       break;
     }
@@ -118,8 +131,11 @@ export function compileCondition(
         return r;
       });
       test = (value) => {
-        const ip = typeof value === 'string' ? parseAddress(value) : undefined;
-        return ip !== undefined && ranges.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits));
+        const ip = typeof value === 'string' ? cachedAddress(value) : undefined;
+        if (!ip) return false;
+        const kind = ip.kind();
+        for (const [net, bits] of ranges) if (net.kind() === kind && ip.match(net, bits)) return true;
+        return false;
       };
       break;
     }
@@ -145,13 +161,13 @@ function equalsTest(parts: TemplatePart[][], ignoreCase: boolean): CompiledCondi
     if (p.some((x) => x.kind === 'variable')) dynamic.push(p);
     else fixed.add(fold(joinText(p)));
   }
-  return (value, lookup) => {
+  return (value, vars) => {
     const s = contextString(value);
     if (s === undefined) return false;
     const v = fold(s);
     if (fixed.has(v)) return true;
     for (const p of dynamic) {
-      const r = resolveTemplate(p, lookup);
+      const r = resolveTemplate(p, vars);
       if (r !== undefined && fold(joinResolved(r)) === v) return true;
     }
     return false;
@@ -159,30 +175,13 @@ function equalsTest(parts: TemplatePart[][], ignoreCase: boolean): CompiledCondi
 }
 
 function likeTest(parts: TemplatePart[][]): CompiledCondition['test'] {
-  const fixed: Wildcard[] = [];
-  const dynamic: TemplatePart[][] = [];
-  for (const p of parts) {
-    if (p.some((x) => x.kind === 'variable')) dynamic.push(p);
-    else fixed.push(buildWildcard(p, () => undefined)!);
-  }
-  return (value, lookup) => {
+  const patterns = parts.map((p) => new TemplateWildcard(p));
+  return (value, vars) => {
     const s = contextString(value);
     if (s === undefined) return false;
-    for (const w of fixed) if (w.matches(s)) return true;
-    for (const p of dynamic) if (buildWildcard(p, lookup)?.matches(s)) return true;
+    for (const w of patterns) if (w.matches(s, vars) === true) return true;
     return false;
   };
-}
-
-function buildWildcard(parts: readonly TemplatePart[], lookup: VariableLookup): Wildcard | undefined {
-  const r = resolveTemplate(parts, lookup);
-  if (!r) return undefined;
-  const b = new WildcardBuilder();
-  for (const p of r) {
-    if (p.pattern) b.pattern(p.text);
-    else b.literal(p.text);
-  }
-  return b.build();
 }
 
 const joinText = (parts: readonly TemplatePart[]) => parts.map((p) => (p.kind === 'variable' ? `\${${p.name}}` : p.text)).join('');
@@ -263,6 +262,20 @@ function parseAddress(s: string): Address | undefined {
   if (!s.includes(':') || s.includes('%') || !ipaddr.IPv6.isValid(s)) return undefined;
   const v6 = ipaddr.IPv6.parse(s);
   return v6.isIPv4MappedAddress() ? v6.toIPv4Address() : v6;
+}
+
+// A client's address is tested by many statements and arrives again on its next request; parse it once. Bounded and
+// emptied when full, so a flood of distinct addresses costs parsing, never memory.
+const addresses = new Map<string, Address | null>();
+
+function cachedAddress(s: string): Address | undefined {
+  let a = addresses.get(s);
+  if (a === undefined) {
+    a = parseAddress(s) ?? null;
+    if (addresses.size >= 4096) addresses.clear();
+    addresses.set(s, a);
+  }
+  return a ?? undefined;
 }
 
 function parseRange(s: string): [Address, number] | undefined {

@@ -1,6 +1,6 @@
-import { ActionMatcher, actionPatternProblem } from './action-pattern.js';
+import { ActionMatcher, actionPatternProblem, type RequestAction } from './action-pattern.js';
 import { ArnPattern, ArnPatternError, type ArnValue } from './arn.js';
-import { type CompiledCondition, ConditionValueError, compileCondition, type VariableLookup } from './compile-condition.js';
+import { type CompiledCondition, ConditionValueError, compileCondition } from './compile-condition.js';
 import { parseConditionOperator } from './condition-operators.js';
 import {
   type ConditionValue,
@@ -13,7 +13,7 @@ import {
   policyDocumentSchema,
   toPolicyIssues,
 } from './policy-document.js';
-import { CONDITION_KEY, parseTemplate, requiredVariables, TemplateError, type TemplatePart } from './policy-variables.js';
+import { CONDITION_KEY, parseTemplate, requiredVariables, TemplateError, type TemplatePart, type VariableSource } from './policy-variables.js';
 
 /**
  * A policy prepared for evaluation: patterns compiled, values parsed, variables listed. Compiling is also the full
@@ -28,10 +28,10 @@ export class ResourceMatcher {
   ) {}
 
   /** `*` (actions without a resource) is matched only by a `*` entry, as on AWS. */
-  matches(resource: ArnValue | '*', lookup: VariableLookup): boolean {
+  matches(resource: ArnValue | '*', vars: VariableSource): boolean {
     if (this.any) return true;
     if (resource === '*') return false;
-    for (const p of this.patterns) if (p.matches(resource, lookup) === true) return true;
+    for (const p of this.patterns) if (p.matches(resource, vars) === true) return true;
     return false;
   }
 }
@@ -53,9 +53,26 @@ export interface CompiledStatement {
   readonly variables: readonly string[];
 }
 
-export interface CompiledPolicy {
-  readonly version: PolicyVersion;
-  readonly statements: readonly CompiledStatement[];
+export class CompiledPolicy {
+  // Whether a statement's Action/NotAction matches depends on the action alone, and routes ask with a few dozen
+  // actions: remember, per action, which statements are left to check. Bounded like the other caches here.
+  private readonly byAction = new Map<string, readonly CompiledStatement[]>();
+
+  constructor(
+    readonly version: PolicyVersion,
+    readonly statements: readonly CompiledStatement[],
+  ) {}
+
+  /** The statements whose Action or NotAction element lets them apply to this action, in order. */
+  statementsFor(action: RequestAction): readonly CompiledStatement[] {
+    let list = this.byAction.get(action.lower);
+    if (!list) {
+      list = this.statements.filter((s) => s.action.matches(action) !== s.actionNegated);
+      if (this.byAction.size >= 512) this.byAction.clear();
+      this.byAction.set(action.lower, list);
+    }
+    return list;
+  }
 }
 
 // Keyed by document identity. Documents are frozen when first compiled, so an entry can never go stale.
@@ -151,7 +168,7 @@ export function compilePolicy(input: unknown): { policy: CompiledPolicy; documen
     });
   });
   if (issues.length) return { issues };
-  return { policy: { version: doc.Version, statements: compiled }, document: plain as PolicyDocument };
+  return { policy: new CompiledPolicy(doc.Version, compiled), document: plain as PolicyDocument };
 }
 
 function compileConditions(

@@ -1,6 +1,6 @@
 import type { Action } from './actions.js';
 import { compiledPolicy } from './compile-policy.js';
-import { statementApplies } from './match-statement.js';
+import { statementAppliesToAction } from './match-statement.js';
 import type { PolicyDocument } from './policy-document.js';
 import { type AuthorizationRequest, RequestScope } from './request-scope.js';
 
@@ -42,11 +42,10 @@ export function evaluate(request: AuthorizationRequest<Action>, policies: readon
 export function decide(scope: RequestScope, policies: readonly AttachedPolicy[]): Decision {
   let allow: StatementRef | undefined;
   for (const p of policies) {
-    const { statements } = compiledPolicy(p.document);
-    for (const s of statements) {
+    for (const s of compiledPolicy(p.document).statementsFor(scope.action)) {
       // Once something allows, only a Deny can still change the answer.
       if (allow && s.effect === 'Allow') continue;
-      if (!statementApplies(s, scope)) continue;
+      if (!statementAppliesToAction(s, scope)) continue;
       const ref = statementRef(p.id, s.sid, s.index);
       if (s.effect === 'Deny') return { allowed: false, reason: 'explicitDeny', statement: ref };
       allow = ref;

@@ -21,7 +21,7 @@ export function missingVariables(s: CompiledStatement, scope: RequestScope): str
 
 /** Resource/NotResource (call after missingVariables came back empty). */
 export function resourceApplies(s: CompiledStatement, scope: RequestScope): boolean {
-  return s.resource.matches(scope.resource, scope.variable) !== s.resourceNegated;
+  return s.resource.matches(scope.resource, scope) !== s.resourceNegated;
 }
 
 export type ConditionResult = 'holds' | 'missingKey' | 'valueMismatch';
@@ -43,22 +43,22 @@ export function conditionResult(c: CompiledCondition, scope: RequestScope): Cond
     if (ifExists || set === 'ForAllValues' || (set === undefined && spec.negated)) return 'holds';
     return 'missingKey';
   }
-  const lookup = scope.variable;
-  const matches = (x: ContextValue) => c.test(x, lookup);
   let holds: boolean;
   if (!Array.isArray(v)) {
-    holds = matches(v as ContextValue) !== spec.negated;
+    holds = c.test(v as ContextValue, scope) !== spec.negated;
   } else {
     const values = v as readonly string[];
     switch (set) {
       case undefined:
-        holds = values.some(matches) !== spec.negated;
+        holds = anyMatch(c, values, scope) !== spec.negated;
         break;
       case 'ForAnyValue':
-        holds = values.some((x) => matches(x) !== spec.negated);
+        holds = false;
+        for (const x of values) if (c.test(x, scope) !== spec.negated) holds = true;
         break;
       case 'ForAllValues':
-        holds = values.every((x) => matches(x) !== spec.negated);
+        holds = true;
+        for (const x of values) if (c.test(x, scope) === spec.negated) holds = false;
         break;
       default: {
         const never: never = set;
@@ -69,9 +69,14 @@ export function conditionResult(c: CompiledCondition, scope: RequestScope): Cond
   return holds ? 'holds' : 'valueMismatch';
 }
 
-/** The fast path: all elements, stopping at the first that fails. */
-export function statementApplies(s: CompiledStatement, scope: RequestScope): boolean {
-  if (!actionApplies(s, scope)) return false;
+function anyMatch(c: CompiledCondition, values: readonly string[], scope: RequestScope): boolean {
+  for (const x of values) if (c.test(x, scope)) return true;
+  return false;
+}
+
+/** The fast path: every element but the action (CompiledPolicy.statementsFor has checked it), stopping at the first
+ * that fails. */
+export function statementAppliesToAction(s: CompiledStatement, scope: RequestScope): boolean {
   for (const v of s.variables) if (scope.variable(v) === undefined) return false;
   if (!resourceApplies(s, scope)) return false;
   for (const c of s.conditions) if (conditionResult(c, scope) !== 'holds') return false;

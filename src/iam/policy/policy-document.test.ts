@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${…} in plain strings
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { QuarryError } from '../../core/errors.js';

@@ -99,14 +99,23 @@ export interface ResolvedPart {
   readonly text: string;
 }
 
+/** Where variables get their values: the request being evaluated. An object, not a callback, so that the hot path
+ * creates no closures. */
+export interface VariableSource {
+  /** A policy variable's text by lower-cased key; undefined when the request has no single value for it. */
+  variable(keyLower: string): string | undefined;
+}
+
+export const NO_VARIABLES: VariableSource = { variable: () => undefined };
+
 /** Substitutes every variable, or returns undefined when one has no value and no default. */
-export function resolveTemplate(parts: readonly TemplatePart[], lookup: (key: string) => string | undefined): ResolvedPart[] | undefined {
+export function resolveTemplate(parts: readonly TemplatePart[], vars: VariableSource): ResolvedPart[] | undefined {
   const out: ResolvedPart[] = [];
   for (const p of parts) {
     if (p.kind === 'text') out.push({ pattern: true, text: p.text });
     else if (p.kind === 'literal') out.push({ pattern: false, text: p.text });
     else {
-      const v = lookup(p.key) ?? p.fallback;
+      const v = vars.variable(p.key) ?? p.fallback;
       if (v === undefined) return undefined;
       out.push({ pattern: false, text: v });
     }

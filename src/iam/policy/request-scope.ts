@@ -5,6 +5,7 @@ import type { ArnValue } from './arn.js';
 import { requireCanonicalResource } from './canonical-resource.js';
 import { contextString } from './compile-condition.js';
 import type { ContextValue, RequestContext } from './context-keys.js';
+import type { VariableSource } from './policy-variables.js';
 
 /** Who asks. `arn`, `accountId` and `name` feed aws:PrincipalArn, aws:PrincipalAccount and aws:username. */
 export interface PolicyPrincipal {
@@ -26,24 +27,43 @@ export interface AuthorizationRequest<A extends string = Action> {
   readonly context?: RequestContext;
 }
 
+// Routes ask with a few dozen distinct actions; each is parsed once.
+const parsedActions = new Map<string, RequestAction>();
+
 /** A request prepared once for all the statements it is checked against. */
-export class RequestScope {
+export class RequestScope implements VariableSource {
   readonly action: RequestAction;
   readonly resource: ArnValue | '*';
-  private values: Map<string, ContextValue> | undefined;
+  private context: Map<string, ContextValue> | undefined;
   private now: Date | undefined;
 
   constructor(private readonly request: AuthorizationRequest<string>) {
-    const a = requestAction(request.action);
-    if (!a) throw new QuarryError('ValidationException', `Invalid action ${JSON.stringify(request.action)} for authorization: expected service:Name.`);
+    let a = parsedActions.get(request.action);
+    if (!a) {
+      a = requestAction(request.action);
+      if (!a) throw new QuarryError('ValidationException', `Invalid action ${JSON.stringify(request.action)} for authorization: expected service:Name.`);
+      if (parsedActions.size >= 1024) parsedActions.clear();
+      parsedActions.set(request.action, a);
+    }
     this.action = a;
     this.resource = requireCanonicalResource(request.resource);
   }
 
   /** A context value by lower-cased key, with the principal's keys and the time filled in. */
   value(keyLower: string): ContextValue | undefined {
-    this.values ??= this.build();
-    const v = this.values.get(keyLower);
+    // The principal's own keys win over the context: they describe the authenticated caller, not the request.
+    const p = this.request.principal;
+    switch (keyLower) {
+      case 'aws:userid':
+        return p.id;
+      case 'aws:username':
+        return p.name;
+      case 'aws:principalarn':
+        return p.arn;
+      case 'aws:principalaccount':
+        return p.accountId;
+    }
+    const v = this.contextValue(keyLower);
     if (v !== undefined) return v;
     // The clock is read only when a condition asks for it.
     if (keyLower === 'aws:currenttime') return this.clock();
@@ -52,29 +72,23 @@ export class RequestScope {
   }
 
   /** A policy variable's text; undefined when the key is missing or multivalued (IAM substitutes single values only). */
-  readonly variable = (keyLower: string): string | undefined => {
+  variable(keyLower: string): string | undefined {
     const v = this.value(keyLower);
     return v === undefined || Array.isArray(v) ? undefined : contextString(v as Exclude<ContextValue, readonly string[]>);
-  };
+  }
+
+  private contextValue(keyLower: string): ContextValue | undefined {
+    const ctx = this.request.context;
+    if (!ctx) return undefined;
+    if (!this.context) {
+      this.context = new Map();
+      for (const key of Object.keys(ctx)) this.context.set(key.toLowerCase(), ctx[key]!);
+    }
+    return this.context.get(keyLower);
+  }
 
   private clock(): Date {
     this.now ??= new Date();
     return this.now;
-  }
-
-  private build(): Map<string, ContextValue> {
-    const m = new Map<string, ContextValue>();
-    const ctx = this.request.context;
-    if (ctx) for (const key of Object.keys(ctx)) m.set(key.toLowerCase(), ctx[key]!);
-    // The principal's own keys win over the context: they describe the authenticated caller, not the request.
-    const p = this.request.principal;
-    m.set('aws:userid', p.id);
-    if (p.arn !== undefined) m.set('aws:principalarn', p.arn);
-    else m.delete('aws:principalarn');
-    if (p.accountId !== undefined) m.set('aws:principalaccount', p.accountId);
-    else m.delete('aws:principalaccount');
-    if (p.name !== undefined) m.set('aws:username', p.name);
-    else m.delete('aws:username');
-    return m;
   }
 }

@@ -138,7 +138,11 @@ const CATALOG = (Object.keys(ACTIONS) as Action[]).map((a) => requestAction(a)!)
 
 function unknownActionEntries(policyId: string, s: CompiledStatement): string[] {
   return s.actionEntries
-    .filter((e) => e !== '*' && !CATALOG.some((a) => ActionMatcher.compile([e]).matches(a)))
+    .filter((e) => {
+      if (e === '*') return false;
+      const m = ActionMatcher.compile([e]);
+      return !CATALOG.some((a) => m.matches(a));
+    })
     .map((e) => `policy ${policyId}, statement ${s.sid ?? s.index}: ${s.actionNegated ? 'NotAction' : 'Action'} ${e} matches no action Quarry knows`);
 }
 
