@@ -138,7 +138,10 @@ export class ArnPattern {
     );
   }
 
-  /** Undefined when a variable has no value in this request (the caller treats the statement as not applying). */
+  /**
+   * Undefined (or false, when the text could not match whatever the variable held) when a variable has no value in
+   * this request; statements check their variables first and do not apply without them.
+   */
   matches(value: ArnValue, vars: VariableSource): boolean | undefined {
     for (const i of this.order) {
       const text = this.open && i === this.lastIndex ? value.text.slice(value.starts[i]) : value.fields[i]!;

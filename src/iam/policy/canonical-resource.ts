@@ -47,7 +47,7 @@ export function requireCanonicalResource(resource: string): ArnValue | '*' {
   if (v) return v;
   const problem = resourceProblem(resource);
   if (problem) throw new QuarryError('ValidationException', `Invalid resource ${quote(resource)} for authorization: ${problem}.`);
-  v = splitArn(resource)!;
+  v = Object.freeze(splitArn(resource)!);
   if (checked.size >= MAX_CHECKED) checked.clear();
   checked.set(resource, v);
   return v;

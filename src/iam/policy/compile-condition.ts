@@ -226,8 +226,9 @@ const W3C_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\
 const EPOCH = /^\d{1,12}$/;
 
 /**
- * Epoch seconds, or a W3C ISO 8601 date-time in milliseconds; NaN otherwise. A time without a zone is read as UTC,
- * never as the server's local time, so a policy means the same on every replica.
+ * Milliseconds for epoch seconds (any all-digit text, so a bare year reads as seconds, as aws:EpochTime does) or a
+ * W3C ISO 8601 date-time; NaN otherwise. A time without a zone is read as UTC, never as the server's local time, so a
+ * policy means the same on every replica.
  */
 export function parseDate(s: string): number {
   if (EPOCH.test(s)) return Number(s) * 1000;

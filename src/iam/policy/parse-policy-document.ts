@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { compilePolicy, rememberCompiled } from './compile-policy.js';
 import { InvalidPolicyError, type PolicyDocument, type PolicyIssue } from './policy-document.js';
 
@@ -23,6 +24,17 @@ export function validatePolicyDocument(input: unknown): { ok: true; document: Po
   rememberCompiled(r.document, r.policy);
   return { ok: true, document: r.document };
 }
+
+/**
+ * For request schemas at the API boundary: accepts a policy as a JSON string or object (Bedrock-style APIs send it as
+ * a string) and yields the validated, frozen document, with each policy issue as a zod issue.
+ */
+export const policyDocumentInput = z.unknown().transform((value, ctx): PolicyDocument => {
+  const r = validatePolicyDocument(value);
+  if (r.ok) return r.document;
+  for (const i of r.issues) ctx.addIssue({ code: 'custom', message: i.path ? `${i.path}: ${i.message}` : i.message });
+  return z.NEVER;
+});
 
 /** As validatePolicyDocument, but throws InvalidPolicyError (a ValidationException listing the issues). */
 export function parsePolicyDocument(input: unknown): PolicyDocument {

@@ -5,7 +5,7 @@ import { QuarryError } from '../../core/errors.js';
 import { compiledPolicy } from './compile-policy.js';
 import { CONDITION_OPERATORS } from './condition-operators.js';
 import { evaluate } from './evaluate-policy.js';
-import { MAX_POLICY_TEXT, parsePolicyDocument, validatePolicyDocument } from './parse-policy-document.js';
+import { MAX_POLICY_TEXT, parsePolicyDocument, policyDocumentInput, validatePolicyDocument } from './parse-policy-document.js';
 import { InvalidPolicyError, POLICY_LIMITS, type PolicyDocument } from './policy-document.js';
 import { alice } from './policy-test-kit.js';
 
@@ -171,4 +171,19 @@ test('Version 2008-10-17 reads ${…} literally, as IAM does', () => {
   const d = parsePolicyDocument({ Version: '2008-10-17', Statement: stmt({ Action: 'quarry:CreateApiKey', Resource: 'arn:aws:bedrock:*:*:user/${aws:username}' }) });
   const ask = (resource: string) => evaluate({ principal: alice, action: 'quarry:CreateApiKey', resource }, [{ id: 'old', document: d }]).allowed;
   assert.equal(ask('arn:aws:bedrock:us-east-1:123456789012:user/alice'), false);
+});
+
+test('policyDocumentInput: a zod schema for request bodies, JSON text or object in, frozen document out', () => {
+  const ok = policyDocumentInput.safeParse(JSON.stringify({ Version: '2012-10-17', Statement: stmt() }));
+  assert.ok(ok.success && Object.isFrozen(ok.data));
+  const bad = policyDocumentInput.safeParse({ Version: '2012-10-17', Statement: stmt({ Effect: 'Maybe' }) });
+  assert.ok(!bad.success);
+  assert.match(bad.error.issues[0]!.message, /^Statement\.Effect: Effect must be "Allow" or "Deny"$/);
+});
+
+test('nesting as deep as 10,240 characters allow is refused without exhausting the stack', () => {
+  const depth = 5000;
+  const text = `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"a:b":${'['.repeat(depth)}${']'.repeat(depth)}}}}}`;
+  const r = validatePolicyDocument(text);
+  assert.equal(r.ok, false);
 });
