@@ -22,48 +22,73 @@ const SPACE = /\p{Zs}/u;
 const CONFUSABLE_FROM = 'авекмнорстухѕіјԁԛԝһӏАВЕКМНОРСТХУЅІЈԀҮοανρτυικχΑΒΕΖΗΙΚΜΝΟΡΤΥΧɡɑıȷℓ';
 const CONFUSABLE_TO = 'aBekMHopcTyxsijdqwhlABEKMHOPCTXYSIJDYoavptuikxABEZHIKMNOPTYXgaijl';
 const CONFUSABLES: ReadonlyMap<string, string> = new Map([...CONFUSABLE_FROM].map((ch, i) => [ch, CONFUSABLE_TO[i]!]));
-const ASCII_ONLY = /^[\t\n\r\x20-\x7e]*$/;
+const identity = (original: string): NormalizedText => ({ text: original, toOriginal: (start, end) => [start, end] });
 
 export function normalizeForDetection(original: string): NormalizedText {
-  if (ASCII_ONLY.test(original)) {
-    return { text: original, toOriginal: (start, end) => [start, end] };
-  }
-  const out: string[] = [];
+  // Most text is ASCII or holds only characters that fold to themselves (accented letters, CJK): answer it without
+  // building the offset map, which costs far more than the scan.
+  if (!needsFolding(original)) return identity(original);
+  const parts: string[] = [];
   // For each normalised UTF-16 unit: where its source code point starts and ends in the original.
-  const from: number[] = [];
-  const to: number[] = [];
+  let from = new Int32Array(original.length + 16);
+  let to = new Int32Array(original.length + 16);
+  let length = 0;
   let spoofable = false;
+  const append = (unit: string, start: number, end: number) => {
+    if (length === from.length) {
+      const grownFrom = new Int32Array(from.length * 2);
+      const grownTo = new Int32Array(to.length * 2);
+      grownFrom.set(from);
+      grownTo.set(to);
+      from = grownFrom;
+      to = grownTo;
+    }
+    parts.push(unit);
+    from[length] = start;
+    to[length] = end;
+    length++;
+  };
   for (let i = 0; i < original.length; ) {
-    const code = original.charCodeAt(i);
-    if (code < 0x80) {
-      out.push(original[i]!);
-      from.push(i);
-      to.push(i + 1);
+    if (original.charCodeAt(i) < 0x80) {
+      append(original[i]!, i, i + 1);
       i++;
       continue;
     }
     const cp = original.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
-    const ch = original.slice(i, i + width);
-    let folded: string;
-    if (ALSO_INVISIBLE.has(cp) || FORMAT.test(ch)) folded = '';
-    else if (cp === 0x2028 || cp === 0x2029) folded = '\n';
-    else if (SPACE.test(ch)) folded = ' ';
-    else if (DASH.test(ch)) folded = '-';
-    else folded = ch.normalize('NFKC');
-    for (let k = 0; k < folded.length; k++) {
-      out.push(folded[k]!);
-      from.push(i);
-      to.push(i + width);
-    }
+    const folded = fold(original.slice(i, i + width), cp);
+    for (let k = 0; k < folded.length; k++) append(folded[k]!, i, i + width);
     if (!spoofable && CONFUSABLES.has(folded)) spoofable = true;
     i += width;
   }
-  if (spoofable) foldConfusables(out);
+  if (spoofable) foldConfusables(parts);
   return {
-    text: out.join(''),
-    toOriginal: (start, end) => [from[start] ?? original.length, to[end - 1] ?? original.length],
+    text: parts.join(''),
+    toOriginal: (start, end) => [
+      start < length ? from[start]! : original.length,
+      end - 1 < length ? to[end - 1]! : original.length,
+    ],
   };
+}
+
+function fold(ch: string, cp: number): string {
+  if (ALSO_INVISIBLE.has(cp) || FORMAT.test(ch)) return '';
+  if (cp === 0x2028 || cp === 0x2029) return '\n';
+  if (SPACE.test(ch)) return ' ';
+  if (DASH.test(ch)) return '-';
+  return ch.normalize('NFKC');
+}
+
+/** Whether any code point changes under `fold`, or is a look-alike that may need folding in context. */
+function needsFolding(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) < 0x80) continue;
+    const cp = text.codePointAt(i)!;
+    const ch = String.fromCodePoint(cp);
+    if (fold(ch, cp) !== ch || CONFUSABLES.has(ch)) return true;
+    if (cp > 0xffff) i++;
+  }
+  return false;
 }
 
 const isSpace = (unit: string) => unit === ' ' || unit === '\n' || unit === '\t' || unit === '\r';

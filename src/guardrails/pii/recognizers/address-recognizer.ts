@@ -31,20 +31,11 @@ const EN_STREET = new RegExp(
   `${B}(${HOUSE}(?:[ -]${HOUSE})?)${SP}((?:${WORD}${SP}){1,4}?)(${alternation(EN_STREET_SUFFIXES)})\\.?${E}`,
   'giu',
 );
-const LEADING_TYPE = new RegExp(
-  `${B}(${alternation(LEADING_STREET_TYPES)})\\.?${SP}((?:${WORD}${SP}){0,4}?${WORD})${SP}(${HOUSE})\\.?${E}`,
-  'giu',
-);
-// The next three are anchored on their rarest part (a street-type word, a house number, ", ST 12345") and read the
-// words before it from a short slice, instead of trying every word of the text as a start.
-const TRAILING_TYPE = new RegExp(
-  `(?<=[\\p{L}.][ \\t]{1,3})(${alternation(TRAILING_STREET_TYPES)})\\.?${SP}${HOUSE}\\.?${E}`,
-  'giu',
-);
+// Street forms that end in the house number ("Rua Igreja 25", "Rákóczi út 13.", "Koskikatu 25") are all found from
+// that number: a number after a word is rare in prose, so each is checked by reading the few words before it rather
+// than by running one regex per form over the whole text.
 const HOUSE_AFTER_WORD = new RegExp(`(?<=\\p{L}\\.?[ \\t]{1,3})${HOUSE}\\.?${E}`, 'gu');
 const STATE_ZIP = new RegExp(`,${SP}([A-Z]{2})${SP}\\d{5}(?:-\\d{4})?${E}`, 'gu');
-const WORDS_BEFORE = new RegExp(`${B}(?:${WORD}${SP}){1,3}$`, 'u');
-const WORD_BEFORE = new RegExp(`${B}${WORD}${SP}$`, 'u');
 const CAPITALISED_BEFORE = new RegExp(
   `${B}(?:[\\p{Lu}][\\p{L}\\p{M}'’.-]{1,30}${SP}){0,2}[\\p{Lu}][\\p{L}\\p{M}'’.-]{1,30}$`,
   'u',
@@ -66,11 +57,6 @@ const ZIP_AFTER_CUE = new RegExp(
 );
 const ADDRESS_CONTEXT =
   /\b(?:address(?:es)?|live|lives|living|lived|located|location|meet|meeting|deliver|delivery|ship|shipping|send|sent|mail|mailing|moved|move|reside|resides|residence|street|office|offices|billing|postal|visit|return|drops? you off|stop at|enter on|corner|here they are|it is|it's in|headquarters|hq)\b/;
-const CONTEXT_THEN_STREET = new RegExp(
-  `\\b(?:lives? (?:at|on)|living at|located at|address is|address:|meet me at|sent to|send it to|deliver(?:ed)? to|moved to|return to|drops? you off at|stop at|enter on|office is at|offices are at)[ \\t]+((?:${WORD}${SP}){0,3}${WORD})${SP}(${HOUSE})\\.?${E}`,
-  'giu',
-);
-
 const UNIT = new RegExp(
   `^(?:${alternation(UNIT_DESIGNATORS)})\\.?[ \\t]*#?[ \\t]*[A-Za-z0-9-]{1,6}${E}|^#[ \\t]*[A-Za-z0-9-]{1,6}${E}|^Box${SP}\\d{1,6}${E}`,
   'iu',
@@ -82,6 +68,9 @@ const LOCALITY =
 const SEPARATOR = /^[ \t]*(?:,[ \t]*)?(?:\n[^\p{L}\p{N}\n,(]{0,6}){0,2}(?:,[ \t]*)?/u;
 
 const LEADING_TYPE_SET = new Set<string>(LEADING_STREET_TYPES);
+const TRAILING_TYPE_SET = new Set<string>(TRAILING_STREET_TYPES);
+const CONTEXT_BEFORE_STREET =
+  /\b(?:lives? (?:at|on)|living at|located at|address is|address:|meet me at|sent to|send it to|deliver(?:ed)? to|moved to|return to|drops? you off at|stop at|enter on|office is at|offices are at)[ \t]+$/i;
 const PARTICLE = /^(?:de|del|della|dei|do|da|dos|das|di|du|des|la|le|van|von|der|den)$/;
 /** An ordinary English word ("During", "Musicians") is not a street name, however it ends. */
 const ordinaryWord = (word: string): boolean => {
@@ -116,24 +105,10 @@ export const addressRecognizer: Recognizer = {
       if (words.some((w) => MONTHS_AND_DAYS.has(foldKey(w.replace(/\.$/, ''))))) continue;
       add(m.index, m.index + m[0].length, STRONG_LOWERCASE_SUFFIX.test(suffix.toLowerCase()) ? 0.8 : 0.65);
     }
-    for (const m of text.matchAll(LEADING_TYPE)) {
-      const type = m[1]!;
-      const words = m[2]!.split(/[ \t]+/);
-      // "Via", "Place", "Route" are also English words: ask for a capitalised name after them.
-      if (!/^[\p{Lu}\d]/u.test(words[words.length - 1]!) && !/^\p{Lu}/u.test(words[0]!)) continue;
-      add(m.index, m.index + m[0].length, /^\p{Lu}/u.test(type) || type.length > 3 ? 0.8 : 0.6);
-    }
-    for (const m of text.matchAll(TRAILING_TYPE)) {
-      const before = WORDS_BEFORE.exec(text.slice(Math.max(0, m.index - 100), m.index));
-      if (!before || !/^\p{Lu}/u.test(before[0])) continue;
-      add(m.index - before[0].length, m.index + m[0].length, 0.75);
-    }
     for (const m of text.matchAll(HOUSE_AFTER_WORD)) {
-      const before = WORD_BEFORE.exec(text.slice(Math.max(0, m.index - 40), m.index));
-      const word = before?.[0].trim().replace(/\.$/, '') ?? '';
-      if (!/^\p{Lu}/u.test(word) || !COMPOUND_STREET_ENDING.test(foldKey(word)) || word.length < 5 || ordinaryWord(word))
-        continue;
-      add(m.index - before![0].length, m.index + m[0].length, 0.75);
+      const end = m.index + m[0].length;
+      const words = wordsBefore(text, m.index, 7);
+      for (const [start, score] of streetEndingInNumber(text, words)) add(start, end, score);
     }
     for (const m of text.matchAll(NUMBER_NAME_NUMBER)) {
       const words = m[2]!.split(/[ \t]+/);
@@ -144,15 +119,6 @@ export const addressRecognizer: Recognizer = {
       add(m.index, m.index + m[0].length, 0.55);
     }
     const lower = text.toLowerCase();
-    if (
-      /live|living|located|address|meet me|sen[dt] |deliver|moved to|return to|you off|stop at|enter on|office/.test(lower)
-    ) {
-      for (const m of text.matchAll(CONTEXT_THEN_STREET)) {
-        const words = m[1]!.split(/[ \t]+/);
-        if (!/^\p{Lu}/u.test(words[0]!) || words.some((w) => MONTHS_AND_DAYS.has(foldKey(w)))) continue;
-        add(m.index + m[0].lastIndexOf(m[1]!, m[0].length - m[2]!.length - 1), m.index + m[0].length, 0.7);
-      }
-    }
     if (lower.includes('corner')) {
       for (const m of text.matchAll(CORNER)) {
         if (!/^[\p{Lu}\d]/u.test(m[1]!.replace(/^the\s+/i, '')) || !/^[\p{Lu}\d]/u.test(m[2]!)) continue;
@@ -172,6 +138,84 @@ export const addressRecognizer: Recognizer = {
     return mergeAndExtend(text, cores);
   },
 };
+
+interface Word {
+  text: string;
+  start: number;
+}
+
+/** Up to `max` words on the same line just before `index`, in reading order, each separated by a few spaces. */
+function wordsBefore(text: string, index: number, max: number): Word[] {
+  const words: Word[] = [];
+  let pos = index;
+  while (words.length < max) {
+    let gap = 0;
+    while (pos > 0 && (text[pos - 1] === ' ' || text[pos - 1] === '\t') && gap < 4) {
+      pos--;
+      gap++;
+    }
+    if (gap === 0 || gap > 3) break;
+    const end = pos;
+    while (pos > 0 && isWordChar(text[pos - 1]!)) pos--;
+    if (pos === end || !/^\p{L}/u.test(text[pos]!)) break;
+    words.unshift({ text: text.slice(pos, end), start: pos });
+  }
+  return words;
+}
+
+const isWordChar = (ch: string): boolean =>
+  (ch >= 'a' && ch <= 'z') ||
+  (ch >= 'A' && ch <= 'Z') ||
+  "'’-./".includes(ch) ||
+  (ch > '\u007f' && /[\p{L}\p{M}]/u.test(ch));
+const bare = (word: string) => word.replace(/\.$/, '').toLowerCase();
+const capitalised = (word: string) => /^\p{Lu}/u.test(word);
+
+/**
+ * Street names that end in the house number, read from the words before it: one compound word ("Koskikatu 25"), a
+ * name and a trailing type ("Rákóczi út 13."), a leading type and a name ("Rua do Arenque 1634"), or any capitalised
+ * name right after words like "lives at" ("lives at Jahu 80"). Returns [start, score] for each form that fits.
+ */
+function streetEndingInNumber(text: string, words: Word[]): Array<[number, number]> {
+  const found: Array<[number, number]> = [];
+  const n = words.length;
+  if (n === 0) return found;
+  const last = words[n - 1]!;
+  const lastWord = last.text.replace(/\.$/, '');
+  if (
+    capitalised(lastWord) &&
+    lastWord.length >= 5 &&
+    COMPOUND_STREET_ENDING.test(foldKey(lastWord)) &&
+    !ordinaryWord(lastWord)
+  ) {
+    found.push([last.start, 0.75]);
+  }
+  if (n >= 2 && TRAILING_TYPE_SET.has(bare(last.text))) {
+    for (let k = Math.min(3, n - 1); k >= 1; k--) {
+      if (capitalised(words[n - 1 - k]!.text)) {
+        found.push([words[n - 1 - k]!.start, 0.75]);
+        break;
+      }
+    }
+  }
+  for (let j = Math.max(0, n - 6); j <= n - 2; j++) {
+    const type = words[j]!.text;
+    if (!LEADING_TYPE_SET.has(bare(type)) && !LEADING_TYPE_SET.has(type.toLowerCase())) continue;
+    // "Via", "Place", "Route" are also English words: ask for a capitalised name after them.
+    if (!/^[\p{Lu}\d]/u.test(last.text) && !capitalised(words[j + 1]!.text)) continue;
+    found.push([words[j]!.start, capitalised(type) || bare(type).length > 3 ? 0.8 : 0.6]);
+    break;
+  }
+  for (let k = Math.min(4, n); k >= 1; k--) {
+    const first = words[n - k]!;
+    if (!CONTEXT_BEFORE_STREET.test(text.slice(Math.max(0, first.start - 24), first.start))) continue;
+    const street = words.slice(n - k);
+    if (capitalised(first.text) && !street.some((w) => MONTHS_AND_DAYS.has(foldKey(bare(w.text)))))
+      found.push([first.start, 0.7]);
+    break;
+  }
+  return found;
+}
 
 /** Joins cores that touch (only spaces, commas or one line break between), then grows each over the lines after it. */
 function mergeAndExtend(text: string, cores: PiiCandidate[]): PiiCandidate[] {

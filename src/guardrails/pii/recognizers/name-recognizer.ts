@@ -66,8 +66,8 @@ type Scored = PiiCandidate & { keys: string[] };
 /** Score of a run that names an organisation: kept only so that a list it belongs to is not lifted. */
 const REJECTED = -1;
 
-const isInitial = (t: WordToken) => t.text.length === 1 && /\p{Lu}/u.test(t.text);
-const isCapitalised = (t: WordToken) => /^[\p{Lu}\p{Lt}]/u.test(t.text) && (t.text.length === 1 || /\p{Ll}/u.test(t.text));
+const isInitial = (t: WordToken) => t.text.length === 1 && t.shape === 'title';
+const isCapitalised = (t: WordToken) => t.shape === 'title';
 const isHonorific = (t: WordToken) => HONORIFICS.has(t.key) || EXTRA_HONORIFICS.has(t.key);
 /**
  * 2: an ordinary word (compromise knows its part of speech, or it is among cl100k's 20,000 most frequent tokens);
@@ -287,20 +287,14 @@ function lowerCaseName(text: string, tokens: WordToken[], i: number): Scored | u
   const prev = tokens[i - 1]?.key;
   if (!known && prev !== 'is' && prev !== 'name' && prev !== 'was' && prev !== 'named' && prev !== 'called' && prev !== 'me')
     return undefined;
-  if (t.text.length < 3 || !/^\p{Ll}+$/u.test(t.text)) return undefined;
+  if (t.text.length < 3 || t.shape !== 'lower' || /['’-]/.test(t.text)) return undefined;
   const cues = cuesBefore(text, tokens, i);
   if (!known && !(cues.nameField && !isCommon(t))) return undefined;
   let end = t.end;
   const keys = [t.key];
   let score = known ? 0.35 : 0.45;
   const next = tokens[i + 1];
-  if (
-    next &&
-    text.slice(t.end, next.start) === ' ' &&
-    /^\p{Ll}/u.test(next.text) &&
-    !isCommon(next) &&
-    !PLACES.has(next.key)
-  ) {
+  if (next && text.slice(t.end, next.start) === ' ' && next.shape === 'lower' && !isCommon(next) && !PLACES.has(next.key)) {
     end = next.end;
     keys.push(next.key);
     score += 0.2;
