@@ -79,7 +79,8 @@ test('wildcard: agrees with a dynamic-programming reference on 20,000 random cas
   let seed = 42;
   const rand = (n: number) => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed % n;
+    // The high bits: a power-of-two LCG's low bits repeat with short periods.
+    return (seed >>> 16) % n;
   };
   const word = (alphabet: string, max: number) => Array.from({ length: rand(max + 1) }, () => alphabet[rand(alphabet.length)]).join('');
   for (let i = 0; i < 20_000; i++) {
@@ -87,6 +88,32 @@ test('wildcard: agrees with a dynamic-programming reference on 20,000 random cas
     const v = word('ab', 8);
     assert.equal(wildcard(p).matches(v), reference(p, v), `${JSON.stringify(p)} vs ${JSON.stringify(v)}`);
   }
+});
+
+test('wildcard: long ? segments (one and several machine words) agree with the reference too', () => {
+  let seed = 99;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    // The high bits: a power-of-two LCG's low bits repeat with short periods.
+    return (seed >>> 16) % n;
+  };
+  let matched = 0;
+  for (let i = 0; i < 600; i++) {
+    const segment = () => Array.from({ length: 20 + rand(80) }, () => 'ab?'[rand(3)]).join('');
+    const p = `${rand(2) ? '*' : ''}${segment()}*${segment()}${rand(2) ? '*' : ''}`;
+    // Values made from the pattern itself (with its wildcards filled in) match often enough to test both answers.
+    const fill = (x: string) => x.replace(/[?*]/g, (c) => (c === '?' ? 'ab'[rand(2)]! : 'ab'.slice(rand(3))));
+    // Flip one character now and then, so that near misses are tested as well as matches.
+    const flip = (x: string) => {
+      const at = rand(x.length + 1);
+      return rand(2) ? `${x.slice(0, at)}${x[at] === 'a' ? 'b' : 'a'}${x.slice(at + 1)}` : x;
+    };
+    const v = rand(4) === 0 ? Array.from({ length: rand(250) }, () => 'ab'[rand(2)]).join('') : flip(fill(p));
+    const expected = reference(p, v);
+    assert.equal(wildcard(p).matches(v), expected, `${p} vs ${v}`);
+    if (expected) matched++;
+  }
+  assert.ok(matched > 100 && matched < 500, `${matched} of 600 matched`);
 });
 
 test('wildcard: hostile patterns stay fast (no backtracking blow-up)', () => {

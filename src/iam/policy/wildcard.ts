@@ -1,3 +1,5 @@
+import { ShiftAnd } from './shift-and.js';
+
 /**
  * IAM wildcards: `*` matches any run of characters (the empty one too), `?` exactly one UTF-16 code unit; nothing else
  * is special (no brackets, no escapes — `${*}` and `${?}` in policy text become literal parts before this sees them).
@@ -5,14 +7,16 @@
  * No regular expression is ever built from policy text. A pattern is split at its stars into segments; the first must
  * match at the start, the last at the end, and the ones between are found left-most, each search starting where the
  * previous match ended — for `*`-separated globs the left-most choice is always safe, so there is no backtracking.
- * Segments without `?` are found with `indexOf` (linear in practice); a segment with `?` is compared position by
- * position, so the worst case is O(value × segment), bounded by the 2 KiB caps on both.
+ * Segments without `?` are found with `indexOf`; a segment with `?` by Shift-And (shift-and.ts), linear for up to 32
+ * characters and a word operation per 32 beyond — never the quadratic position-by-position comparison.
  */
 
 interface Segment {
   readonly text: string;
   /** Indexes of `?` wildcards in `text`; null when the segment is literal. */
   readonly any: readonly number[] | null;
+  /** For a middle segment with wildcards: its searcher, built once. */
+  readonly search?: ShiftAnd;
 }
 
 export class Wildcard {
@@ -29,7 +33,10 @@ export class Wildcard {
   constructor(segments: readonly Segment[]) {
     this.first = segments[0]!;
     this.last = segments.length > 1 ? segments.at(-1) : undefined;
-    this.middle = segments.slice(1, -1).filter((s) => s.text.length > 0);
+    this.middle = segments
+      .slice(1, -1)
+      .filter((s) => s.text.length > 0)
+      .map((s) => (s.any ? { ...s, search: new ShiftAnd(s.text, s.any) } : s));
     this.minLength = segments.reduce((n, s) => n + s.text.length, 0);
     this.exact = segments.length === 1 && this.first.any === null ? this.first.text : undefined;
     this.matchesEverything = segments.length > 1 && this.minLength === 0;
@@ -75,8 +82,7 @@ function findSegment(seg: Segment, value: string, from: number, limit: number): 
     const at = value.indexOf(seg.text, from);
     return at >= 0 && at <= last ? at : -1;
   }
-  for (let at = from; at <= last; at++) if (segmentAt(seg, value, at)) return at;
-  return -1;
+  return last < from ? -1 : seg.search!.find(value, from, limit);
 }
 
 /**
