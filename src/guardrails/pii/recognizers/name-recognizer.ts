@@ -14,6 +14,7 @@ import { cuesBefore } from '../lexicon/name-cues.js';
 import { UNIT_DESIGNATORS } from '../lexicon/street-types.js';
 import { COMPANY_WORDS, FUNCTION_WORDS, NAME_PARTICLES, SURNAME_ENDING } from '../lexicon/name-morphology.js';
 import type { PiiCandidate, Recognizer } from '../recognizer.js';
+import { textWindows } from '../text-windows.js';
 import { type WordToken, wordTokens } from '../word-tokens.js';
 
 // Honorifics and titles compromise does not list. Bedrock's NAME excludes them ("Dr.", "Senator"), so they are cut
@@ -34,32 +35,42 @@ const AFTER =
   /^(?:\s*,?\s*(?:said|says|told|asked|wrote|replied|shouted|explained|added|lives|lived|works|worked|is a|was a|is an|was an|who|will|has|had|spent|began|joined|flew|moved|grew|was born|died|is very|is so|is from|is on|is in|just)\b|\s*,\s*(?:can|could|please|i|we|you|the|our|my|how|what)\b|\s*\()/;
 const SENTENCE_START = /(?:^|[.!?:;"“”(>\n]|\s-)\s*$/;
 
+/** Words are held as objects while a window is scored; 64 KB keeps that to a few megabytes whatever the input. */
+const WINDOW = 64 * 1024;
+
 export const nameRecognizer: Recognizer = {
   name: 'name',
   types: ['NAME'],
   find(text) {
-    const found: Scored[] = [];
-    const tokens = wordTokens(text);
-    let i = 0;
-    while (i < tokens.length) {
-      const run = capitalisedRun(text, tokens, i);
-      if (run > i) {
-        const scored = scoreRun(text, tokens, i, run);
-        if (scored) found.push(scored);
-        i = run;
-        continue;
-      }
-      const lower = lowerCaseName(text, tokens, i);
-      if (lower) found.push(lower);
-      i++;
-    }
-    liftCoordinated(text, found);
-    liftRepeated(found);
-    return found
-      .filter((c) => c.score > 0)
-      .map(({ type, start, end, score }) => ({ type, start, end, score: Math.min(score, 0.95) }));
+    if (text.length <= WINDOW) return findInWindow(text);
+    return textWindows(text, WINDOW).flatMap(([start, end]) =>
+      findInWindow(text.slice(start, end)).map((c) => ({ ...c, start: c.start + start, end: c.end + start })),
+    );
   },
 };
+
+function findInWindow(text: string): PiiCandidate[] {
+  const found: Scored[] = [];
+  const tokens = wordTokens(text);
+  let i = 0;
+  while (i < tokens.length) {
+    const run = capitalisedRun(text, tokens, i);
+    if (run > i) {
+      const scored = scoreRun(text, tokens, i, run);
+      if (scored) found.push(scored);
+      i = run;
+      continue;
+    }
+    const lower = lowerCaseName(text, tokens, i);
+    if (lower) found.push(lower);
+    i++;
+  }
+  liftCoordinated(text, found);
+  liftRepeated(found);
+  return found
+    .filter((c) => c.score > 0)
+    .map(({ type, start, end, score }) => ({ type, start, end, score: Math.min(score, 0.95) }));
+}
 
 /** A candidate with the lexicon keys of its words, for the passes that share evidence between mentions. */
 type Scored = PiiCandidate & { keys: string[] };
