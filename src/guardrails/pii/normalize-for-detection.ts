@@ -28,42 +28,52 @@ export function normalizeForDetection(original: string): NormalizedText {
   // Most text is ASCII or holds only characters that fold to themselves (accented letters, CJK): answer it without
   // building the offset map, which costs far more than the scan.
   if (!needsFolding(original)) return identity(original);
+  // Unchanged runs are copied whole; the map holds, for each normalised UTF-16 unit, where its source code point
+  // starts and ends in the original (8 bytes a unit).
   const parts: string[] = [];
-  // For each normalised UTF-16 unit: where its source code point starts and ends in the original.
   let from = new Int32Array(original.length + 16);
   let to = new Int32Array(original.length + 16);
   let length = 0;
-  let spoofable = false;
-  const append = (unit: string, start: number, end: number) => {
-    if (length === from.length) {
-      const grownFrom = new Int32Array(from.length * 2);
-      const grownTo = new Int32Array(to.length * 2);
-      grownFrom.set(from);
-      grownTo.set(to);
-      from = grownFrom;
-      to = grownTo;
-    }
-    parts.push(unit);
-    from[length] = start;
-    to[length] = end;
-    length++;
+  const reserve = (units: number) => {
+    if (length + units <= from.length) return;
+    const grownFrom = new Int32Array(Math.max(from.length * 2, length + units));
+    const grownTo = new Int32Array(grownFrom.length);
+    grownFrom.set(from);
+    grownTo.set(to);
+    from = grownFrom;
+    to = grownTo;
   };
+  let spoofable = false;
   for (let i = 0; i < original.length; ) {
-    if (original.charCodeAt(i) < 0x80) {
-      append(original[i]!, i, i + 1);
-      i++;
+    let j = i;
+    while (j < original.length && original.charCodeAt(j) < 0x80) j++;
+    if (j > i) {
+      reserve(j - i);
+      parts.push(original.slice(i, j));
+      for (let k = i; k < j; k++) {
+        from[length] = k;
+        to[length] = k + 1;
+        length++;
+      }
+      i = j;
       continue;
     }
     const cp = original.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
     const folded = fold(original.slice(i, i + width), cp);
-    for (let k = 0; k < folded.length; k++) append(folded[k]!, i, i + width);
+    reserve(folded.length);
+    parts.push(folded);
+    for (let k = 0; k < folded.length; k++) {
+      from[length] = i;
+      to[length] = i + width;
+      length++;
+    }
     if (!spoofable && CONFUSABLES.has(folded)) spoofable = true;
     i += width;
   }
-  if (spoofable) foldConfusables(parts);
+  const joined = parts.join('');
   return {
-    text: parts.join(''),
+    text: spoofable ? foldConfusables(joined) : joined,
     toOriginal: (start, end) => [
       start < length ? from[start]! : original.length,
       end - 1 < length ? to[end - 1]! : original.length,
@@ -91,25 +101,16 @@ function needsFolding(text: string): boolean {
   return false;
 }
 
-const isSpace = (unit: string) => unit === ' ' || unit === '\n' || unit === '\t' || unit === '\r';
+const CONFUSABLE_CLASS = new RegExp(`[${CONFUSABLE_FROM}]`, 'u');
 
-/** Replaces look-alikes in place, token by token (a token is a run of non-space units). */
-function foldConfusables(units: string[]): void {
-  let start = 0;
-  while (start < units.length) {
-    while (start < units.length && isSpace(units[start]!)) start++;
-    let end = start;
-    let latin = false;
-    let spoof = false;
-    while (end < units.length && !isSpace(units[end]!)) {
-      const u = units[end]!;
-      if (/[A-Za-z0-9@]/.test(u)) latin = true;
-      else if (CONFUSABLES.has(u)) spoof = true;
-      end++;
-    }
-    if (latin && spoof) {
-      for (let k = start; k < end; k++) units[k] = CONFUSABLES.get(units[k]!) ?? units[k]!;
-    }
-    start = end;
-  }
+/**
+ * Replaces look-alikes inside tokens (runs of non-space) that also hold a Latin letter, a digit or an '@'. Every
+ * look-alike and its replacement is one UTF-16 unit, so offsets do not move.
+ */
+function foldConfusables(text: string): string {
+  return text.replace(/\S+/g, (token) =>
+    /[A-Za-z0-9@]/.test(token) && CONFUSABLE_CLASS.test(token)
+      ? Array.from(token, (ch) => CONFUSABLES.get(ch) ?? ch).join('')
+      : token,
+  );
 }
