@@ -40,9 +40,10 @@ const PRIORITY: Partial<Record<PiiMatch['type'], number>> = {
 
 /**
  * Finds Bedrock's PII entity types (and custom regex matches) in `text`: non-overlapping, sorted by position, with
- * offsets into `text` as given. The whole text is scanned in one linear pass per recognizer, however long; recognizers
- * read a normalised copy (see `normalizeForDetection`) so zero-width characters, full-width digits and look-alike
- * letters cannot hide an entity.
+ * offsets into `text` as given. Nothing is truncated: each recognizer scans the whole text with bounded, linear-time
+ * regexes (the name recognizer, which holds one object per word, works through 64 KB windows cut at line or sentence
+ * ends). Recognizers and custom regexes read a normalised copy (see `normalizeForDetection`), so zero-width characters,
+ * full-width digits and look-alike letters cannot hide an entity.
  */
 export function detectPii(text: string, options: DetectPiiOptions = {}): PiiMatch[] {
   if (typeof text !== 'string') throw validation('PII detection needs text (a string).');

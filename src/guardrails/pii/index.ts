@@ -1,3 +1,8 @@
+/**
+ * Sensitive-information detection for guardrails (Bedrock's `sensitiveInformationPolicy`), offline and without model
+ * downloads: validated recognizers (Luhn, mod-97, SSN ranges, ABA, VIN, NHS, libphonenumber), names and addresses from
+ * compromise's lexicon, cl100k word frequencies and context words, and custom regexes on a linear-time engine.
+ */
 export { BoundedRegex } from './bounded-regex/bounded-regex.js';
 export { type CompiledCustomRegex, type CustomRegex, compileCustomRegex, customRegexSchema } from './custom-regex.js';
 export { DEFAULT_MIN_SCORE, type DetectPiiOptions, detectPii } from './detect-pii.js';
