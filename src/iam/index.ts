@@ -5,3 +5,4 @@ export * from './principal.js';
 export * from './secret-box.js';
 export * from './sigv4-verify.js';
 export * from './tables.js';
+export * from './policy/index.js';

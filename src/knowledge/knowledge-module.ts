@@ -29,6 +29,8 @@ export interface KnowledgeModuleOptions {
   log: Logger;
   /** Run ingestion workers in this process (every replica does by default; the queue spreads the jobs). */
   workers?: number;
+  /** How long an ingestion job whose worker died waits before another worker resumes it. */
+  leaseMs?: number;
 }
 
 /** Who background ingestion is metered to: the work was asked for by whoever started the job, but runs later. */
@@ -73,7 +75,7 @@ export class KnowledgeModule {
     this.ingestion = Object.assign(runner, { stopAllFor: (scope: string, kbId: string) => this.stopAllFor(scope, kbId) });
     this.direct = new DirectIngestion(opts.db, repo, this.stores, cache);
     this.rag = new RetrieveAndGenerate(this.service, opts.models, new RagSessions(opts.db));
-    if ((opts.workers ?? 1) > 0) this.ingestion.startWorker(opts.workers ?? 1);
+    if ((opts.workers ?? 1) > 0) this.ingestion.startWorker(opts.workers ?? 1, opts.leaseMs);
   }
 
   /** Stops the data source's jobs; with the DELETE policy its vectors go too, with RETAIN they stay searchable. */

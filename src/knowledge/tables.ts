@@ -64,6 +64,8 @@ export type IngestionJobsTable = {
   /** JSON: string[] (a reason per failed document, capped). */
   failure_reasons: string;
   queue_job_id: string | null;
+  /** Source entries fully handled so far; saved with the statistics in one write, so a resumed job neither skips nor recounts. */
+  checkpoint: number;
   started_at: string;
   updated_at: string;
 };
@@ -154,6 +156,7 @@ export const knowledgeMigrations: Record<string, Migration> = {
         .addColumn('statistics', 'text', (c) => c.notNull())
         .addColumn('failure_reasons', 'text', (c) => c.notNull())
         .addColumn('queue_job_id', 'text')
+        .addColumn('checkpoint', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('started_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();

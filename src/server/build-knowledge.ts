@@ -32,5 +32,6 @@ export async function buildKnowledge(opts: { config: QuarryConfig; store: Store;
     accountId: config.accountId,
     log,
     workers: config.knowledge.workers,
+    leaseMs: config.knowledge.leaseMs,
   });
 }

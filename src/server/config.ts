@@ -63,9 +63,11 @@ export const configSchema = z
         pgvectorUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
         /** Ingestion jobs this server runs at once (0: this replica only serves queries). */
         workers: z.number().int().min(0).max(64).default(1),
+        /** How long an ingestion job whose replica died waits before another resumes it, in milliseconds. */
+        leaseMs: z.number().int().min(500).max(600_000).default(30_000),
       })
       .strict()
-      .default({ workers: 1 }),
+      .default({ workers: 1, leaseMs: 30_000 }),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -62,8 +62,9 @@ export class IngestionRunner {
     this.docs = new DocumentRows(deps.db);
   }
 
-  startWorker(concurrency = 1): void {
-    this.worker ??= this.deps.queue.work<Payload>(INGEST_JOB_TYPE, (job, ctx) => this.run(job, ctx), { concurrency, leaseMs: 30_000 });
+  /** `leaseMs`: how long a job whose worker died waits before another worker resumes it. */
+  startWorker(concurrency = 1, leaseMs = 30_000): void {
+    this.worker ??= this.deps.queue.work<Payload>(INGEST_JOB_TYPE, (job, ctx) => this.run(job, ctx), { concurrency, leaseMs });
   }
 
   async stopWorker(): Promise<void> {
@@ -95,6 +96,7 @@ export class IngestionRunner {
       statistics: JSON.stringify(emptyStatistics()),
       failure_reasons: '[]',
       queue_job_id: null,
+      checkpoint: 0,
       started_at: now,
       updated_at: now,
     };
@@ -171,7 +173,7 @@ export class IngestionRunner {
     await this.finish(jobRow.id, 'IN_PROGRESS');
     const stats: IngestionStatistics = { ...emptyStatistics(), ...JSON.parse(jobRow.statistics) };
     const reasons: string[] = JSON.parse(jobRow.failure_reasons);
-    const checkpoint = Number(job.progress.processed ?? 0);
+    const checkpoint = jobRow.checkpoint;
     try {
       await this.sync(kb, ds, jobRow, stats, reasons, checkpoint, ctx);
     } catch (e) {
@@ -182,8 +184,8 @@ export class IngestionRunner {
           await this.finish(jobRow.id, 'STOPPED', save);
           return { stopped: true };
         }
-        // Lease lost or worker stopping: leave it IN_PROGRESS; whoever takes the job next resumes it.
-        await this.db.updateTable('ingestion_jobs').set(save).where('id', '=', jobRow.id).execute();
+        // Lease lost or worker stopping: leave it IN_PROGRESS with the last checkpoint's counts; whoever takes the job
+        // next resumes from there.
         throw e;
       }
       const reason = e instanceof Error ? e.message : String(e);
@@ -273,8 +275,8 @@ export class IngestionRunner {
       batch.push({ item: entry, bytes, hash, isNew: !prior || prior.chunks === 0 });
       if (batch.length >= batchDocs) {
         await flush();
+        await this.saveProgress(jobRow.id, stats, reasons, processed);
         await ctx.heartbeat({ processed });
-        await this.saveProgress(jobRow.id, stats, reasons);
       }
     }
     await flush();
@@ -288,10 +290,10 @@ export class IngestionRunner {
     await ctx.heartbeat({ processed });
   }
 
-  private async saveProgress(jobId: string, stats: IngestionStatistics, reasons: string[]): Promise<void> {
+  private async saveProgress(jobId: string, stats: IngestionStatistics, reasons: string[], checkpoint: number): Promise<void> {
     await this.db
       .updateTable('ingestion_jobs')
-      .set({ statistics: JSON.stringify(stats), failure_reasons: JSON.stringify(reasons), updated_at: new Date().toISOString() })
+      .set({ statistics: JSON.stringify(stats), failure_reasons: JSON.stringify(reasons), checkpoint, updated_at: new Date().toISOString() })
       .where('id', '=', jobId)
       .execute();
   }
