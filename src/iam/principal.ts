@@ -4,5 +4,7 @@ export interface Principal {
   name: string;
   keyId: string;
   isAdmin: boolean;
+  /** The account (project) the principal belongs to: the unit of isolation. Absent: the server's default account. */
+  accountId?: string;
   authMethod: 'bearer' | 'sigv4';
 }

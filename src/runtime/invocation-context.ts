@@ -1,5 +1,5 @@
 import type { Logger } from '../core/index.js';
-import type { Principal } from '../iam/index.js';
+import type { Action, Principal } from '../iam/index.js';
 
 /** Everything the pipeline needs to know about the call besides the request itself. */
 export interface InvocationContext {
@@ -10,4 +10,8 @@ export interface InvocationContext {
   /** Aborts when the client disconnects. */
   signal: AbortSignal;
   log: Logger;
+  /** The request's authorization (server/middleware.ts); absent for the server's own background work. */
+  authorize?: (action: Action, resource: string) => Promise<void>;
+  /** The `x-quarry-cache` request header as sent (`on`, `off`, `bypass`), when the wire API passes it on. */
+  cache?: string;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from '../core/index.js';
-import { authenticate, type KeyStore } from '../iam/index.js';
+import { type Action, authenticate, type Authorizer, type KeyStore, type RequestContext } from '../iam/index.js';
 import { type ApiEnv, readBody } from '../api/shared/api-env.js';
 
 /**
@@ -50,7 +50,7 @@ function clientSignal(env: NodeBindings | undefined, fallback: () => AbortSignal
 }
 
 /** Every route but /health needs credentials. SigV4 covers the body, so it is read (once, with the limit) first. */
-export function requireAuth(keys: KeyStore, maxBodyBytes: number): MiddlewareHandler<ApiEnv> {
+export function requireAuth(keys: KeyStore, authorizer: Authorizer, maxBodyBytes: number): MiddlewareHandler<ApiEnv> {
   return async function requireAuth(c, next) {
     const principal = await authenticate(keys, {
       header: (name) => c.req.header(name),
@@ -69,6 +69,26 @@ export function requireAuth(keys: KeyStore, maxBodyBytes: number): MiddlewareHan
       },
     });
     c.set('principal', principal);
+    c.set('accountId', authorizer.accountOf(principal));
+    c.set('authorize', (action: Action, resource: string) => {
+      // Administrators pass without evaluating anything, so the common case builds no context.
+      if (principal.isAdmin) return Promise.resolve();
+      return authorizer.check(principal, action, resource, requestConditions(c.env as ConnectionBindings | undefined, principal));
+    });
     await next();
+  };
+}
+
+type ConnectionBindings = { incoming?: { socket?: { remoteAddress?: string; encrypted?: boolean } } };
+
+/** Condition keys only the server can vouch for: where the request came from and how it was made. */
+function requestConditions(env: ConnectionBindings | undefined, principal: { authMethod: string; keyId: string }): RequestContext {
+  const socket = env?.incoming?.socket;
+  const ip = socket?.remoteAddress;
+  return {
+    ...(ip ? { 'aws:SourceIp': ip.startsWith('::ffff:') ? ip.slice(7) : ip } : {}),
+    'aws:SecureTransport': socket?.encrypted === true,
+    'quarry:AuthMethod': principal.authMethod,
+    'quarry:ApiKeyId': principal.keyId,
   };
 }

@@ -5,7 +5,7 @@ import type { Hono } from 'hono';
 import type { ApiEnv } from '../api/shared/api-env.js';
 import { billingMigrations, UsageMeter } from '../billing/index.js';
 import type { Logger, ProviderFactory } from '../core/index.js';
-import { bootstrapCredentials, type BootstrapResult, iamMigrations, KeyStore, SecretBox } from '../iam/index.js';
+import { Authorizer, bootstrapCredentials, type BootstrapResult, iamMigrations, KeyStore, NO_POLICIES, type PolicySource, SecretBox } from '../iam/index.js';
 import { type KnowledgeModule, knowledgeMigrations } from '../knowledge/index.js';
 import { Metrics } from '../metrics/index.js';
 import { ModelCatalog } from '../models/index.js';
@@ -28,6 +28,8 @@ export interface QuarryServerOptions {
   env?: NodeJS.ProcessEnv;
   extraProviderTypes?: Record<string, ProviderFactory>;
   autoProviders?: boolean;
+  /** Where non-administrators' policies come from (the IAM store by default; tests may pass their own). */
+  policies?: PolicySource;
   /** Route sets beyond Bedrock's (OpenAI, Anthropic); the CLI passes the standard ones. */
   routes?: (deps: import('../api/shared/api-env.js').ApiDeps) => Hono<ApiEnv>[];
 }
@@ -63,10 +65,11 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   await catalog.refresh();
   const metrics = new Metrics();
   const meter = new UsageMeter(store.db, log);
-  const runtime = new Runtime({ catalog, meter, metrics, timeoutMs: config.limits.invocationTimeoutMs });
+  const runtime = new Runtime({ catalog, meter, metrics, timeoutMs: config.limits.invocationTimeoutMs, region: config.region });
   const knowledge = await buildKnowledge({ config, store, runtime, dataDir, log });
   const apiDeps = { runtime, keys, region: config.region, accountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes };
-  const app = createApp({ ...apiDeps, metrics, log, knowledge, routes: opts.routes?.(apiDeps) });
+  const authorizer = new Authorizer(opts.policies ?? NO_POLICIES, config.accountId);
+  const app = createApp({ ...apiDeps, authorizer, metrics, log, knowledge, routes: opts.routes?.(apiDeps) });
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
   let listener: Listener;
   try {

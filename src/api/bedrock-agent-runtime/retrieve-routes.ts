@@ -5,6 +5,7 @@ import { QuarryError } from '../../core/index.js';
 import type { KnowledgeModule, RagRequest } from '../../knowledge/index.js';
 import { encodeEvent, encodeException, EVENT_STREAM_CONTENT_TYPE } from '../bedrock/event-stream.js';
 import { type ApiEnv, invocationContext, readBody } from '../shared/api-env.js';
+import { authorizeRequest, knowledgeBaseResource, modelResource, scopeOf } from '../shared/authorize-request.js';
 import { parseJsonBody, validate } from '../shared/parse-body.js';
 import { streamResponse } from '../shared/stream-response.js';
 import { guardrailConfigurationSchema, retrievalConfigurationSchema, retrieveOptions, wireCitation, wireResult } from './retrieval-wire.js';
@@ -76,13 +77,24 @@ function refuseGuardrail(g: unknown): void {
   if (g) throw new QuarryError('ValidationException', 'Guardrails are not available on this server yet; remove guardrailConfiguration.');
 }
 
+/**
+ * RetrieveAndGenerate is authorized on the knowledge base, and the generation on the model as InvokeModel (Bedrock
+ * checks both); the model is the one named, the server's default text model being a choice the server makes.
+ */
+async function authorizeRag(c: Context<ApiEnv>, region: string, b: z.infer<typeof ragBody>): Promise<void> {
+  const kbc = b.retrieveAndGenerateConfiguration.knowledgeBaseConfiguration;
+  await authorizeRequest(c, 'bedrock:RetrieveAndGenerate', knowledgeBaseResource(c, region, kbc.knowledgeBaseId));
+  if (kbc.modelArn) await authorizeRequest(c, 'bedrock:InvokeModel', modelResource(region, kbc.modelArn));
+}
+
 /** Knowledge-base retrieval of `@aws-sdk/client-bedrock-agent-runtime`: Retrieve, RetrieveAndGenerate and its stream. */
-export function retrieveRoutes(k: KnowledgeModule, scopeOf: (c: Context<ApiEnv>) => string, maxBodyBytes: number): Hono<ApiEnv> {
+export function retrieveRoutes(k: KnowledgeModule, region: string, maxBodyBytes: number): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
 
   app.post('/knowledgebases/:kbId/retrieve', async (c) => {
     const b = validate(retrieveBody, parseJsonBody(await readBody(c, maxBodyBytes)), 'Retrieve request');
     refuseGuardrail(b.guardrailConfiguration);
+    await authorizeRequest(c, 'bedrock:Retrieve', knowledgeBaseResource(c, region, c.req.param('kbId')));
     const opts = retrieveOptions(b.retrievalConfiguration?.vectorSearchConfiguration);
     const { chunks } = await k.service.retrieve(invocationContext(c, 'bedrock-agent.retrieve'), scopeOf(c), c.req.param('kbId'), { ...opts, text: b.retrievalQuery.text });
     return c.json({ retrievalResults: chunks.map(wireResult) });
@@ -91,6 +103,7 @@ export function retrieveRoutes(k: KnowledgeModule, scopeOf: (c: Context<ApiEnv>)
   app.post('/retrieveAndGenerate', async (c) => {
     const b = validate(ragBody, parseJsonBody(await readBody(c, maxBodyBytes)), 'RetrieveAndGenerate request');
     refuseGuardrail(b.retrieveAndGenerateConfiguration.knowledgeBaseConfiguration.generationConfiguration?.guardrailConfiguration);
+    await authorizeRag(c, region, b);
     const r = await k.rag.run(invocationContext(c, 'bedrock-agent.retrieve-and-generate'), scopeOf(c), ragRequest(b));
     return c.json({ sessionId: r.sessionId, output: { text: r.text }, citations: r.citations.map(wireCitation) });
   });
@@ -98,6 +111,7 @@ export function retrieveRoutes(k: KnowledgeModule, scopeOf: (c: Context<ApiEnv>)
   app.post('/retrieveAndGenerateStream', async (c) => {
     const b = validate(ragBody, parseJsonBody(await readBody(c, maxBodyBytes)), 'RetrieveAndGenerateStream request');
     refuseGuardrail(b.retrieveAndGenerateConfiguration.knowledgeBaseConfiguration.generationConfiguration?.guardrailConfiguration);
+    await authorizeRag(c, region, b);
     const events = k.rag.stream(invocationContext(c, 'bedrock-agent.retrieve-and-generate-stream'), scopeOf(c), ragRequest(b));
     // The session comes first (its id is a response header); pulling one more event before answering makes a bad
     // knowledge base, model or filter an HTTP error rather than a broken stream.

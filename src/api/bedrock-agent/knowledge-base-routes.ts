@@ -1,8 +1,10 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { KnowledgeModule } from '../../knowledge/index.js';
 import { chunkingConfigurationSchema, createKnowledgeBaseSchema, dataSourceConfigurationSchema, parsingConfigurationSchema, updateKnowledgeBaseSchema } from '../../knowledge/index.js';
+import type { Action } from '../../iam/index.js';
 import { type ApiEnv, invocationContext, readBody } from '../shared/api-env.js';
+import { authorizeRequest, knowledgeBaseResource, scopeOf } from '../shared/authorize-request.js';
 import { parseJsonBody, validate } from '../shared/parse-body.js';
 import { directDocumentsFrom, documentIdentifiersSchema, ingestDocumentsSchema } from './direct-documents.js';
 import { page } from './pagination.js';
@@ -33,21 +35,25 @@ const startJobBody = z.object({ clientToken: z.string().optional(), description:
  * sources, ingestion jobs and direct document ingestion. Paths and status codes are the SDK's (note the trailing
  * slashes on the collection paths); every call is confined to the caller's scope.
  */
-export function knowledgeBaseRoutes(k: KnowledgeModule, scopeOf: (c: import('hono').Context<ApiEnv>) => string, maxBodyBytes: number): Hono<ApiEnv> {
+export function knowledgeBaseRoutes(k: KnowledgeModule, region: string, maxBodyBytes: number): Hono<ApiEnv> {
+  const onKb = (c: Context<ApiEnv>, action: Action, id = c.req.param('kbId') as string) => authorizeRequest(c, action, knowledgeBaseResource(c, region, id));
+  const any = (c: Context<ApiEnv>, action: Action) => authorizeRequest(c, action, '*');
   const app = new Hono<ApiEnv>();
-  const body = async <T extends z.ZodType>(c: import('hono').Context<ApiEnv>, schema: T, what: string) => validate(schema, parseJsonBody(await readBody(c, maxBodyBytes)), what);
-  const optionalBody = async <T extends z.ZodType>(c: import('hono').Context<ApiEnv>, schema: T, what: string) => {
+  const body = async <T extends z.ZodType>(c: Context<ApiEnv>, schema: T, what: string) => validate(schema, parseJsonBody(await readBody(c, maxBodyBytes)), what);
+  const optionalBody = async <T extends z.ZodType>(c: Context<ApiEnv>, schema: T, what: string) => {
     const raw = await readBody(c, maxBodyBytes);
     return validate(schema, raw.length ? parseJsonBody(raw) : {}, what);
   };
 
   for (const path of ['/knowledgebases/', '/knowledgebases']) {
     app.put(path, async (c) => {
+      await any(c, 'bedrock:CreateKnowledgeBase');
       const input = await body(c, createKnowledgeBaseSchema, 'CreateKnowledgeBase request');
       const kb = await k.service.createKnowledgeBase(invocationContext(c, 'bedrock-agent.create-knowledge-base'), scopeOf(c), input);
       return c.json({ knowledgeBase: kb }, 202);
     });
     app.post(path, async (c) => {
+      await any(c, 'bedrock:ListKnowledgeBases');
       const q = await optionalBody(c, listBody, 'ListKnowledgeBases request');
       const scope = scopeOf(c);
       const { items, nextToken } = await page(q.maxResults, q.nextToken, (limit, after) => k.service.repo.listKnowledgeBases(scope, limit, after), (r) => r.id);
@@ -63,14 +69,17 @@ export function knowledgeBaseRoutes(k: KnowledgeModule, scopeOf: (c: import('hon
   }
 
   app.get('/knowledgebases/:kbId', async (c) => {
+    await onKb(c, 'bedrock:GetKnowledgeBase');
     const row = await k.service.repo.knowledgeBase(scopeOf(c), c.req.param('kbId'));
     return c.json({ knowledgeBase: k.service.repo.knowledgeBaseView(row) });
   });
   app.put('/knowledgebases/:kbId', async (c) => {
+    await onKb(c, 'bedrock:UpdateKnowledgeBase');
     const input = await body(c, updateKnowledgeBaseSchema, 'UpdateKnowledgeBase request');
     return c.json({ knowledgeBase: await k.service.updateKnowledgeBase(scopeOf(c), c.req.param('kbId'), input) }, 202);
   });
   app.delete('/knowledgebases/:kbId', async (c) => {
+    await onKb(c, 'bedrock:DeleteKnowledgeBase');
     await k.ingestion.stopAllFor(scopeOf(c), c.req.param('kbId'));
     const kb = await k.service.deleteKnowledgeBase(scopeOf(c), c.req.param('kbId'));
     return c.json({ knowledgeBaseId: kb.knowledgeBaseId, status: 'DELETING' }, 202);
@@ -78,6 +87,7 @@ export function knowledgeBaseRoutes(k: KnowledgeModule, scopeOf: (c: import('hon
 
   for (const path of ['/knowledgebases/:kbId/datasources/', '/knowledgebases/:kbId/datasources']) {
     app.put(path, async (c) => {
+      await onKb(c, 'bedrock:CreateDataSource');
       const input = await body(c, dataSourceBody, 'CreateDataSource request');
       const scope = scopeOf(c);
       const kbId = c.req.param('kbId') as string;
@@ -94,6 +104,7 @@ export function knowledgeBaseRoutes(k: KnowledgeModule, scopeOf: (c: import('hon
       return c.json({ dataSource: k.service.repo.dataSourceView(row) });
     });
     app.post(path, async (c) => {
+      await onKb(c, 'bedrock:ListDataSources');
       const q = await optionalBody(c, listBody, 'ListDataSources request');
       const scope = scopeOf(c);
       const kbId = c.req.param('kbId') as string;
@@ -112,10 +123,12 @@ export function knowledgeBaseRoutes(k: KnowledgeModule, scopeOf: (c: import('hon
   }
 
   app.get('/knowledgebases/:kbId/datasources/:dsId', async (c) => {
+    await onKb(c, 'bedrock:GetDataSource');
     const row = await k.service.repo.dataSource(scopeOf(c), c.req.param('kbId'), c.req.param('dsId'));
     return c.json({ dataSource: k.service.repo.dataSourceView(row) });
   });
   app.put('/knowledgebases/:kbId/datasources/:dsId', async (c) => {
+    await onKb(c, 'bedrock:UpdateDataSource');
     const input = await body(c, dataSourceBody, 'UpdateDataSource request');
     const row = await k.service.repo.updateDataSource(scopeOf(c), c.req.param('kbId'), c.req.param('dsId'), {
       name: input.name,
@@ -127,6 +140,7 @@ export function knowledgeBaseRoutes(k: KnowledgeModule, scopeOf: (c: import('hon
     return c.json({ dataSource: k.service.repo.dataSourceView(row) });
   });
   app.delete('/knowledgebases/:kbId/datasources/:dsId', async (c) => {
+    await onKb(c, 'bedrock:DeleteDataSource');
     const scope = scopeOf(c);
     const { kbId, dsId } = c.req.param() as { kbId: string; dsId: string };
     await k.deleteDataSource(scope, kbId, dsId);
@@ -135,11 +149,13 @@ export function knowledgeBaseRoutes(k: KnowledgeModule, scopeOf: (c: import('hon
 
   for (const path of ['/knowledgebases/:kbId/datasources/:dsId/ingestionjobs/', '/knowledgebases/:kbId/datasources/:dsId/ingestionjobs']) {
     app.put(path, async (c) => {
+      await onKb(c, 'bedrock:StartIngestionJob');
       const input = await optionalBody(c, startJobBody, 'StartIngestionJob request');
       const { kbId, dsId } = c.req.param() as { kbId: string; dsId: string };
       return c.json({ ingestionJob: await k.ingestion.start(scopeOf(c), kbId, dsId, input.description) }, 202);
     });
     app.post(path, async (c) => {
+      await onKb(c, 'bedrock:ListIngestionJobs');
       const q = await optionalBody(c, listBody, 'ListIngestionJobs request');
       const { kbId, dsId } = c.req.param() as { kbId: string; dsId: string };
       const scope = scopeOf(c);
@@ -148,15 +164,18 @@ export function knowledgeBaseRoutes(k: KnowledgeModule, scopeOf: (c: import('hon
     });
   }
   app.get('/knowledgebases/:kbId/datasources/:dsId/ingestionjobs/:jobId', async (c) => {
+    await onKb(c, 'bedrock:GetIngestionJob');
     const { kbId, dsId, jobId } = c.req.param() as { kbId: string; dsId: string; jobId: string };
     return c.json({ ingestionJob: await k.ingestion.get(scopeOf(c), kbId, dsId, jobId) });
   });
   app.post('/knowledgebases/:kbId/datasources/:dsId/ingestionjobs/:jobId/stop', async (c) => {
+    await onKb(c, 'bedrock:StopIngestionJob');
     const { kbId, dsId, jobId } = c.req.param() as { kbId: string; dsId: string; jobId: string };
     return c.json({ ingestionJob: await k.ingestion.stop(scopeOf(c), kbId, dsId, jobId) }, 202);
   });
 
   app.put('/knowledgebases/:kbId/datasources/:dsId/documents', async (c) => {
+    await onKb(c, 'bedrock:IngestKnowledgeBaseDocuments');
     const input = await body(c, ingestDocumentsSchema, 'IngestKnowledgeBaseDocuments request');
     const { kbId, dsId } = c.req.param() as { kbId: string; dsId: string };
     const ctx = invocationContext(c, 'bedrock-agent.ingest-documents');
@@ -164,16 +183,19 @@ export function knowledgeBaseRoutes(k: KnowledgeModule, scopeOf: (c: import('hon
     return c.json({ documentDetails }, 202);
   });
   app.post('/knowledgebases/:kbId/datasources/:dsId/documents/deleteDocuments', async (c) => {
+    await onKb(c, 'bedrock:DeleteKnowledgeBaseDocuments');
     const input = await body(c, documentIdentifiersSchema, 'DeleteKnowledgeBaseDocuments request');
     const { kbId, dsId } = c.req.param() as { kbId: string; dsId: string };
     return c.json({ documentDetails: await k.direct.delete(scopeOf(c), kbId, dsId, input.documentIdentifiers.map((d) => d.custom.id)) }, 202);
   });
   app.post('/knowledgebases/:kbId/datasources/:dsId/documents/getDocuments', async (c) => {
+    await onKb(c, 'bedrock:GetKnowledgeBaseDocuments');
     const input = await body(c, documentIdentifiersSchema, 'GetKnowledgeBaseDocuments request');
     const { kbId, dsId } = c.req.param() as { kbId: string; dsId: string };
     return c.json({ documentDetails: await k.direct.get(scopeOf(c), kbId, dsId, input.documentIdentifiers.map((d) => d.custom.id)) });
   });
   app.post('/knowledgebases/:kbId/datasources/:dsId/documents', async (c) => {
+    await onKb(c, 'bedrock:ListKnowledgeBaseDocuments');
     const q = await optionalBody(c, listBody, 'ListKnowledgeBaseDocuments request');
     const { kbId, dsId } = c.req.param() as { kbId: string; dsId: string };
     const scope = scopeOf(c);

@@ -2,12 +2,14 @@ import { Hono } from 'hono';
 import type { ModelInfo } from '../../core/index.js';
 import { modelArn } from '../../models/index.js';
 import type { ApiDeps, ApiEnv } from '../shared/api-env.js';
+import { authorizeRequest, modelResource } from '../shared/authorize-request.js';
 
 /** The read side of the Bedrock control plane (`@aws-sdk/client-bedrock`): ListFoundationModels, GetFoundationModel. */
 export function bedrockControlRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
 
   app.get('/foundation-models', async (c) => {
+    await authorizeRequest(c, 'bedrock:ListFoundationModels', '*');
     const q = c.req.query();
     let models = await deps.runtime.listModels();
     if (q.byProvider) models = models.filter((m) => providerName(m).toLowerCase() === q.byProvider!.toLowerCase());
@@ -19,6 +21,7 @@ export function bedrockControlRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.get('/foundation-models/:modelIdentifier', async (c) => {
     const { model } = await deps.runtime.resolveModel(c.req.param('modelIdentifier'));
+    await authorizeRequest(c, 'bedrock:GetFoundationModel', modelResource(deps.region, model.id));
     return c.json({ modelDetails: summary(deps.region, model) });
   });
 

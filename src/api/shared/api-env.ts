@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { type Logger, QuarryError } from '../../core/index.js';
-import type { KeyStore, Principal } from '../../iam/index.js';
+import type { Action, KeyStore, Principal } from '../../iam/index.js';
 import type { InvocationContext, Runtime } from '../../runtime/index.js';
 
 /** Per-request values set by the server's middleware, typed once for every route. */
@@ -12,6 +12,10 @@ export type ApiEnv = {
     rawBody: Uint8Array | undefined;
     /** Aborted when the client goes away. */
     clientSignal: AbortSignal;
+    /** Decides for this request's principal (see authorize-request.ts); throws AccessDeniedException on a deny. */
+    authorize: (action: Action, resource: string) => Promise<void>;
+    /** The account (project) the principal acts in. */
+    accountId: string;
   };
 };
 
@@ -101,5 +105,5 @@ const tooLarge = (limit: number) =>
   new QuarryError('RequestEntityTooLargeException', `The request body is larger than the server's limit of ${limit} bytes (limits.maxBodyBytes).`);
 
 export function invocationContext(c: Context<ApiEnv>, api: string): InvocationContext {
-  return { requestId: c.get('requestId'), principal: c.get('principal'), api, signal: c.get('clientSignal'), log: c.get('log') };
+  return { requestId: c.get('requestId'), principal: c.get('principal'), api, signal: c.get('clientSignal'), log: c.get('log'), authorize: c.get('authorize') };
 }
