@@ -1,0 +1,58 @@
+import type {
+  ConverseRequest,
+  ConverseResult,
+  EmbedRequest,
+  EmbedResult,
+  GenerateRequest,
+  ModelInfo,
+  ModelProvider,
+  QuarryError,
+  StreamPart,
+} from '../core/index.js';
+import type { FallbackReason } from './classify-failure.js';
+
+/** What routing needs of the request's deadline (the runtime's `Deadline` fits): its signal and the time left. */
+export interface CallBudget {
+  readonly signal: AbortSignal;
+  remainingMs(): number;
+}
+
+/** A check run before a model is called (the context-window check); throwing skips to a fallback where it may. */
+export type Preflight = (req: GenerateRequest) => Promise<void>;
+
+export interface RoutedAnswer<T> {
+  value: T;
+  /** The model that answered: a fallback's, or the deployment's view of the one asked for. */
+  model: ModelInfo;
+  /** Calls made, the successful one included. */
+  attempts: number;
+  /** Set when a fallback model answered. */
+  fallback?: { from: string; reason: FallbackReason };
+}
+
+/**
+ * A stream whose first token has arrived (so failures before it could still be retried or fall back). `head` holds
+ * the parts pulled so far, to be sent before the rest of `rest`.
+ */
+export interface RoutedStream {
+  model: ModelInfo;
+  /** The request as the answering deployment received it (for usage estimates when a stream is cut short). */
+  request: GenerateRequest;
+  head: StreamPart[];
+  rest: AsyncIterator<StreamPart>;
+  attempts: number;
+  fallback?: { from: string; reason: FallbackReason };
+  /** Reports how the stream ended, for the deployment's health and capacity. Called exactly once. */
+  end(error: QuarryError | undefined, clientGone: boolean): void;
+}
+
+/** Where calls for one client-facing model id go. */
+export interface Route {
+  /** The model asked for as the catalog describes it (an inference profile appears under its own id). */
+  readonly model: ModelInfo;
+  /** A provider of the route, for token counting. */
+  readonly provider: ModelProvider;
+  generate(req: ConverseRequest, budget: CallBudget): Promise<RoutedAnswer<ConverseResult>>;
+  stream(req: ConverseRequest, budget: CallBudget): Promise<RoutedStream>;
+  embed(req: EmbedRequest, budget: CallBudget): Promise<RoutedAnswer<EmbedResult>>;
+}
