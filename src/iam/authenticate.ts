@@ -1,5 +1,5 @@
 import { QuarryError } from '../core/index.js';
-import type { KeyStore } from './key-store.js';
+import type { KeyLookup, KeyStore } from './key-store.js';
 import type { Principal } from './principal.js';
 import { type SignedRequestView, parseSigV4Authorization, verifySigV4 } from './sigv4-verify.js';
 
@@ -22,20 +22,39 @@ export async function authenticate(keys: KeyStore, req: AuthRequest): Promise<Pr
   if (authz?.startsWith('Bearer ')) bearer = authz.slice(7).trim();
   else if (!authz) bearer = req.header('x-api-key')?.trim();
   if (bearer) {
-    const p = await keys.findBearer(bearer);
-    if (!p) throw new QuarryError('UnrecognizedClientException', 'The API key is not valid, or has been disabled.');
-    return p;
+    const k = await keys.lookupBearer(bearer);
+    if (!k) throw new QuarryError('UnrecognizedClientException', 'The API key is not valid.');
+    // Holding the key proves it was issued, so saying why it no longer works discloses nothing.
+    refuseInactive(k, 'The API key');
+    return k.principal;
   }
   if (authz?.startsWith('AWS4-HMAC-SHA256')) {
     const parsed = parseSigV4Authorization(authz);
     if (!parsed) throw new QuarryError('UnrecognizedClientException', 'The SigV4 Authorization header is malformed.');
-    const found = await keys.findAccessKey(parsed.accessKeyId);
-    if (!found) throw new QuarryError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+    const found = await keys.lookupAccessKey(parsed.accessKeyId);
+    if (!found?.secret) throw new QuarryError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+    // The signature first: an access key id is not secret, and only its owner may learn that it is disabled or expired.
     await verifySigV4(await req.signedView(), parsed, found.secret);
+    refuseInactive(found, `The access key ${parsed.accessKeyId}`);
     return found.principal;
   }
   throw new QuarryError(
     'AccessDeniedException',
     'Missing credentials: send an API key as "Authorization: Bearer <key>" (or x-api-key), or sign the request with AWS SigV4.',
   );
+}
+
+function refuseInactive(k: KeyLookup, what: string): void {
+  switch (k.state) {
+    case 'active':
+      return;
+    case 'disabled':
+      throw new QuarryError('UnrecognizedClientException', `${what} has been disabled.`);
+    case 'expired':
+      throw new QuarryError('UnrecognizedClientException', `${what} expired at ${k.expiresAt}; create or rotate a key.`);
+    default: {
+      const never: never = k.state;
+      throw new Error(`unknown key state ${String(never)}`);
+    }
+  }
 }

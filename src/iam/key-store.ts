@@ -1,8 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { QuarryError } from '../core/index.js';
 import type { Database } from '../store/index.js';
+import { principalInAccount } from './account-scope.js';
 import type { Principal } from './principal.js';
 import type { SecretBox } from './secret-box.js';
-import type { IamTables } from './tables.js';
+import type { ApiKeysTable, IamTables } from './tables.js';
 
 export interface NewBearerKey {
   keyId: string;
@@ -15,41 +18,97 @@ export interface NewAccessKey {
   secretAccessKey: string;
 }
 
-interface Resolved {
-  principal: Principal;
-  secret?: string;
-  expires: number;
+export interface KeyOptions {
+  name?: string | null;
+  description?: string | null;
+  /** The key is refused from this instant on; absent or null: it never expires. */
+  expiresAt?: Date | null;
 }
 
-// Authentication runs on every request; a short-lived cache keeps the store off the hot path while a disabled key
-// still stops working within this many milliseconds.
+export type KeyState = 'active' | 'disabled' | 'expired';
+
+/** What authentication learns from a key: whose it is, whether it may be used now and, for SigV4, its secret. */
+export interface KeyLookup {
+  principal: Principal;
+  state: KeyState;
+  /** ISO time the key expires (or expired), when it has one. */
+  expiresAt?: string;
+  secret?: string;
+}
+
+export interface KeyStoreOptions {
+  /** The account of principals stored without one (rows from before accounts existed). */
+  defaultAccountId?: string;
+  /** Milliseconds since 1970; tests move it to cross expiry instants. */
+  now?: () => number;
+}
+
+export type KeyRow = ApiKeysTable;
+
+interface Cached {
+  principal: Principal;
+  kind: 'bearer' | 'sigv4';
+  secret?: string;
+  disabled: boolean;
+  /** Epoch ms the key expires; Infinity when it does not. */
+  keyExpires: number;
+  expiresAt?: string;
+  /** Epoch ms this entry stops being trusted. */
+  until: number;
+}
+
+// Authentication runs on every request; a short-lived cache keeps the store off the hot path while a change made on
+// another replica still takes effect within this many milliseconds. Changes made here invalidate at once, and expiry
+// is checked on every hit, so an expired key never lives on in the cache.
 const CACHE_MS = 5_000;
+// Only keys that exist are cached, so the bound is only reached by a very large fleet of keys; emptying is cheap.
+const MAX_CACHED = 10_000;
 
 export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
+const newBearerSecret = () => `qk-${randomBytes(24).toString('base64url')}`;
+const newAccessKeyId = () => `QK${randomBytes(9).toString('hex').toUpperCase()}`;
+const newSecretAccessKey = () => randomBytes(30).toString('base64url');
+
+/**
+ * Credentials: bearer keys stored as sha256 hashes (they are long random strings, so a plain hash is enough and the
+ * lookup is one indexed equality), SigV4 secrets sealed with the master key (an HMAC key must be recoverable). Account
+ * scoping of key management lives in IamStore; this class knows keys by id and serves authentication.
+ */
 export class KeyStore {
-  private readonly db;
-  private readonly cache = new Map<string, Resolved>();
+  private readonly db: Kysely<IamTables>;
+  private readonly cache = new Map<string, Cached>();
   private readonly pendingLastUsed = new Map<string, string>();
   private flushTimer: NodeJS.Timeout | undefined;
+  readonly defaultAccountId: string | undefined;
+  readonly now: () => number;
 
   constructor(
     db: Database,
     private readonly box: SecretBox,
+    opts: KeyStoreOptions = {},
   ) {
     this.db = db.withTables<IamTables>();
+    this.defaultAccountId = opts.defaultAccountId;
+    this.now = opts.now ?? Date.now;
   }
 
-  async createPrincipal(name: string, isAdmin: boolean): Promise<string> {
+  async createPrincipal(name: string, isAdmin: boolean, accountId = this.defaultAccountId): Promise<string> {
     const id = `p-${randomUUID()}`;
-    await this.db.insertInto('principals').values({ id, name, is_admin: isAdmin ? 1 : 0, created_at: new Date().toISOString() }).execute();
+    await this.db
+      .insertInto('principals')
+      .values({ id, name, is_admin: isAdmin ? 1 : 0, created_at: new Date(this.now()).toISOString(), account_id: accountId ?? null })
+      .execute();
     return id;
   }
 
-  /** The id of the principal with this name, created if absent. */
-  async ensurePrincipal(name: string, isAdmin: boolean): Promise<string> {
-    const row = await this.db.selectFrom('principals').select('id').where('name', '=', name).executeTakeFirst();
-    return row?.id ?? this.createPrincipal(name, isAdmin);
+  /** The id of the principal with this name in the account, created if absent. */
+  async ensurePrincipal(name: string, isAdmin: boolean, accountId = this.defaultAccountId): Promise<string> {
+    let q = this.db.selectFrom('principals').select('id').where('name', '=', name);
+    if (accountId && this.defaultAccountId) q = q.where(principalInAccount(accountId, this.defaultAccountId));
+    else q = accountId ? q.where('account_id', '=', accountId) : q.where('account_id', 'is', null);
+    const row = await q.executeTakeFirst();
+    return row?.id ?? this.createPrincipal(name, isAdmin, accountId);
   }
 
   async countKeys(): Promise<number> {
@@ -58,21 +117,11 @@ export class KeyStore {
   }
 
   /** Adds a bearer key; `apiKey` is given when seeding from the environment, generated otherwise. */
-  async addBearerKey(principal: string, apiKey = `qk-${randomBytes(24).toString('base64url')}`): Promise<NewBearerKey> {
+  async addBearerKey(principal: string, apiKey = newBearerSecret(), opts: KeyOptions = {}, db: Kysely<IamTables> = this.db): Promise<NewBearerKey> {
     const keyId = `k-${randomUUID()}`;
-    await this.db
+    await db
       .insertInto('api_keys')
-      .values({
-        id: keyId,
-        principal,
-        kind: 'bearer',
-        lookup: hashKey(apiKey),
-        secret_sealed: null,
-        hint: apiKey.slice(0, 6),
-        created_at: new Date().toISOString(),
-        last_used_at: null,
-        disabled: 0,
-      })
+      .values(this.keyRow(keyId, principal, 'bearer', hashKey(apiKey), null, apiKey.slice(0, 6), opts))
       .onConflict((oc) => oc.column('lookup').doNothing())
       .execute();
     return { keyId, apiKey };
@@ -80,68 +129,187 @@ export class KeyStore {
 
   async addAccessKey(
     principal: string,
-    accessKeyId = `QK${randomBytes(9).toString('hex').toUpperCase()}`,
-    secretAccessKey = randomBytes(30).toString('base64url'),
+    accessKeyId = newAccessKeyId(),
+    secretAccessKey = newSecretAccessKey(),
+    opts: KeyOptions = {},
+    db: Kysely<IamTables> = this.db,
   ): Promise<NewAccessKey> {
     const keyId = `k-${randomUUID()}`;
-    await this.db
+    await db
       .insertInto('api_keys')
-      .values({
-        id: keyId,
-        principal,
-        kind: 'sigv4',
-        lookup: accessKeyId,
-        secret_sealed: this.box.seal(secretAccessKey),
-        hint: accessKeyId.slice(0, 6),
-        created_at: new Date().toISOString(),
-        last_used_at: null,
-        disabled: 0,
-      })
+      .values(this.keyRow(keyId, principal, 'sigv4', accessKeyId, this.box.seal(secretAccessKey), accessKeyId.slice(0, 6), opts))
       .onConflict((oc) => oc.column('lookup').doNothing())
       .execute();
     return { keyId, accessKeyId, secretAccessKey };
   }
 
-  /** The principal for a bearer key, or undefined. */
-  findBearer(apiKey: string): Promise<Principal | undefined> {
-    return this.resolve(hashKey(apiKey), 'bearer').then((r) => r?.principal);
+  private keyRow(id: string, principal: string, kind: 'bearer' | 'sigv4', lookup: string, sealed: string | null, hint: string, o: KeyOptions): KeyRow {
+    return {
+      id,
+      principal,
+      kind,
+      lookup,
+      secret_sealed: sealed,
+      hint,
+      created_at: new Date(this.now()).toISOString(),
+      last_used_at: null,
+      disabled: 0,
+      name: o.name ?? null,
+      description: o.description ?? null,
+      expires_at: o.expiresAt ? o.expiresAt.toISOString() : null,
+      replaced_by: null,
+    };
   }
 
-  /** The principal and secret for an access key id, or undefined. */
-  findAccessKey(accessKeyId: string): Promise<{ principal: Principal; secret: string } | undefined> {
-    return this.resolve(accessKeyId, 'sigv4').then((r) => (r?.secret ? { principal: r.principal, secret: r.secret } : undefined));
+  /** The principal for an active bearer key, or undefined. */
+  async findBearer(apiKey: string): Promise<Principal | undefined> {
+    const k = await this.lookupBearer(apiKey);
+    return k?.state === 'active' ? k.principal : undefined;
   }
 
-  private async resolve(lookup: string, kind: 'bearer' | 'sigv4'): Promise<Resolved | undefined> {
-    const now = Date.now();
-    const hit = this.cache.get(lookup);
-    if (hit && hit.expires > now) {
-      this.touch(hit.principal.keyId);
-      return hit;
+  /** The principal and secret for an active access key id, or undefined. */
+  async findAccessKey(accessKeyId: string): Promise<{ principal: Principal; secret: string } | undefined> {
+    const k = await this.lookupAccessKey(accessKeyId);
+    return k?.state === 'active' && k.secret ? { principal: k.principal, secret: k.secret } : undefined;
+  }
+
+  /** A bearer key in any state, so authentication can say why a known key is refused; undefined when unknown. */
+  lookupBearer(apiKey: string): Promise<KeyLookup | undefined> {
+    return this.resolve(hashKey(apiKey), 'bearer');
+  }
+
+  /** An access key in any state, with its secret so the signature is checked before the state is disclosed. */
+  lookupAccessKey(accessKeyId: string): Promise<KeyLookup | undefined> {
+    return this.resolve(accessKeyId, 'sigv4');
+  }
+
+  private async resolve(lookup: string, kind: 'bearer' | 'sigv4'): Promise<KeyLookup | undefined> {
+    const now = this.now();
+    let entry = this.cache.get(lookup);
+    if (!entry || entry.until <= now) {
+      entry = await this.load(lookup, now);
+      if (!entry) return undefined;
     }
+    if (entry.kind !== kind) return undefined;
+    const state: KeyState = entry.disabled ? 'disabled' : entry.keyExpires <= now ? 'expired' : 'active';
+    if (state === 'active') this.touch(entry.principal.keyId);
+    const out: KeyLookup = { principal: entry.principal, state };
+    if (entry.expiresAt) out.expiresAt = entry.expiresAt;
+    if (entry.secret) out.secret = entry.secret;
+    return out;
+  }
+
+  // One indexed lookup (api_keys.lookup is unique) joined to the principal by primary key.
+  private async load(lookup: string, now: number): Promise<Cached | undefined> {
     const row = await this.db
       .selectFrom('api_keys')
       .innerJoin('principals', 'principals.id', 'api_keys.principal')
-      .select(['api_keys.id as keyId', 'api_keys.kind', 'api_keys.secret_sealed', 'api_keys.disabled', 'principals.id as pid', 'principals.name', 'principals.is_admin'])
+      .select([
+        'api_keys.id as keyId',
+        'api_keys.kind',
+        'api_keys.secret_sealed',
+        'api_keys.disabled',
+        'api_keys.expires_at',
+        'principals.id as pid',
+        'principals.name',
+        'principals.is_admin',
+        'principals.account_id',
+      ])
       .where('api_keys.lookup', '=', lookup)
       .executeTakeFirst();
-    if (!row || row.disabled || row.kind !== kind) {
+    if (!row) {
       this.cache.delete(lookup);
       return undefined;
     }
-    const resolved: Resolved = {
-      principal: { id: row.pid, name: row.name, keyId: row.keyId, isAdmin: row.is_admin === 1, authMethod: kind },
-      secret: row.secret_sealed ? this.box.open(row.secret_sealed) : undefined,
-      expires: now + CACHE_MS,
+    const principal: Principal = { id: row.pid, name: row.name, keyId: row.keyId, isAdmin: Number(row.is_admin) === 1, authMethod: row.kind };
+    const accountId = row.account_id ?? this.defaultAccountId;
+    if (accountId) principal.accountId = accountId;
+    const entry: Cached = {
+      principal,
+      kind: row.kind,
+      disabled: Number(row.disabled) !== 0,
+      keyExpires: row.expires_at ? Date.parse(row.expires_at) : Number.POSITIVE_INFINITY,
+      until: now + CACHE_MS,
     };
-    this.cache.set(lookup, resolved);
-    this.touch(row.keyId);
-    return resolved;
+    if (row.expires_at) entry.expiresAt = row.expires_at;
+    if (row.secret_sealed) entry.secret = this.box.open(row.secret_sealed);
+    if (this.cache.size >= MAX_CACHED) this.cache.clear();
+    this.cache.set(lookup, entry);
+    return entry;
+  }
+
+  /** Drops cached authentications of these keys, so a change made here takes effect on the next request. */
+  forgetKeys(keyIds: readonly string[]): void {
+    if (!keyIds.length) return;
+    const ids = new Set(keyIds);
+    for (const [lookup, e] of this.cache) if (ids.has(e.principal.keyId)) this.cache.delete(lookup);
+  }
+
+  /** As forgetKeys, for every key of a principal (its name, admin flag or existence changed). */
+  forgetPrincipal(principalId: string): void {
+    for (const [lookup, e] of this.cache) if (e.principal.id === principalId) this.cache.delete(lookup);
+  }
+
+  async key(keyId: string): Promise<KeyRow | undefined> {
+    return this.db.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst();
+  }
+
+  async keysOf(principalIds: readonly string[]): Promise<KeyRow[]> {
+    if (!principalIds.length) return [];
+    return this.db.selectFrom('api_keys').selectAll().where('principal', 'in', principalIds).orderBy('created_at').orderBy('id').execute();
+  }
+
+  async updateKey(keyId: string, patch: { disabled?: boolean; name?: string | null; description?: string | null; expiresAt?: Date | null }): Promise<void> {
+    const set: Partial<KeyRow> = {};
+    if (patch.disabled !== undefined) set.disabled = patch.disabled ? 1 : 0;
+    if (patch.name !== undefined) set.name = patch.name;
+    if (patch.description !== undefined) set.description = patch.description;
+    if (patch.expiresAt !== undefined) set.expires_at = patch.expiresAt ? patch.expiresAt.toISOString() : null;
+    if (Object.keys(set).length) await this.db.updateTable('api_keys').set(set).where('id', '=', keyId).execute();
+    this.forgetKeys([keyId]);
+  }
+
+  /**
+   * Replaces a key with a new secret of the same kind, owner, name and description. The old key stays valid for
+   * `graceMs` (0: it dies now) and records its successor; rotating it again is refused, so a key has one line of
+   * successors. `expiresAt` for the new key defaults to the lifetime the old key was created with.
+   */
+  async rotate(keyId: string, graceMs: number, expiresAt?: Date | null): Promise<{ old: KeyRow; created: NewBearerKey | NewAccessKey }> {
+    const now = this.now();
+    const result = await this.db.transaction().execute(async (tx) => {
+      const old = await tx.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst();
+      if (!old) throw new QuarryError('ResourceNotFoundException', `No API key ${keyId}.`);
+      if (old.replaced_by) throw new QuarryError('ConflictException', `API key ${keyId} was already rotated; rotate its successor ${old.replaced_by}.`);
+      if (Number(old.disabled)) throw new QuarryError('ConflictException', `API key ${keyId} is disabled; enable it before rotating, or create a new key.`);
+      const oldExpiry = old.expires_at ? Date.parse(old.expires_at) : Number.POSITIVE_INFINITY;
+      if (oldExpiry <= now) throw new QuarryError('ConflictException', `API key ${keyId} expired at ${old.expires_at}; create a new key instead.`);
+      const lifetime = old.expires_at ? oldExpiry - Date.parse(old.created_at) : undefined;
+      const newExpiry = expiresAt !== undefined ? expiresAt : lifetime !== undefined ? new Date(now + lifetime) : null;
+      const opts: KeyOptions = { name: old.name, description: old.description, expiresAt: newExpiry };
+      const created = old.kind === 'bearer' ? await this.addBearerKey(old.principal, undefined, opts, tx) : await this.addAccessKey(old.principal, undefined, undefined, opts, tx);
+      const graceEnd = Math.min(oldExpiry, now + Math.max(0, graceMs));
+      // The replaced_by guard makes two concurrent rotations of one key end with one winner.
+      const r = await tx
+        .updateTable('api_keys')
+        .set({ expires_at: new Date(graceEnd).toISOString(), replaced_by: created.keyId })
+        .where('id', '=', keyId)
+        .where('replaced_by', 'is', null)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw new QuarryError('ConflictException', `API key ${keyId} was rotated by another request.`);
+      return { old, created };
+    });
+    this.forgetKeys([keyId]);
+    return result;
+  }
+
+  async deleteKey(keyId: string): Promise<void> {
+    await this.db.deleteFrom('api_keys').where('id', '=', keyId).execute();
+    this.forgetKeys([keyId]);
   }
 
   // last_used_at is written in batches: one UPDATE per request would make every call a write transaction.
   private touch(keyId: string): void {
-    this.pendingLastUsed.set(keyId, new Date().toISOString());
+    this.pendingLastUsed.set(keyId, new Date(this.now()).toISOString());
     this.flushTimer ??= setTimeout(() => void this.flush(), 2_000).unref();
   }
 

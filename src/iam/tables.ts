@@ -1,5 +1,6 @@
 // Types (not interfaces): Kysely's withTables<T>() needs index-signature-compatible records.
 import type { Migration } from 'kysely';
+import { accountsMigration } from './accounts-migration.js';
 
 export type ApiKeysTable = {
   id: string;
@@ -14,18 +15,77 @@ export type ApiKeysTable = {
   created_at: string;
   last_used_at: string | null;
   disabled: number;
+  name: string | null;
+  description: string | null;
+  /** ISO time after which the key is refused; null: never. */
+  expires_at: string | null;
+  /** The key that replaced this one when it was rotated; this one lives on until expires_at (the grace period). */
+  replaced_by: string | null;
 };
 
+/** Users. Rows from before accounts existed have a null account_id, read as the server's default account. */
 export type PrincipalsTable = {
   id: string;
   name: string;
   is_admin: number;
+  created_at: string;
+  account_id: string | null;
+};
+
+/** Accounts (projects): the unit of isolation. Ids are 12 digits so that they sit in ARNs as AWS account ids do. */
+export type AccountsTable = {
+  id: string;
+  name: string;
+  created_at: string;
+};
+
+/** Roles group users: a member gets every policy attached to the role. */
+export type RolesTable = {
+  id: string;
+  account_id: string;
+  name: string;
+  description: string | null;
+  created_at: string;
+};
+
+export type RoleMembersTable = {
+  role_id: string;
+  principal_id: string;
+  created_at: string;
+};
+
+/** Managed policies; `document` is the validated policy as minified JSON. */
+export type PoliciesTable = {
+  id: string;
+  account_id: string;
+  name: string;
+  description: string | null;
+  document: string;
+  created_at: string;
+  updated_at: string;
+};
+
+export type UserPoliciesTable = {
+  principal_id: string;
+  policy_id: string;
+  created_at: string;
+};
+
+export type RolePoliciesTable = {
+  role_id: string;
+  policy_id: string;
   created_at: string;
 };
 
 export type IamTables = {
   api_keys: ApiKeysTable;
   principals: PrincipalsTable;
+  accounts: AccountsTable;
+  roles: RolesTable;
+  role_members: RoleMembersTable;
+  policies: PoliciesTable;
+  user_policies: UserPoliciesTable;
+  role_policies: RolePoliciesTable;
 };
 
 export const iamMigrations: Record<string, Migration> = {
@@ -52,4 +112,5 @@ export const iamMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-23-20-iam-accounts': accountsMigration,
 };
