@@ -5,7 +5,7 @@ import { direction, reportedAction } from '../policy-direction.js';
 import type { GuardrailSource, PolicyManifest, PolicyVerdict } from '../policy-verdict.js';
 import { PROFANITY_ENTRIES, PROFANITY_INNOCENT_WORDS } from './managed-profanity.js';
 import { type WordPolicyConfig, wordPolicyConfigSchema } from './word-policy-config.js';
-import { type WordEntry, WordMatcher } from './word-matcher.js';
+import { type WordEntry, WordMatcher, type WordOccurrence } from './word-matcher.js';
 
 /** Where a word was found: offsets into the checked text, and the text as written there. */
 export interface WordOccurrenceSpan {
@@ -57,24 +57,27 @@ export function compileWordPolicy(input: unknown): CompiledWordPolicy {
   return {
     config,
     check(text, source) {
-      const findings = new Map<number, WordFinding>();
+      const findings = new Map<string, WordFinding>();
       const managedDirection = managed ? direction(managed, source) : undefined;
       const anyEnabled = managedDirection?.enabled || words.some((w) => direction(w, source).enabled);
-      const occurrences = anyEnabled ? matcher.find(text) : [];
+      const occurrences = anyEnabled ? withoutRedundantRoots(matcher.find(text), entries) : [];
       for (const o of occurrences) {
         const isManaged = o.entry >= managedFrom;
         const d = isManaged ? managedDirection! : direction(words[o.entry]!, source);
         if (!d.enabled) continue;
-        let finding = findings.get(o.entry);
+        // Managed findings are keyed by word: a root found anywhere and the same word listed whole are one finding.
+        const key = isManaged ? `m:${entries[o.entry]!.text}` : `c:${o.entry}`;
+        let finding = findings.get(key);
         if (!finding) {
           const action = reportedAction(d.action);
           const match = entries[o.entry]!.text;
           finding = isManaged
             ? { kind: 'MANAGED', type: 'PROFANITY', match, action, detected: true, occurrences: [] }
             : { kind: 'CUSTOM', match, action, detected: true, occurrences: [] };
-          findings.set(o.entry, finding);
+          findings.set(key, finding);
         }
-        finding.occurrences.push({ start: o.start, end: o.end, text: o.text });
+        const last = finding.occurrences.at(-1);
+        if (last?.start !== o.start || last.end !== o.end) finding.occurrences.push({ start: o.start, end: o.end, text: o.text });
       }
       const list = [...findings.values()].sort((a, b) => a.occurrences[0]!.start - b.occurrences[0]!.start);
       return {
@@ -96,4 +99,25 @@ export function toWordPolicyAssessment(verdict: PolicyVerdict<WordFinding>): Gua
     else assessment.managedWordLists.push({ match: f.match, type: f.type, action: f.action, detected: true });
   }
   return assessment;
+}
+
+/**
+ * Drops a root found inside a word ("fuck" in "motherfuckers") where a whole-word entry already covers that span:
+ * the whole word is the better report. One sweep over both lists, sorted by start.
+ */
+function withoutRedundantRoots(found: WordOccurrence[], entries: readonly WordEntry[]): WordOccurrence[] {
+  const whole = found.filter((o) => !entries[o.entry]!.anywhere);
+  if (whole.length === found.length) return found;
+  const out: WordOccurrence[] = [];
+  let w = 0;
+  let reach = -1;
+  for (const o of found) {
+    if (!entries[o.entry]!.anywhere) {
+      out.push(o);
+      continue;
+    }
+    while (w < whole.length && whole[w]!.start <= o.start) reach = Math.max(reach, whole[w++]!.end);
+    if (reach < o.end) out.push(o);
+  }
+  return out;
 }

@@ -57,10 +57,18 @@ export function wordUnits(text: string, from = 0, to = text.length, mode: 'text'
     }
     let tokenEnd = i;
     let hasLetter = false;
+    let firstWordy = -1;
+    let lastWordy = -1;
     while (tokenEnd < raw.count && raw.kind[tokenEnd] !== CharKind.Space) {
-      if (raw.kind[tokenEnd] === CharKind.Letter) hasLetter = true;
+      const kind = raw.kind[tokenEnd];
+      if (kind === CharKind.Letter) hasLetter = true;
+      if (kind === CharKind.Letter || kind === CharKind.Digit) {
+        if (firstWordy < 0) firstWordy = tokenEnd;
+        lastWordy = tokenEnd;
+      }
       tokenEnd++;
     }
+    let previousEdgeLeet = false;
     for (let k = i; k < tokenEnd; k++) {
       let kind = raw.kind[k] as CharKind;
       const ch = String.fromCodePoint(raw.char[k]!);
@@ -73,9 +81,14 @@ export function wordUnits(text: string, from = 0, to = text.length, mode: 'text'
       }
       let gap: Gap = pending;
       if (kind === CharKind.Standalone || previousKind === CharKind.Standalone) gap = Math.max(gap, Gap.Soft) as Gap;
-      if (kind === CharKind.LeetSymbol || previousKind === CharKind.LeetSymbol) gap = Math.max(gap, Gap.LeetSoft) as Gap;
-      // Between two leet symbols ("$$") the gap is a plain join, so the pair can count as a doubled letter.
-      if (kind === CharKind.LeetSymbol && previousKind === CharKind.LeetSymbol && pending === Gap.Joined) gap = Gap.Joined;
+      // A leet symbol leading or ending a word ("@john", "us$") may or may not be part of it, so a match may begin or
+      // end beside it; one inside a word ("a$$hole") is a letter like any other. Between two leet symbols ("$$") the
+      // gap is a plain join, so the pair can count as a doubled letter.
+      const edgeLeet = kind === CharKind.LeetSymbol && (k < firstWordy || k > lastWordy);
+      if ((edgeLeet || previousEdgeLeet) && !(kind === CharKind.LeetSymbol && previousKind === CharKind.LeetSymbol)) {
+        gap = Math.max(gap, Gap.LeetSoft) as Gap;
+      }
+      previousEdgeLeet = edgeLeet;
       const at = out.push(raw.start[k]!, raw.end[k]!, gap);
       const readings = out.readings;
       const base = at * MAX_READINGS;
