@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { iamAdminRoutes } from '../api/quarry-admin/iam-admin-routes.js';
 import type { ApiEnv } from '../api/shared/api-env.js';
 import { billingMigrations, UsageMeter } from '../billing/index.js';
 import type { Logger, ProviderFactory } from '../core/index.js';
-import { Authorizer, bootstrapCredentials, type BootstrapResult, iamMigrations, KeyStore, NO_POLICIES, type PolicySource, SecretBox } from '../iam/index.js';
+import { Authorizer, bootstrapCredentials, type BootstrapResult, iamMigrations, KeyStore, type PolicySource, SecretBox } from '../iam/index.js';
+import { IamStore } from '../iam/index.js';
 import { type KnowledgeModule, knowledgeMigrations } from '../knowledge/index.js';
 import { Metrics } from '../metrics/index.js';
 import { ModelCatalog } from '../models/index.js';
@@ -41,6 +43,8 @@ export interface QuarryServer {
   bootstrap: BootstrapResult;
   catalog: ModelCatalog;
   keys: KeyStore;
+  /** Accounts, users, roles, policies; the authorizer's policy source unless options.policies replaces it. */
+  iam: IamStore;
   store: Store;
   meter: UsageMeter;
   knowledge: KnowledgeModule;
@@ -57,7 +61,9 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const store = await openStore({ dataDir, url: config.store.url, onPoolError: (err) => log.warn({ err }, 'a database connection was lost; it is replaced on the next query') });
   // One call with every domain's migrations: Kysely refuses a run that does not list all migrations already applied.
   await migrate(store.db, iamMigrations, billingMigrations, jobMigrations, knowledgeMigrations);
-  const keys = new KeyStore(store.db, SecretBox.fromEnvOrFile(dataDir, env));
+  const keys = new KeyStore(store.db, SecretBox.fromEnvOrFile(dataDir, env), { defaultAccountId: config.accountId });
+  const iam = new IamStore(store.db, keys, { defaultAccountId: config.accountId });
+  await iam.ensureAccount(config.accountId, 'default');
   const bootstrap = await bootstrapCredentials(keys, dataDir, env);
   const providers = await buildProviders({ config, dataDir, log, extraTypes: opts.extraProviderTypes, autoProviders: opts.autoProviders });
   const howToAdd = `To add one: put a .gguf file in ${join(dataDir, 'models')}, run "quarry models pull hf:<owner>/<repo>/<file>.gguf", or configure a provider in quarry.yaml (see the README).`;
@@ -68,8 +74,8 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const runtime = new Runtime({ catalog, meter, metrics, timeoutMs: config.limits.invocationTimeoutMs, region: config.region });
   const knowledge = await buildKnowledge({ config, store, runtime, dataDir, log });
   const apiDeps = { runtime, keys, region: config.region, accountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes };
-  const authorizer = new Authorizer(opts.policies ?? NO_POLICIES, config.accountId);
-  const app = createApp({ ...apiDeps, authorizer, metrics, log, knowledge, routes: opts.routes?.(apiDeps) });
+  const authorizer = new Authorizer(opts.policies ?? iam, config.accountId);
+  const app = createApp({ ...apiDeps, authorizer, metrics, log, knowledge, routes: [...(opts.routes?.(apiDeps) ?? []), iamAdminRoutes({ iam, region: config.region, maxBodyBytes: config.limits.maxBodyBytes })] });
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
   let listener: Listener;
   try {
@@ -87,6 +93,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
     bootstrap,
     catalog,
     keys,
+    iam,
     store,
     meter,
     knowledge,
