@@ -1,4 +1,5 @@
 import { chatCommand, invokeCommand } from './chat-command.js';
+import { iamCommand } from './iam-command.js';
 import { kbCommand } from './kb-command.js';
 import { modelsCommand } from './models-command.js';
 import { serveCommand } from './serve-command.js';
@@ -14,6 +15,7 @@ Usage:
   quarry models pull <hf:owner/repo/file.gguf | https-url | ollama:name> [--sha256 HEX] [--data-dir DIR]
   quarry models rm <file.gguf> [--data-dir DIR]
   quarry kb ls | create | add-source | sync | query | rm     knowledge bases (quarry kb help)
+  quarry iam users | keys | policies | roles | simulate | accounts   access control (quarry iam help)
 
 chat, invoke and kb reach the server at --url (default $QUARRY_URL or http://127.0.0.1:4100) with --api-key
 (default $QUARRY_API_KEY, else the admin key in <data-dir>/admin-credentials.json).`;
@@ -25,6 +27,7 @@ const commands: Record<string, (args: string[]) => Promise<number | undefined>> 
   invoke: invokeCommand,
   models: modelsCommand,
   kb: kbCommand,
+  iam: iamCommand,
 };
 
 const run = command ? commands[command] : undefined;
