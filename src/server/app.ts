@@ -10,6 +10,7 @@ import type { ApiDeps, ApiEnv } from '../api/shared/api-env.js';
 import { QuarryError, type Logger } from '../core/index.js';
 import type { KnowledgeModule } from '../knowledge/index.js';
 import type { Metrics } from '../metrics/index.js';
+import { consoleApiRoutes, consoleRoutes } from './console-routes.js';
 import { requestContext, requireAuth } from './middleware.js';
 
 export interface AppDeps extends ApiDeps {
@@ -19,6 +20,8 @@ export interface AppDeps extends ApiDeps {
   knowledge?: KnowledgeModule;
   /** Extra route sets (the OpenAI and Anthropic APIs) mounted after the Bedrock ones. */
   routes?: Hono<ApiEnv>[];
+  /** The built web console (web/dist by default). */
+  consoleDir?: string;
 }
 
 /** Which wire format answers a path: its clients only understand their own error shape. */
@@ -32,6 +35,8 @@ export function createApp(deps: AppDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.use(requestContext(deps.log));
   app.get('/health', (c) => c.json({ status: 'ok' }));
+  // Before authentication: the console's files hold no data, and the browser needs them to ask for a key at all.
+  app.route('/', consoleRoutes({ dir: deps.consoleDir }));
   app.use(requireAuth(deps.keys, deps.maxBodyBytes));
   app.get('/metrics', async (c) => c.text(await deps.metrics.render(), 200, { 'content-type': deps.metrics.registry.contentType }));
   app.route('/', bedrockRuntimeRoutes(deps));
@@ -43,6 +48,7 @@ export function createApp(deps: AppDeps): Hono<ApiEnv> {
     app.route('/', retrieveRoutes(deps.knowledge, scopeOf, deps.maxBodyBytes));
   }
   for (const r of deps.routes ?? []) app.route('/', r);
+  app.route('/', consoleApiRoutes(deps));
   app.notFound((c) => {
     const err = new QuarryError('ResourceNotFoundException', `No API at ${c.req.method} ${c.req.path}.`);
     return errorResponder(c.req.path)(err, c.get('requestId'));

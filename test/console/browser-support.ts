@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+
+/** Debian's Chromium, which CI installs; the tests never download a browser. */
+export const CHROMIUM = process.env.QUARRY_CHROMIUM ?? '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const WEB = join(ROOT, 'web');
+export const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'dist' || e.name === 'node_modules' || e.name.startsWith('.')) continue;
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * `npm install` builds the console; a source edited since (or a checkout that skipped the install scripts) is built
+ * again here, so the tests always drive the console as it is in the tree.
+ */
+export function ensureConsoleBuilt(): void {
+  const index = join(WEB, 'dist', 'index.html');
+  if (existsSync(index) && statSync(index).mtimeMs >= newestSource(WEB)) return;
+  const r = spawnSync(process.execPath, [join(WEB, 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`Building the console failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}

@@ -1,0 +1,33 @@
+import type { ReactNode } from 'react';
+
+/** An error the user can act on: what went wrong (the server's own words) and, where known, what to do. */
+export function ErrorNotice({ title, children, onRetry }: { title?: string; children: ReactNode; onRetry?: () => void }) {
+  return (
+    <div className="notice notice-error" role="alert">
+      {title && <strong className="notice-title">{title}</strong>}
+      <div>{children}</div>
+      {onRetry && (
+        <button type="button" className="button-secondary" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="empty">
+      <strong className="empty-title">{title}</strong>
+      {children && <div className="empty-body">{children}</div>}
+    </div>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="loading" role="status">
+      <span className="spinner" aria-hidden="true" /> Loading {what}…
+    </p>
+  );
+}
