@@ -19,7 +19,6 @@ export class AttemptSignal {
     if (parent.aborted) this.controller.abort(parent.reason);
     else parent.addEventListener('abort', this, { once: true });
     this.timer = setTimeout(onTimer, limitMs, this);
-    this.timer.unref();
   }
 
   get signal(): AbortSignal {

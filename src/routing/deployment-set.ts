@@ -195,7 +195,8 @@ async function openToFirstToken(
       const part = r.value;
       if (part.type === 'error') throw part.error;
       head.push(part);
-      if (part.type !== 'messageStart' && part.type !== 'contentBlockStart') return { request, head, rest };
+      // Framing parts carry no output; the first delta (or the message's end) is the first token.
+      if (part.type !== 'messageStart' && part.type !== 'contentBlockStart' && part.type !== 'contentBlockStop') return { request, head, rest };
     }
   } catch (e) {
     // Closes the provider's stream (and its upstream request) before the attempt is retried elsewhere.

@@ -7,11 +7,13 @@ export class Deadline {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
   private readonly onClientAbort: () => void;
+  private readonly endsAt: number;
 
   constructor(
     private readonly client: AbortSignal,
     readonly timeoutMs: number,
   ) {
+    this.endsAt = performance.now() + timeoutMs;
     this.onClientAbort = () => this.controller.abort(client.reason);
     if (client.aborted) this.controller.abort(client.reason);
     else client.addEventListener('abort', this.onClientAbort, { once: true });
@@ -21,6 +23,11 @@ export class Deadline {
 
   get signal(): AbortSignal {
     return this.controller.signal;
+  }
+
+  /** Milliseconds left before the time limit; retries stop when a backoff would not fit. */
+  remainingMs(): number {
+    return this.endsAt - performance.now();
   }
 
   dispose(): void {

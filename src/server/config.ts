@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import {
+  deploymentEntrySchema,
+  fallbacksSchema,
+  inferenceProfileEntrySchema,
+  responseCacheConfigSchema,
+  routingConfigIssues,
+  routingPolicySchema,
+} from '../routing/index.js';
 
 const pricing = z.object({ inputPer1k: z.number().nonnegative(), outputPer1k: z.number().nonnegative() }).strict();
 
@@ -68,6 +76,16 @@ export const configSchema = z
       })
       .strict()
       .default({ workers: 1, leaseMs: 30_000 }),
+    /** Retries, circuit breakers, timeouts and the default strategy; present, every model is routed. */
+    routing: routingPolicySchema.optional(),
+    /** Several deployments of one model (providers, regions, capacities). */
+    deployments: z.array(deploymentEntrySchema).default([]),
+    /** Client-facing ids routed over named deployments (Bedrock cross-region inference profiles). */
+    inferenceProfiles: z.array(inferenceProfileEntrySchema).default([]),
+    /** Per model or profile id, the models to try when it cannot answer. */
+    fallbacks: fallbacksSchema.default({}),
+    /** The exact response cache (in-process); off when absent. */
+    responseCache: responseCacheConfigSchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -81,6 +99,7 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', message: `model "${m.id}" names provider "${m.provider}", which is not configured`, path: ['models', i, 'provider'] });
       }
     });
+    for (const issue of routingConfigIssues(cfg, ids)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export type QuarryConfig = z.infer<typeof configSchema>;

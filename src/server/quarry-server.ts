@@ -11,6 +11,7 @@ import { IamStore } from '../iam/index.js';
 import { type KnowledgeModule, knowledgeMigrations } from '../knowledge/index.js';
 import { Metrics } from '../metrics/index.js';
 import { ModelCatalog } from '../models/index.js';
+import { ExactResponseCache, LruResponseCacheStore } from '../routing/index.js';
 import { Runtime } from '../runtime/index.js';
 import { jobMigrations, migrate, openStore, type Store } from '../store/index.js';
 import { createApp } from './app.js';
@@ -47,6 +48,8 @@ export interface QuarryServer {
   iam: IamStore;
   store: Store;
   meter: UsageMeter;
+  /** The invocation pipeline, with its router (deployment health) and response cache (statistics). */
+  runtime: Runtime;
   knowledge: KnowledgeModule;
   app: Hono<ApiEnv>;
   close(): Promise<void>;
@@ -71,7 +74,15 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   await catalog.refresh();
   const metrics = new Metrics();
   const meter = new UsageMeter(store.db, log);
-  const runtime = new Runtime({ catalog, meter, metrics, timeoutMs: config.limits.invocationTimeoutMs, region: config.region });
+  const runtime = new Runtime({
+    catalog,
+    meter,
+    metrics,
+    timeoutMs: config.limits.invocationTimeoutMs,
+    region: config.region,
+    routing: { config, providers, log },
+    cache: responseCache(config),
+  });
   const knowledge = await buildKnowledge({ config, store, runtime, dataDir, log });
   const apiDeps = { runtime, keys, region: config.region, accountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes };
   const authorizer = new Authorizer(opts.policies ?? iam, config.accountId);
@@ -96,6 +107,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
     iam,
     store,
     meter,
+    runtime,
     knowledge,
     app,
     async close() {
@@ -104,7 +116,13 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
       await meter.flush();
       await keys.flush();
       await catalog.close();
+      await runtime.cache?.store.close?.();
       await store.close();
     },
   };
+}
+
+function responseCache(config: QuarryConfig): ExactResponseCache | undefined {
+  const c = config.responseCache;
+  return c?.enabled ? new ExactResponseCache(new LruResponseCacheStore(c.maxEntries, c.maxBytes), c) : undefined;
 }
