@@ -32,6 +32,13 @@ async function iam(args: string[], key = TEST_API_KEY): Promise<{ code: number; 
   }
 }
 
+/** The first group of `re` in `text`; fails the test when there is none. */
+function match(text: string, re: RegExp): string {
+  const m = re.exec(text)?.[1];
+  assert.ok(m, `${re} in ${text}`);
+  return m;
+}
+
 test('durations', () => {
   assert.equal(parseDuration('90s'), 90);
   assert.equal(parseDuration('30d'), 30 * 86_400);
@@ -72,7 +79,7 @@ test('users, policies from a file, attach, keys, simulate', async () => {
   const apiKey = /API key: (qk-\S+)/.exec(created.out)?.[1];
   assert.ok(apiKey, created.out);
   assert.match(created.out, /shown this once/);
-  const keyId = /^(k-\S+)/.exec(created.out)?.[1]!;
+  const keyId = match(created.out, /^(k-\S+)/);
 
   // dana, with her own key, lists her keys (the default --user is the caller) and rotates one.
   const mine = await iam(['keys', 'ls'], apiKey);
@@ -80,7 +87,7 @@ test('users, policies from a file, attach, keys, simulate', async () => {
   assert.ok(!mine.out.includes(apiKey), 'no secret in a listing');
   const rotated = await iam(['keys', 'rotate', keyId, '--grace', '1h'], apiKey);
   assert.match(rotated.out, /^old: .*replaced by k-/m);
-  const newKey = /API key: (qk-\S+)/.exec(rotated.out)?.[1]!;
+  const newKey = match(rotated.out, /API key: (qk-\S+)/);
   assert.notEqual(newKey, apiKey);
   assert.match((await iam(['whoami'], newKey)).out, /^dana {2}account 000000000000 {2}key k-/);
 
