@@ -1,0 +1,75 @@
+import { lightStem } from './light-stem.js';
+import { STOPWORDS } from './stopwords.js';
+
+/** A word that carries meaning, where it is, and how it compares. */
+export interface ContentTerm {
+  /** Stem of the lower-case, accent-free word ("investments" → "invest"); for numbers, the canonical value. */
+  key: string;
+  /** The word as written. */
+  text: string;
+  start: number;
+  end: number;
+  kind: 'word' | 'number' | 'name';
+}
+
+// Words, and numbers with their separators and a trailing percent: "1,200.50", "3.5%", "2024".
+const TOKEN = /\p{N}+(?:[.,]\p{N}+)*%?|[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu;
+const MARKS = /\p{M}/gu;
+const ASCII = /^[\x20-\x7e]*$/;
+const UPPER_FIRST = /^\p{Lu}/u;
+const NUMBER_WORDS: Record<string, string> = {
+  zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
+  eleven: '11', twelve: '12', twenty: '20', thirty: '30', forty: '40', fifty: '50', hundred: '100', thousand: '1000',
+  million: '1000000', billion: '1000000000', half: '0.5', percent: '%',
+};
+
+/**
+ * Content terms of `text` in order: stopwords dropped, words stemmed, numbers reduced to their value ("1,200" and
+ * "1200" meet; "five" is 5), and capitalised words that do not start a sentence marked as names, since a claim about
+ * a person, place or product rests on them.
+ */
+export function contentTerms(text: string): ContentTerm[] {
+  const out: ContentTerm[] = [];
+  let sentenceStart = true;
+  let last = 0;
+  for (const m of text.matchAll(TOKEN)) {
+    const start = m.index;
+    const raw = m[0];
+    for (let i = last; i < start && !sentenceStart; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x2e || c === 0x21 || c === 0x3f || c === 0x3a || c === 0x0a) sentenceStart = true;
+    }
+    last = start + raw.length;
+    const first = raw.codePointAt(0)!;
+    if (first >= 0x30 && first <= 0x39) {
+      out.push({ key: numberKey(raw), text: raw, start, end: start + raw.length, kind: 'number' });
+      sentenceStart = false;
+      continue;
+    }
+    const lower = ASCII.test(raw) ? raw.toLowerCase() : raw.toLowerCase().normalize('NFKD').replace(MARKS, '').replace(/’/g, "'");
+    // Possessives and contractions: "Apple's" is Apple, "I'd" is I, "don't" is do(n).
+    const word = lower.replace(/'(s|d|ll|m|re|ve|t)$/, '');
+    const isName = !sentenceStart && UPPER_FIRST.test(raw) && word.length > 1;
+    sentenceStart = false;
+    const number = NUMBER_WORDS[word];
+    if (number !== undefined && number !== '%') {
+      out.push({ key: number, text: raw, start, end: start + raw.length, kind: 'number' });
+      continue;
+    }
+    if (STOPWORDS.has(word) || word.length < 2) continue;
+    const key = word.split(/['-]/).map(lightStem).join('-');
+    out.push({ key, text: raw, start, end: start + raw.length, kind: isName ? 'name' : 'word' });
+  }
+  return out;
+}
+
+/** "1,200.50" → "1200.5", "3.5%" → "3.5%", "007" → "7": numbers written differently compare equal. */
+function numberKey(raw: string): string {
+  const percent = raw.endsWith('%');
+  let digits = percent ? raw.slice(0, -1) : raw;
+  // A comma followed by exactly three digits groups thousands; otherwise it is a decimal comma.
+  digits = /^\d{1,3}(,\d{3})+(\.\d+)?$/.test(digits) ? digits.replace(/,/g, '') : digits.replace(',', '.');
+  const value = Number(digits);
+  const key = Number.isFinite(value) ? String(value) : digits;
+  return percent ? `${key}%` : key;
+}

@@ -1,0 +1,25 @@
+/**
+ * Turns texts into embedding vectors, one per text, in order. The runtime passes the embedded Universal Sentence
+ * Encoder (or any configured embedding model); tests pass a deterministic fake. Policies never load a model themselves,
+ * so they stay offline and cheap to test.
+ */
+export type EmbedTexts = (texts: string[]) => Promise<ArrayLike<number>[]>;
+
+/** Cosine similarity; 0 when either vector is all zeros. */
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
+
+/** Maps a cosine onto [0, 1] between a floor (unrelated texts) and a ceiling (paraphrases) measured for the model. */
+export function similarityScore(cos: number, floor: number, ceiling: number): number {
+  return Math.min(1, Math.max(0, (cos - floor) / (ceiling - floor)));
+}

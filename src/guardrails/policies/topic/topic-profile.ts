@@ -1,0 +1,60 @@
+import { type ContentTerm, contentTerms } from '../text/content-terms.js';
+import { termSpecificity } from './term-specificity.js';
+import type { TopicConfig } from './topic-policy-config.js';
+
+/**
+ * A topic's vocabulary: every content stem of its name, definition and examples, weighted by where it appears (the
+ * name and examples are how people phrase it; the definition often adds generic scaffolding such as "questions about")
+ * and by how specific the word is.
+ */
+export interface TopicProfile {
+  weights: ReadonlyMap<string, number>;
+  /** Stems of six letters or more, for partial credit to words that share a long prefix ("diagnos"/"diagnost"). */
+  longStems: readonly string[];
+}
+
+const SOURCE_WEIGHT = { name: 1, definition: 0.7, example: 0.9 } as const;
+const PREFIX = 6;
+/** Credit for a shared prefix instead of an equal stem. */
+const PARTIAL = 0.5;
+/** The summed weight at which the lexical score reaches 1 − 1/e. */
+const SATURATION = 1.6;
+
+export function topicProfile(topic: TopicConfig): TopicProfile {
+  const weights = new Map<string, number>();
+  const add = (text: string, source: keyof typeof SOURCE_WEIGHT) => {
+    for (const term of contentTerms(text)) {
+      if (term.kind === 'number') continue;
+      const w = SOURCE_WEIGHT[source] * termSpecificity(term.text.toLowerCase());
+      weights.set(term.key, Math.max(weights.get(term.key) ?? 0, w));
+    }
+  };
+  add(topic.name, 'name');
+  add(topic.definition, 'definition');
+  for (const e of topic.examples ?? []) add(e, 'example');
+  return { weights, longStems: [...weights.keys()].filter((k) => k.length >= PREFIX) };
+}
+
+/**
+ * 0–1: how much of a topic's specific vocabulary a window uses. Each distinct stem counts once, so repeating a word
+ * does not inflate the score, and the sum saturates, so two or three specific words are enough.
+ */
+export function lexicalTopicScore(profile: TopicProfile, terms: readonly ContentTerm[]): number {
+  let sum = 0;
+  const seen = new Set<string>();
+  for (const term of terms) {
+    if (term.kind === 'number' || seen.has(term.key)) continue;
+    seen.add(term.key);
+    const exact = profile.weights.get(term.key);
+    if (exact !== undefined) {
+      sum += exact;
+      continue;
+    }
+    if (term.key.length < PREFIX) continue;
+    const prefix = term.key.slice(0, PREFIX);
+    let best = 0;
+    for (const stem of profile.longStems) if (stem.startsWith(prefix)) best = Math.max(best, profile.weights.get(stem)!);
+    sum += PARTIAL * best;
+  }
+  return 1 - Math.exp(-sum / SATURATION);
+}
