@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ProviderSettings } from '../../../core/index.js';
-import { createEmbeddedEmbeddingsProvider, USE_MODEL_ID, useModelInfo } from '../../../providers/embedded/index.js';
+import * as embedded from '../../../providers/embedded/index.js';
 import type { EmbedTexts } from '../text/embed-texts.js';
 import { EVAL_CASES, EVAL_TOPICS } from './topic-eval-set.js';
 import { compileTopicPolicy } from './topic-policy.js';
@@ -9,10 +9,11 @@ import { compileTopicPolicy } from './topic-policy.js';
 // The embedded Universal Sentence Encoder ships with the server (weights in node_modules, no network), so this runs
 // everywhere; it takes a few seconds, most of them loading the model.
 const settings: ProviderSettings = { id: 'embedded', type: 'embedded', models: [], options: {}, dataDir: '/nonexistent', timeoutMs: 30_000 };
-const provider = createEmbeddedEmbeddingsProvider(settings);
-const model = useModelInfo('embedded');
+const provider = embedded.createEmbeddedEmbeddingsProvider(settings);
+// biome-ignore lint/correctness/useHookAtTopLevel: useModelInfo is the Universal Sentence Encoder's catalog entry, not a React hook.
+const model = embedded.useModelInfo('embedded');
 const embed: EmbedTexts = async (inputs) =>
-  (await provider.embed!({ modelId: USE_MODEL_ID, model, inputs }, { signal: new AbortController().signal })).embeddings;
+  (await provider.embed!({ modelId: embedded.USE_MODEL_ID, model, inputs }, { signal: new AbortController().signal })).embeddings;
 
 test('with the embedded sentence encoder, paraphrases the examples do not contain are caught', async () => {
   const t0 = performance.now();

@@ -85,7 +85,11 @@ export function compileTopicPolicy(input: unknown, options: TopicPolicyOptions =
     if (!anchorVectors) {
       anchorVectors = embedAll(embed!, topics.flatMap((t) => t.anchors)).then((flat) => {
         let at = 0;
-        return topics.map((t) => flat.slice(at, (at += t.anchors.length)));
+        return topics.map((t) => {
+          const vectors = flat.slice(at, at + t.anchors.length);
+          at += t.anchors.length;
+          return vectors;
+        });
       });
       // A failed embedding call must not poison every later check.
       anchorVectors.catch(() => {
