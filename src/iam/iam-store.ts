@@ -7,7 +7,7 @@ import { AttachedPolicyCache, type StoredPolicy } from './attached-policy-cache.
 import { ApiKeyAdmin } from './api-key-admin.js';
 import { checkDescription, checkName } from './iam-names.js';
 import type { AccountView, PolicyView, RoleView, UserView } from './iam-views.js';
-import { isUniqueViolation } from './is-unique-violation.js';
+import { isUniqueViolation } from '../store/index.js';
 import type { KeyStore } from './key-store.js';
 import { type AttachedPolicy, type PolicyDocument, parsePolicyDocument } from './policy/index.js';
 import type { PolicySource } from './policy-source.js';

@@ -1,5 +1,5 @@
 import { QuarryError } from '../core/index.js';
-import type { Database } from '../store/index.js';
+import { type Database, isUniqueViolation } from '../store/index.js';
 import { knowledgeBaseArn, newResourceId } from './ids.js';
 import type { DataSourcesTable, KnowledgeBasesTable, KnowledgeTables } from './tables.js';
 
@@ -178,10 +178,4 @@ export class KnowledgeBaseRepository {
       updatedAt: row.updated_at,
     };
   }
-}
-
-/** SQLite says "UNIQUE constraint failed", PostgreSQL reports SQLSTATE 23505. */
-export function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; message?: string };
-  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || /UNIQUE constraint failed/.test(err?.message ?? '');
 }

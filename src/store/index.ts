@@ -8,3 +8,4 @@ export * from './jobs/job-lease-lost-error.js';
 export { type JobTables, type JobsTable, jobMigrations } from './jobs/jobs-table.js';
 export type { RetryBackoff } from './jobs/retry-delay.js';
 export * from './jobs/store-job-queue.js';
+export * from './is-unique-violation.js';
