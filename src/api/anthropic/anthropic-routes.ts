@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import type { ModelInfo } from '../../core/index.js';
-import { type ApiDeps, type ApiEnv, invocationContext, readBody } from '../shared/api-env.js';
+import { type ApiDeps, type ApiEnv, invocationContext, MODEL_ID_HEADER, readBody } from '../shared/api-env.js';
 import { parseJsonBody, validate } from '../shared/parse-body.js';
 import { streamResponse } from '../shared/stream-response.js';
 import { fromMessagesRequest, fromPrompt } from './from-messages-request.js';
@@ -23,10 +23,10 @@ export function anthropicRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const headers = { 'request-id': c.get('requestId') };
     if (!body.stream) {
       const result = await deps.runtime.converse(invocationContext(c, 'anthropic.messages'), req);
-      return c.json(toMessagesResponse(result, meta), 200, headers);
+      return c.json(toMessagesResponse(result, meta), 200, { ...headers, [MODEL_ID_HEADER]: result.model.id });
     }
-    const { parts } = await deps.runtime.converseStream(invocationContext(c, 'anthropic.messages-stream'), req);
-    return streamResponse(c, messageStreamEvents(parts, meta), { ...SSE_HEADERS, ...headers });
+    const { model, parts } = await deps.runtime.converseStream(invocationContext(c, 'anthropic.messages-stream'), req);
+    return streamResponse(c, messageStreamEvents(parts, meta), { ...SSE_HEADERS, ...headers, [MODEL_ID_HEADER]: model.id });
   });
 
   app.post('/v1/messages/count_tokens', async (c) => {

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { type ApiDeps, type ApiEnv, invocationContext, readBody } from '../shared/api-env.js';
+import { type ApiDeps, type ApiEnv, invocationContext, MODEL_ID_HEADER, readBody } from '../shared/api-env.js';
 import { decodeBase64 } from '../shared/base64.js';
 import { parseJsonBody, validate } from '../shared/parse-body.js';
 import { streamResponse } from '../shared/stream-response.js';
@@ -16,16 +16,20 @@ export function bedrockRuntimeRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.post('/model/:modelId/converse', async (c) => {
     const body = validate(converseBody, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'Converse request');
     const result = await deps.runtime.converse(invocationContext(c, 'bedrock.converse'), fromConverseWire(c.req.param('modelId'), body));
-    return c.json(toConverseWire(result));
+    return c.json(toConverseWire(result), 200, { [MODEL_ID_HEADER]: result.model.id });
   });
 
   app.post('/model/:modelId/converse-stream', async (c) => {
     const body = validate(converseBody, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'ConverseStream request');
-    const { parts } = await deps.runtime.converseStream(
+    const { model, parts } = await deps.runtime.converseStream(
       invocationContext(c, 'bedrock.converse-stream'),
       fromConverseWire(c.req.param('modelId'), body),
     );
-    return streamResponse(c, converseStreamFrames(parts), { 'content-type': EVENT_STREAM_CONTENT_TYPE, 'x-amzn-requestid': c.get('requestId') });
+    return streamResponse(c, converseStreamFrames(parts), {
+      'content-type': EVENT_STREAM_CONTENT_TYPE,
+      'x-amzn-requestid': c.get('requestId'),
+      [MODEL_ID_HEADER]: model.id,
+    });
   });
 
   app.post('/model/:modelId/invoke', async (c) => {

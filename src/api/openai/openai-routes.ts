@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
-import { type ApiDeps, type ApiEnv, invocationContext, readBody } from '../shared/api-env.js';
+import { type ApiDeps, type ApiEnv, invocationContext, MODEL_ID_HEADER, readBody } from '../shared/api-env.js';
 import { parseJsonBody, validate } from '../shared/parse-body.js';
 import { streamResponse } from '../shared/stream-response.js';
 import { chatCompletionChunks } from './chat-completion-chunks.js';
@@ -24,12 +24,13 @@ export function openaiRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const meta = { id: `chatcmpl-${randomBytes(12).toString('hex')}`, created: unixNow(), model: body.model };
     if (!body.stream) {
       const result = await deps.runtime.converse(invocationContext(c, 'openai.chat-completions'), req);
-      return c.json(toChatCompletion(result, meta));
+      return c.json(toChatCompletion(result, meta), 200, { [MODEL_ID_HEADER]: result.model.id });
     }
-    const { parts } = await deps.runtime.converseStream(invocationContext(c, 'openai.chat-completions-stream'), req);
+    const { model, parts } = await deps.runtime.converseStream(invocationContext(c, 'openai.chat-completions-stream'), req);
     return streamResponse(c, chatCompletionChunks(parts, meta, body.stream_options?.include_usage === true), {
       ...SSE_HEADERS,
       'x-request-id': c.get('requestId'),
+      [MODEL_ID_HEADER]: model.id,
     });
   });
 

@@ -104,6 +104,19 @@ function readNodeBody(incoming: NodeJS.ReadableStream, limit: number): Promise<U
 const tooLarge = (limit: number) =>
   new QuarryError('RequestEntityTooLargeException', `The request body is larger than the server's limit of ${limit} bytes (limits.maxBodyBytes).`);
 
+/** Asks the response cache to be used (`on`), skipped (`off`) or refreshed (`bypass`); see routing/cache-directive.ts. */
+export const CACHE_HEADER = 'x-quarry-cache';
+/** Names the model that answered: a fallback's when one took over, the model under an inference profile. */
+export const MODEL_ID_HEADER = 'x-quarry-model-id';
+
 export function invocationContext(c: Context<ApiEnv>, api: string): InvocationContext {
-  return { requestId: c.get('requestId'), principal: c.get('principal'), api, signal: c.get('clientSignal'), log: c.get('log'), authorize: c.get('authorize') };
+  return {
+    requestId: c.get('requestId'),
+    principal: c.get('principal'),
+    api,
+    signal: c.get('clientSignal'),
+    log: c.get('log'),
+    authorize: c.get('authorize'),
+    cache: c.req.header(CACHE_HEADER),
+  };
 }

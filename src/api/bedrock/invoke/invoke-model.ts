@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { type ConverseRequest, type ModelInfo, QuarryError, type StreamPart, validation } from '../../../core/index.js';
 import type { InvocationContext, Runtime } from '../../../runtime/index.js';
-import type { ApiEnv } from '../../shared/api-env.js';
+import { type ApiEnv, MODEL_ID_HEADER } from '../../shared/api-env.js';
 import { encodeBase64 } from '../../shared/base64.js';
 import { parseJsonBody } from '../../shared/parse-body.js';
 import { streamResponse } from '../../shared/stream-response.js';
@@ -17,9 +17,10 @@ async function decodeFor(runtime: Runtime, modelId: string, raw: Uint8Array): Pr
 }
 
 /** Bedrock reports token counts and latency of InvokeModel in these response headers. */
-function invokeHeaders(requestId: string, input: number, output: number, latencyMs: number): Record<string, string> {
+function invokeHeaders(requestId: string, modelId: string, input: number, output: number, latencyMs: number): Record<string, string> {
   return {
     'content-type': 'application/json',
+    [MODEL_ID_HEADER]: modelId,
     'x-amzn-requestid': requestId,
     'x-amzn-bedrock-input-token-count': String(input),
     'x-amzn-bedrock-output-token-count': String(output),
@@ -33,12 +34,12 @@ export async function invokeModel(runtime: Runtime, ctx: InvocationContext, mode
   if (decoded.kind === 'embedding') {
     const result = await runtime.embed(ctx, decoded.request);
     const body = decoded.encode(result);
-    return new Response(JSON.stringify(body), { headers: invokeHeaders(ctx.requestId, result.inputTokens, 0, Math.round(performance.now() - started)) });
+    return new Response(JSON.stringify(body), { headers: invokeHeaders(ctx.requestId, result.model.id, result.inputTokens, 0, Math.round(performance.now() - started)) });
   }
   const result = await runtime.converse(ctx, decoded.request);
   const body = decoded.encode(result);
   return new Response(JSON.stringify(body), {
-    headers: invokeHeaders(ctx.requestId, result.usage.inputTokens, result.usage.outputTokens, result.latencyMs),
+    headers: invokeHeaders(ctx.requestId, result.model.id, result.usage.inputTokens, result.usage.outputTokens, result.latencyMs),
   });
 }
 
@@ -56,7 +57,7 @@ export async function invokeModelStream(
   }
   // Several formats report the prompt size in their first chunk, before the provider's usage exists; counting runs
   // beside the provider's first part, so it costs no extra latency unless the count itself is slower.
-  const [{ parts }, inputTokens] = await Promise.all([
+  const [{ model: answering, parts }, inputTokens] = await Promise.all([
     runtime.converseStream(ctx, decoded.request),
     runtime.countTokens(ctx, decoded.request).then(
       (r) => r.inputTokens,
@@ -79,6 +80,7 @@ export async function invokeModelStream(
     'content-type': EVENT_STREAM_CONTENT_TYPE,
     'x-amzn-bedrock-content-type': 'application/json',
     'x-amzn-requestid': ctx.requestId,
+    [MODEL_ID_HEADER]: answering.id,
   });
 }
 
