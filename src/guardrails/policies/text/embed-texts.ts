@@ -23,3 +23,17 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function similarityScore(cos: number, floor: number, ceiling: number): number {
   return Math.min(1, Math.max(0, (cos - floor) / (ceiling - floor)));
 }
+
+/** Embeds in batches of 64, checking that the embedder kept its promise of one vector per text. */
+export async function embedInBatches(embed: EmbedTexts, texts: string[]): Promise<ArrayLike<number>[]> {
+  const out: ArrayLike<number>[] = [];
+  for (let i = 0; i < texts.length; i += 64) {
+    const batch = texts.slice(i, i + 64);
+    const vectors = await embed(batch);
+    if (!Array.isArray(vectors) || vectors.length !== batch.length) {
+      throw new Error(`The embedder returned ${Array.isArray(vectors) ? vectors.length : 'no'} vectors for ${batch.length} texts.`);
+    }
+    out.push(...vectors);
+  }
+  return out;
+}

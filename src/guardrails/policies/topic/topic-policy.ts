@@ -5,7 +5,7 @@ import { parsePolicyConfig } from '../parse-policy-config.js';
 import { direction, reportedAction } from '../policy-direction.js';
 import type { GuardrailSource, PolicyManifest, PolicyVerdict } from '../policy-verdict.js';
 import { type ContentTerm, contentTerms } from '../text/content-terms.js';
-import { cosine, type EmbedTexts, similarityScore } from '../text/embed-texts.js';
+import { cosine, type EmbedTexts, embedInBatches, similarityScore } from '../text/embed-texts.js';
 import { lexicalTopicScore, type TopicProfile, topicProfile } from './topic-profile.js';
 import { type TopicConfig, type TopicPolicyConfig, topicPolicyConfigSchema } from './topic-policy-config.js';
 import { topicWindows } from './topic-windows.js';
@@ -83,7 +83,7 @@ export function compileTopicPolicy(input: unknown, options: TopicPolicyOptions =
   let anchorVectors: Promise<ArrayLike<number>[][]> | undefined;
   const anchors = () => {
     if (!anchorVectors) {
-      anchorVectors = embedAll(embed!, topics.flatMap((t) => t.anchors)).then((flat) => {
+      anchorVectors = embedInBatches(embed!, topics.flatMap((t) => t.anchors)).then((flat) => {
         let at = 0;
         return topics.map((t) => {
           const vectors = flat.slice(at, at + t.anchors.length);
@@ -109,7 +109,7 @@ export function compileTopicPolicy(input: unknown, options: TopicPolicyOptions =
       let windowVectors: ArrayLike<number>[] | undefined;
       let topicVectors: ArrayLike<number>[][] | undefined;
       if (embed && active.length > 0 && windows.length > 0) {
-        [topicVectors, windowVectors] = await Promise.all([anchors(), embedAll(embed, windows.map(([s, e]) => text.slice(s, e)))]);
+        [topicVectors, windowVectors] = await Promise.all([anchors(), embedInBatches(embed, windows.map(([s, e]) => text.slice(s, e)))]);
       }
       const findings: TopicFinding[] = active.map((topic) => {
         const t = topics.indexOf(topic);
@@ -166,20 +166,6 @@ export function toTopicPolicyAssessment(verdict: PolicyVerdict<TopicFinding>): G
       .filter((f) => f.detected)
       .map((f) => ({ name: f.name, type: f.type, action: f.action, detected: true })),
   };
-}
-
-/** Embeds in batches of 64, and checks that the embedder kept its promise of one vector per text. */
-async function embedAll(embed: EmbedTexts, texts: string[]): Promise<ArrayLike<number>[]> {
-  const out: ArrayLike<number>[] = [];
-  for (let i = 0; i < texts.length; i += 64) {
-    const batch = texts.slice(i, i + 64);
-    const vectors = await embed(batch);
-    if (!Array.isArray(vectors) || vectors.length !== batch.length) {
-      throw new Error(`The embedder returned ${Array.isArray(vectors) ? vectors.length : 'no'} vectors for ${batch.length} texts.`);
-    }
-    out.push(...vectors);
-  }
-  return out;
 }
 
 /** The terms inside each window, from one pass over the whole text (windows overlap, so each is not re-tokenised). */
