@@ -2,9 +2,9 @@ import type { ChatContentPart, ChatMessage } from '../api/chat-stream';
 import type { Turn } from '../components/chat-turn';
 
 /**
- * The conversation as Chat Completions messages. An answer that failed is left out, so the model never sees half a
- * reply; the user's message before it stays, merged with the next one rather than sent as two user turns in a row
- * (Bedrock-shaped models require turns to alternate).
+ * The conversation as Chat Completions messages. An exchange whose answer failed is left out whole (the answer and
+ * the user's message that asked for it): the model never sees half a reply, and turns keep alternating, which
+ * Bedrock-shaped models require. The console still shows it, so the user can ask again.
  */
 export function toMessages(system: string, turns: Turn[]): ChatMessage[] {
   const out: ChatMessage[] = [];
@@ -16,13 +16,14 @@ export function toMessages(system: string, turns: Turn[]): ChatMessage[] {
           ...(t.text ? [{ type: 'text' as const, text: t.text }] : []),
           ...t.images.map((im) => ({ type: 'image_url' as const, image_url: { url: im.dataUrl } })),
         ];
-        const prev = out.at(-1);
-        if (prev?.role === 'user' && Array.isArray(prev.content)) prev.content.push(...parts);
-        else out.push({ role: 'user', content: parts });
+        out.push({ role: 'user', content: parts });
         break;
       }
       case 'assistant':
-        if (t.state.error || !t.state.done) break;
+        if (t.state.error || !t.state.done) {
+          while (out.at(-1)?.role === 'user') out.pop();
+          break;
+        }
         out.push({ role: 'assistant', content: t.state.text || null, ...(t.state.toolCalls.length ? { tool_calls: t.state.toolCalls } : {}) });
         break;
       case 'tool':
