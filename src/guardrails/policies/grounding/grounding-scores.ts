@@ -70,8 +70,9 @@ export async function groundingScores(input: GroundingInput, embed?: EmbedTexts)
   const queryTerms = contentTerms(query);
   const queryKeys = new Set(queryTerms.map((t) => t.key));
 
-  const claims = sentenceSpans(response)
-    .map(([start, end]) => ({ start, end, terms: contentTerms(response.slice(start, end)) }))
+  const responseTerms = contentTerms(response);
+  const claims = termsBySpan(responseTerms, sentenceSpans(response))
+    .map(({ span: [start, end], terms }) => ({ start, end, terms }))
     .filter((c) => c.terms.length > 0)
     .map((c) => {
       const total = c.terms.reduce((n, t) => n + weight(t), 0);
@@ -81,7 +82,7 @@ export async function groundingScores(input: GroundingInput, embed?: EmbedTexts)
       for (const [w, s] of scores) if (s > bestScore) [best, bestScore] = [w, s];
       const global = c.terms.reduce((n, t) => n + weight(t) * index.presence(t), 0) / total;
       const lexical = 0.7 * (bestScore / total) + 0.3 * global;
-      const candidates = [...scores].sort((a, b) => b[1] - a[1]).slice(0, CANDIDATES_PER_CLAIM).map(([w]) => w);
+      const candidates = embed ? [...scores].sort((a, b) => b[1] - a[1]).slice(0, CANDIDATES_PER_CLAIM).map(([w]) => w) : [];
       const unsupportedNumbers = c.terms.filter((t) => t.kind === 'number' && isDigits(t) && !index.presence(t) && !queryKeys.has(t.key)).map((t) => t.text);
       const unsupportedNames = c.terms.filter((t) => t.kind === 'name' && !index.presence(t) && !queryKeys.has(t.key)).map((t) => t.text);
       return { ...c, total, lexical, best, candidates, unsupportedNumbers, unsupportedNames };
@@ -142,7 +143,7 @@ export async function groundingScores(input: GroundingInput, embed?: EmbedTexts)
 
   return {
     grounding: round(grounding),
-    relevance: round(relevanceScore(index, query, queryTerms, contentTerms(response), answerSemantic)),
+    relevance: round(relevanceScore(index, query, queryTerms, responseTerms, answerSemantic)),
     claims: supports,
   };
 }
@@ -179,6 +180,19 @@ function relevanceScore(
   let lexical = Math.max(coverage, bridge);
   if (EXPECTS_NUMBER.test(query) && responseTerms.some((t) => t.kind === 'number')) lexical = Math.min(1, lexical + 0.15);
   return semantic === undefined ? lexical : Math.max(lexical, 0.5 * lexical + 0.5 * semantic);
+}
+
+/** The terms inside each span (spans in order, not overlapping), from one pass over the whole text. */
+function termsBySpan(terms: ContentTerm[], spans: Array<[number, number]>): Array<{ span: [number, number]; terms: ContentTerm[] }> {
+  let from = 0;
+  return spans.map((span) => {
+    while (from < terms.length && terms[from]!.start < span[0]) from++;
+    let to = from;
+    while (to < terms.length && terms[to]!.end <= span[1]) to++;
+    const slice = terms.slice(from, to);
+    from = to;
+    return { span, terms: slice };
+  });
 }
 
 /** "How many …", "what year …", "when …": questions a figure answers. */

@@ -7,7 +7,8 @@ import { EVAL_CASES, EVAL_TOPICS } from './topic-eval-set.js';
 import { compileTopicPolicy } from './topic-policy.js';
 
 // The embedded Universal Sentence Encoder ships with the server (weights in node_modules, no network), so this runs
-// everywhere; it takes a few seconds, most of them loading the model.
+// everywhere; it takes about 6 s on an idle two-core machine, most of it loading the model (timings are printed, not
+// asserted: on a shared machine they measure the neighbours).
 const settings: ProviderSettings = { id: 'embedded', type: 'embedded', models: [], options: {}, dataDir: '/nonexistent', timeoutMs: 30_000 };
 const provider = embedded.createEmbeddedEmbeddingsProvider(settings);
 // biome-ignore lint/correctness/useHookAtTopLevel: useModelInfo is the Universal Sentence Encoder's catalog entry, not a React hook.
@@ -43,5 +44,4 @@ test('with the embedded sentence encoder, paraphrases the examples do not contai
   assert.ok(caughtParaphrases.length >= 2, `paraphrases caught: ${caughtParaphrases.map((c) => c.text).join(' | ')}`);
   assert.ok(caught.length >= 7, `caught ${caught.length} of ${EVAL_CASES.filter((c) => c.topic).length}`);
   assert.deepEqual(wrong, []);
-  assert.ok(total < 10_000, `${total.toFixed(0)} ms`);
 });
