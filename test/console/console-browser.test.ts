@@ -414,6 +414,25 @@ describe('web console in Chromium', { skip: hasChromium ? false : 'Chromium is n
     }
   });
 
+  test('a key disabled while signed in signs the console out, saying why', async () => {
+    const { keyId, apiKey } = await server.keys.addBearerKey(await server.keys.createPrincipal('operator', true));
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+    try {
+      const p = await ctx.newPage();
+      await p.goto(`${server.url}/console/models`);
+      await p.getByLabel('API key').fill(apiKey);
+      await p.getByLabel('API key').press('Enter');
+      await p.getByRole('table', { name: 'Models' }).waitFor();
+      await server.keys.updateKey(keyId, { disabled: true });
+      await p.getByRole('button', { name: 'Reload' }).click();
+      await p.getByLabel('API key').waitFor();
+      assert.match(await shown(p.getByRole('alert')), /You were signed out: .*disabled.* Sign in with a valid key\./);
+      assert.equal(await p.evaluate(() => sessionStorage.getItem('quarry.apiKey')), null);
+    } finally {
+      await ctx.close();
+    }
+  });
+
   test('an unknown console path shows the page that says where to go, and sign-out forgets the key', async () => {
     await page.goto(`${server.url}/console/no-such-page`);
     await page.getByRole('heading', { name: 'This page does not exist' }).waitFor();
