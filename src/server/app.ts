@@ -8,12 +8,14 @@ import { bedrockRuntimeRoutes } from '../api/bedrock/runtime-routes.js';
 import { openaiErrorResponse } from '../api/openai/openai-error.js';
 import type { ApiDeps, ApiEnv } from '../api/shared/api-env.js';
 import { QuarryError, type Logger } from '../core/index.js';
+import type { Authorizer } from '../iam/index.js';
 import type { KnowledgeModule } from '../knowledge/index.js';
 import type { Metrics } from '../metrics/index.js';
 import { consoleApiRoutes, consoleRoutes } from './console-routes.js';
 import { requestContext, requireAuth } from './middleware.js';
 
 export interface AppDeps extends ApiDeps {
+  authorizer: Authorizer;
   metrics: Metrics;
   log: Logger;
   /** Knowledge bases (Bedrock Agents' control plane and Retrieve / RetrieveAndGenerate), when the server has them. */
@@ -37,15 +39,13 @@ export function createApp(deps: AppDeps): Hono<ApiEnv> {
   app.get('/health', (c) => c.json({ status: 'ok' }));
   // Before authentication: the console's files hold no data, and the browser needs them to ask for a key at all.
   app.route('/', consoleRoutes({ dir: deps.consoleDir }));
-  app.use(requireAuth(deps.keys, deps.maxBodyBytes));
+  app.use(requireAuth(deps.keys, deps.authorizer, deps.maxBodyBytes));
   app.get('/metrics', async (c) => c.text(await deps.metrics.render(), 200, { 'content-type': deps.metrics.registry.contentType }));
   app.route('/', bedrockRuntimeRoutes(deps));
   app.route('/', bedrockControlRoutes(deps));
   if (deps.knowledge) {
-    // One account per server until projects arrive with IAM; every knowledge query already filters on this scope.
-    const scopeOf = () => deps.accountId;
-    app.route('/', knowledgeBaseRoutes(deps.knowledge, scopeOf, deps.maxBodyBytes));
-    app.route('/', retrieveRoutes(deps.knowledge, scopeOf, deps.maxBodyBytes));
+    app.route('/', knowledgeBaseRoutes(deps.knowledge, deps.region, deps.maxBodyBytes));
+    app.route('/', retrieveRoutes(deps.knowledge, deps.region, deps.maxBodyBytes));
   }
   for (const r of deps.routes ?? []) app.route('/', r);
   app.route('/', consoleApiRoutes(deps));
