@@ -11,7 +11,6 @@ import { compileTopicPolicy } from './topic-policy.js';
 // asserted: on a shared machine they measure the neighbours).
 const settings: ProviderSettings = { id: 'embedded', type: 'embedded', models: [], options: {}, dataDir: '/nonexistent', timeoutMs: 30_000 };
 const provider = embedded.createEmbeddedEmbeddingsProvider(settings);
-// biome-ignore lint/correctness/useHookAtTopLevel: useModelInfo is the Universal Sentence Encoder's catalog entry, not a React hook.
 const model = embedded.useModelInfo('embedded');
 const embed: EmbedTexts = async (inputs) =>
   (await provider.embed!({ modelId: embedded.USE_MODEL_ID, model, inputs }, { signal: new AbortController().signal })).embeddings;
