@@ -29,7 +29,7 @@ export interface AnnOptions {
  * faster to build and search where memory bandwidth is the bottleneck, and with the exact f32 re-rank of twice k
  * candidates its recall matches f32's (bench/RESULTS.md).
  */
-export const DEFAULT_ANN_OPTIONS: AnnOptions = { quantization: 'i8', connectivity: 16, expansionAdd: 64, expansionSearch: 64 };
+export const DEFAULT_ANN_OPTIONS: AnnOptions = { quantization: 'i8', connectivity: 16, expansionAdd: 128, expansionSearch: 128 };
 
 /** What the SQLite file records about the ANN file it last saw saved, to trust the file before handing it to native code. */
 export interface AnnFileRecord {
