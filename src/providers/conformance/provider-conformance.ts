@@ -270,9 +270,15 @@ export function providerConformance(o: ConformanceOptions): void {
     test('aborting the signal aborts the upstream request', async () => {
       upstream.enqueue({ hang: 'before-headers' });
       const ac = new AbortController();
-      setTimeout(() => ac.abort(), 100);
+      // Abort once the upstream has the request (a fixed delay races the connection on a loaded machine).
+      const arrived = (async () => {
+        while (!upstream.requests[0]) await new Promise((r) => setTimeout(r, 10));
+        ac.abort();
+      })();
+      const pending = provider().generate(reqs.text, call(ac.signal));
+      await arrived;
       const t0 = Date.now();
-      await rejectsWith(provider().generate(reqs.text, call(ac.signal)), 'ModelTimeoutException');
+      await rejectsWith(pending, 'ModelTimeoutException');
       assert.ok(Date.now() - t0 < 1_500, 'the abort is prompt');
       await withTimeout(upstream.requests[0].closedEarly, 1_000, 'the upstream connection was not closed');
     });
