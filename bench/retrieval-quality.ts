@@ -125,7 +125,10 @@ const rows: Row[] = [];
 try {
   for (const set of sets) {
     process.stderr.write(`${set.name}: ${set.docs.length} documents, ${set.queries.length} queries…\n`);
-    rows.push(await runSet(set));
+    const row = await runSet(set);
+    rows.push(row);
+    // Each set's figures as soon as they exist, so a long run that is cut short still reports what it measured.
+    process.stderr.write(`  ${JSON.stringify(row)}\n`);
   }
 } finally {
   await server.close();
