@@ -28,10 +28,9 @@ export interface DeploymentSetOptions {
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-interface Attempted<T> {
-  value: T;
+/** A successful attempt: the answer as callers see it, plus what a stream's caller needs to end it. */
+interface Attempted<T> extends RoutedAnswer<T> {
   deployment: Deployment;
-  attempts: number;
   signal: AttemptSignal | undefined;
   startedAt: number;
 }
@@ -55,11 +54,11 @@ export class DeploymentSet {
   ) {}
 
   generate(req: ConverseRequest, budget: CallBudget): Promise<RoutedAnswer<ConverseResult>> {
-    return this.unary(budget, 'No answer', (d, signal) => d.spec.provider.generate(requestFor(req, d.spec.model), { signal }));
+    return this.run(budget, this.o.policy.attemptTimeoutMs, 'No answer', false, (d, signal) => d.spec.provider.generate(requestFor(req, d.spec.model), { signal }));
   }
 
   embed(req: EmbedRequest, budget: CallBudget): Promise<RoutedAnswer<EmbedResult>> {
-    return this.unary(budget, 'No embeddings', (d, signal) => {
+    return this.run(budget, this.o.policy.attemptTimeoutMs, 'No embeddings', false, (d, signal) => {
       const embed = d.spec.provider.embed;
       if (!embed) throw new QuarryError('ValidationException', `Model ${d.spec.model.id} does not produce embeddings.`);
       return embed.call(d.spec.provider, { ...req, model: d.spec.model }, { signal });
@@ -87,11 +86,6 @@ export class DeploymentSet {
         d.end(error === undefined ? 'ok' : clientGone ? 'neutral' : outcomeOf(error, false));
       },
     };
-  }
-
-  private async unary<T>(budget: CallBudget, what: string, call: (d: Deployment, signal: AbortSignal) => Promise<T>): Promise<RoutedAnswer<T>> {
-    const a = await this.run(budget, this.o.policy.attemptTimeoutMs, what, false, call);
-    return { value: a.value, model: a.deployment.spec.model, attempts: a.attempts };
   }
 
   /** With `keep`, a successful attempt leaves its deployment busy and its signal live for the caller to end. */
@@ -131,7 +125,7 @@ export class DeploymentSet {
             d.observeLatency(o.now() - startedAt);
             d.end('ok');
           }
-          return { value, deployment: d, attempts, signal, startedAt };
+          return { value, model: d.spec.model, attempts, deployment: d, signal, startedAt };
         } catch (e) {
           signal?.dispose();
           thrown = signal?.timeout ?? e;

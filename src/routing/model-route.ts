@@ -27,7 +27,12 @@ export class ModelRoute implements Route {
     return this.set.deployments[0]!.spec.provider;
   }
 
-  generate(req: ConverseRequest, budget: CallBudget): Promise<RoutedAnswer<ConverseResult>> {
+  async generate(req: ConverseRequest, budget: CallBudget): Promise<RoutedAnswer<ConverseResult>> {
+    // Most models have no fallbacks: skip building the chain's closures on every call.
+    if (this.fallbacks.length === 0) {
+      await this.preflight({ ...req, model: this.model });
+      return this.set.generate(req, budget);
+    }
     return this.chain(
       budget,
       async (target) => {
@@ -39,7 +44,11 @@ export class ModelRoute implements Route {
     );
   }
 
-  stream(req: ConverseRequest, budget: CallBudget): Promise<RoutedStream> {
+  async stream(req: ConverseRequest, budget: CallBudget): Promise<RoutedStream> {
+    if (this.fallbacks.length === 0) {
+      await this.preflight({ ...req, model: this.model });
+      return this.set.stream(req, budget);
+    }
     return this.chain(
       budget,
       async (target) => {
@@ -59,6 +68,7 @@ export class ModelRoute implements Route {
   }
 
   embed(req: EmbedRequest, budget: CallBudget): Promise<RoutedAnswer<EmbedResult>> {
+    if (this.fallbacks.length === 0) return this.set.embed(req, budget);
     return this.chain(budget, (target) => target.set.embed(req, budget), () => undefined, noop);
   }
 

@@ -90,14 +90,14 @@ test('with a routing section, a model without deployments is a set of one: its o
 
 test('unknown ids are not found, and nothing is kept for them', async () => {
   const { router } = profile();
-  await assert.rejects(router.route('nope.model-v1:0'), (e: QuarryError) => e.code === 'ResourceNotFoundException');
-  await assert.rejects(router.route(`arn:aws:bedrock:x:y:inference-profile/${'z'.repeat(5000)}`), (e: QuarryError) => e.code === 'ResourceNotFoundException');
+  await assert.rejects(async () => router.route('nope.model-v1:0'), (e: QuarryError) => e.code === 'ResourceNotFoundException');
+  await assert.rejects(async () => router.route(`arn:aws:bedrock:x:y:inference-profile/${'z'.repeat(5000)}`), (e: QuarryError) => e.code === 'ResourceNotFoundException');
 });
 
 test('a deployment of a model the catalog does not know is a clear error', async () => {
   const p = new FakeProvider('east', []);
   const { router } = testRouter('deployments:\n  - { id: d1, model: ghost.model-v1:0, provider: east }\n', [p], MODELS);
-  await assert.rejects(router.route('ghost.model-v1:0'), /serves model ghost.model-v1:0, which no provider lists/);
+  await assert.rejects(async () => router.route('ghost.model-v1:0'), /serves model ghost.model-v1:0, which no provider lists/);
 });
 
 test('profiles are listed as models', async () => {

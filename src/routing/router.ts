@@ -36,6 +36,8 @@ export interface RouterOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
+const MAX_ROUTES = 4096;
+
 const sleepFor = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
 
 /**
@@ -78,26 +80,38 @@ export class Router {
     this.log = o.log ?? silentLogger;
   }
 
-  /** The route for a client-facing id (a model id, an inference profile id, or an ARN of either). */
-  async route(rawId: string): Promise<Route> {
-    if (!this.enabled) {
-      const resolved = await this.o.catalog.resolve(rawId);
-      let r = this.direct.get(resolved);
-      if (!r) {
-        r = new DirectRoute(resolved.model, resolved.provider, this.o.preflight);
-        this.direct.set(resolved, r);
-      }
-      return r;
-    }
+  /**
+   * The route for a client-facing id (a model id, an inference profile id, or an ARN of either). Synchronous once
+   * the route is built: this runs on every invocation.
+   */
+  route(rawId: string): Route | Promise<Route> {
+    if (!this.enabled) return this.directRoute(rawId);
+    const known = this.routes.get(rawId);
+    if (known) return known;
     const { id, fallback } = parseModelId(rawId);
-    return this.routes.get(id) ?? this.build(id, fallback, rawId);
+    const route = this.routes.get(id);
+    if (!route) return this.build(id, fallback, rawId);
+    if (this.routes.size < MAX_ROUTES) this.routes.set(rawId, route);
+    return route;
+  }
+
+  private async directRoute(rawId: string): Promise<Route> {
+    const resolved = await this.o.catalog.resolve(rawId);
+    let r = this.direct.get(resolved);
+    if (!r) {
+      r = new DirectRoute(resolved.model, resolved.provider, this.o.preflight);
+      this.direct.set(resolved, r);
+    }
+    return r;
   }
 
   /** Inference profiles as models, for model listings; those whose model is not served are left out. */
   async profileModels(): Promise<ModelInfo[]> {
     const out: ModelInfo[] = [];
     for (const id of this.profiles.keys()) {
-      const r = await this.route(id).catch(() => undefined);
+      const r = await Promise.resolve()
+        .then(() => this.route(id))
+        .catch(() => undefined);
       if (r) out.push(r.model);
     }
     return out;
@@ -114,6 +128,9 @@ export class Router {
       p = this.create(id, geoFallback, rawId)
         .then((route) => {
           this.routes.set(id, route);
+          // The id as sent (an ARN, an encoded id) is kept too so the next call skips parsing it; bounded, because
+          // a client could spell a known id in endless ways.
+          if (rawId !== id && this.routes.size < MAX_ROUTES) this.routes.set(rawId, route);
           return route;
         })
         .finally(() => this.building.delete(id));
