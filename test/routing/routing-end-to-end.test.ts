@@ -202,6 +202,10 @@ describe('deployments, profiles and health', () => {
     client.destroy();
     const models = (await (await fetch(`${server.url}/v1/models`, { headers: auth })).json()) as { data: { id: string }[] };
     assert.ok(models.data.some((m) => m.id === `us.${MODEL}`));
+    // InvokeModel picks the body format from the model under the profile.
+    const invoked = await fetch(`${server.url}/model/${encodeURIComponent(`us.${MODEL}`)}/invoke`, { method: 'POST', headers: auth, body: '{"prompt":"hi"}' });
+    assert.equal(invoked.status, 200);
+    assert.equal(invoked.headers.get('x-quarry-model-id'), MODEL);
   });
 
   test('the breaker opens on a failing deployment, traffic skips it, and a probe after the cooldown closes it', async () => {
