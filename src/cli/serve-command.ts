@@ -69,6 +69,7 @@ export async function serveCommand(args: string[]): Promise<number | undefined> 
       `  Secret access key:  ${g.secretAccessKey}`,
     );
   }
+  out.push(`Console: ${server.url}/console/  (sign in with an API key)`);
   out.push(`Try: curl ${server.url}/v1/models -H "Authorization: Bearer <API key>"\n`);
   process.stderr.write(`${out.join('\n')}\n`);
 
