@@ -1,11 +1,12 @@
 // Routing under faults, routing overhead, and the response cache.
-//   node --import tsx bench/fault-injection.ts [--seconds 10] [--concurrency 20] [--fail-rate 0.3] [--rounds 3] [--parts a,b,c]
+//   node --import tsx bench/fault-injection.ts [--seconds 10] [--concurrency 20] [--fail-rate 0.3] [--breaker-rate 0.25]
+//                                              [--rounds 3] [--parts a,b,c]
 //
 // A. Fault injection over HTTP: Quarry (production server, its own process) routes acme.chat-v1:0 over three
 //    deployments on loopback upstreams (a third process): east and west healthy, flaky failing `fail-rate` of its
 //    requests (500, 503, 429 with Retry-After, connection resets, hangs). A closed-loop client (this process; a
-//    quarter of the requests streamed) runs three phases: steady (flaky at fail-rate), outage (flaky fails
-//    everything), recovery (flaky healthy). Afterwards the usage records in Quarry's SQLite store are counted against
+//    quarter of the requests streamed) runs four phases: baseline (all healthy), steady (flaky at fail-rate), outage
+//    (flaky fails everything), recovery (flaky healthy again). The breaker opens at `breaker-rate` failures. Afterwards the usage records in Quarry's SQLite store are counted against
 //    the successes the client saw.
 // B. Routing overhead, in process: Runtime.converse on a provider that answers at once, routing disabled vs enabled
 //    (one implicit deployment; three deployments with fallbacks), interleaved rounds, median per call.
@@ -13,7 +14,7 @@
 //    the cache, `x-quarry-cache: off`), interleaved rounds.
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -73,7 +74,7 @@ async function upstreamRole(): Promise<void> {
   process.send?.({ urls: { east: east.baseUrl, west: west.baseUrl, flaky: flaky.baseUrl } });
 }
 
-function quarryConfig(variant: string, urls: Record<string, string>): string {
+function quarryConfig(variant: string, urls: Record<string, string>, breakerRate: number): string {
   const providers = Object.entries(urls)
     .map(([id, url]) => `  - { id: ${id}, type: openai-compatible, baseUrl: "${url}", apiKey: bench, timeoutMs: 10000 }\n`)
     .join('');
@@ -82,7 +83,7 @@ function quarryConfig(variant: string, urls: Record<string, string>): string {
   return `providers:\n${providers}models:\n${model}routing:
   strategy: least-outstanding
   retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: ${MAX_BACKOFF_MS} }
-  breaker: { consecutiveFailures: 5, failureRate: 0.25, window: 20, minCalls: 10, cooldownMs: 1000 }
+  breaker: { consecutiveFailures: 5, failureRate: ${breakerRate}, window: 20, minCalls: 10, cooldownMs: 1000 }
   attemptTimeoutMs: ${ATTEMPT_TIMEOUT_MS}
   firstTokenTimeoutMs: ${ATTEMPT_TIMEOUT_MS}
 deployments:
@@ -92,9 +93,9 @@ deployments:
 `;
 }
 
-async function quarryRole(variant: string, urls: Record<string, string>, dataDir: string): Promise<void> {
+async function quarryRole(variant: string, urls: Record<string, string>, dataDir: string, breakerRate: number): Promise<void> {
   const server = await startQuarry({
-    config: parseConfig(quarryConfig(variant, urls), {}),
+    config: parseConfig(quarryConfig(variant, urls, breakerRate), {}),
     dataDir,
     port: 0,
     log: createLogger('info'),
@@ -181,16 +182,17 @@ interface Health {
   breakerOpened: number;
 }
 
-async function faultInjection(seconds: number, concurrency: number, failRate: number): Promise<string[]> {
+async function faultInjection(seconds: number, concurrency: number, failRate: number, breakerRate: number): Promise<string[]> {
   const upstream = await start(['--role=upstream'], 'fault-upstream.log');
   const urls = upstream.first.urls as Record<string, string>;
   const dataDir = mkdtempSync(join(tmpdir(), 'quarry-fault-'));
-  const quarry = await start(['--role=quarry', 'fault', JSON.stringify(urls), dataDir], 'fault-quarry.log');
+  const quarry = await start(['--role=quarry', 'fault', JSON.stringify(urls), dataDir, String(breakerRate)], 'fault-quarry.log');
   const pool = new Pool(`http://127.0.0.1:${quarry.first.port}`, { connections: concurrency, keepAliveTimeout: 60_000 });
   const outcomes: Outcome[] = [];
   const snapshots: { phase: string; health: Health[] }[] = [];
   const phases: [string, number, number][] = [
-    ['warm-up', 0, 1],
+    ['warm-up', 0, 2],
+    ['baseline', 0, Math.max(2, seconds / 3)],
     ['steady', failRate, seconds],
     ['outage', 1, Math.max(2, seconds / 3)],
     ['recovery', 0, Math.max(2, seconds / 3)],
@@ -224,7 +226,7 @@ async function faultInjection(seconds: number, concurrency: number, failRate: nu
   const missing = outcomes.filter((o) => o.requestId && !perRequest.has(o.requestId)).length;
 
   const lines = [
-    `Fault injection — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), Node ${process.version}, c=${concurrency}, flaky fails ${Math.round(failRate * 100)}% in the steady phase`,
+    `Fault injection — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), load average ${loadavg()[0]!.toFixed(1)} at the end, Node ${process.version}, c=${concurrency}, flaky fails ${Math.round(failRate * 100)}% in the steady phase, breaker opens at a ${Math.round(breakerRate * 100)}% failure rate`,
     '',
     '| phase | seconds | requests | success | p50 ms | p90 ms | p99 ms | max ms | flaky: calls | failures | timeouts | breaker opened | state at end |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
@@ -366,7 +368,7 @@ async function cacheOverHttp(seconds: number, rounds: number): Promise<string[]>
   const upstream = await start(['--role=upstream'], 'cache-upstream.log');
   const urls = upstream.first.urls as Record<string, string>;
   const dataDir = mkdtempSync(join(tmpdir(), 'quarry-cache-'));
-  const quarry = await start(['--role=quarry', 'cache', JSON.stringify(urls), dataDir], 'cache-quarry.log');
+  const quarry = await start(['--role=quarry', 'cache', JSON.stringify(urls), dataDir, '0.5'], 'cache-quarry.log');
   const url = `http://127.0.0.1:${quarry.first.port}`;
   const body = JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'Write one sentence about a fox.' }] }], inferenceConfig: { temperature: 0, maxTokens: 64 } });
   const headers = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
@@ -409,13 +411,14 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '10' },
       concurrency: { type: 'string', default: '20' },
       'fail-rate': { type: 'string', default: '0.3' },
+      'breaker-rate': { type: 'string', default: '0.25' },
       rounds: { type: 'string', default: '3' },
       parts: { type: 'string', default: 'a,b,c' },
     },
   });
   const parts = new Set(values.parts!.split(','));
   const out: string[] = [];
-  if (parts.has('a')) out.push(...(await faultInjection(Number(values.seconds), Number(values.concurrency), Number(values['fail-rate']))), '');
+  if (parts.has('a')) out.push(...(await faultInjection(Number(values.seconds), Number(values.concurrency), Number(values['fail-rate']), Number(values['breaker-rate']))), '');
   if (parts.has('b')) out.push(...(await inProcess(Number(values.rounds))));
   if (parts.has('c')) out.push(...(await cacheOverHttp(2, Number(values.rounds))));
   console.log(out.join('\n'));
@@ -423,5 +426,5 @@ async function main(): Promise<void> {
 
 const role = process.argv[2];
 if (role === '--role=upstream') await upstreamRole();
-else if (role === '--role=quarry') await quarryRole(process.argv[3]!, JSON.parse(process.argv[4]!), process.argv[5]!);
+else if (role === '--role=quarry') await quarryRole(process.argv[3]!, JSON.parse(process.argv[4]!), process.argv[5]!, Number(process.argv[6]));
 else await main();
