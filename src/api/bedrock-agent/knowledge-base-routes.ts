@@ -39,6 +39,14 @@ export function knowledgeBaseRoutes(k: KnowledgeModule, region: string, maxBodyB
   const onKb = (c: Context<ApiEnv>, action: Action, id = c.req.param('kbId') as string) => authorizeRequest(c, action, knowledgeBaseResource(c, region, id));
   const any = (c: Context<ApiEnv>, action: Action) => authorizeRequest(c, action, '*');
   const app = new Hono<ApiEnv>();
+  /** The stored columns of a CreateDataSource / UpdateDataSource body; LOCAL paths are checked against the roots. */
+  const dataSourceColumns = (input: z.infer<typeof dataSourceBody>) => ({
+    name: input.name,
+    description: input.description ?? null,
+    source_config: JSON.stringify(k.service.checkSource(input.dataSourceConfiguration)),
+    ingestion_config: JSON.stringify(input.vectorIngestionConfiguration ?? {}),
+    data_deletion_policy: input.dataDeletionPolicy ?? 'DELETE',
+  });
   const body = async <T extends z.ZodType>(c: Context<ApiEnv>, schema: T, what: string) => validate(schema, parseJsonBody(await readBody(c, maxBodyBytes)), what);
   const optionalBody = async <T extends z.ZodType>(c: Context<ApiEnv>, schema: T, what: string) => {
     const raw = await readBody(c, maxBodyBytes);
@@ -92,15 +100,7 @@ export function knowledgeBaseRoutes(k: KnowledgeModule, region: string, maxBodyB
       const scope = scopeOf(c);
       const kbId = c.req.param('kbId') as string;
       await k.service.repo.knowledgeBase(scope, kbId);
-      const row = await k.service.repo.insertDataSource({
-        knowledge_base_id: kbId,
-        scope,
-        name: input.name,
-        description: input.description ?? null,
-        source_config: JSON.stringify(k.service.checkSource(input.dataSourceConfiguration)),
-        ingestion_config: JSON.stringify(input.vectorIngestionConfiguration ?? {}),
-        data_deletion_policy: input.dataDeletionPolicy ?? 'DELETE',
-      });
+      const row = await k.service.repo.insertDataSource({ knowledge_base_id: kbId, scope, ...dataSourceColumns(input) });
       return c.json({ dataSource: k.service.repo.dataSourceView(row) });
     });
     app.post(path, async (c) => {
@@ -130,13 +130,7 @@ export function knowledgeBaseRoutes(k: KnowledgeModule, region: string, maxBodyB
   app.put('/knowledgebases/:kbId/datasources/:dsId', async (c) => {
     await onKb(c, 'bedrock:UpdateDataSource');
     const input = await body(c, dataSourceBody, 'UpdateDataSource request');
-    const row = await k.service.repo.updateDataSource(scopeOf(c), c.req.param('kbId'), c.req.param('dsId'), {
-      name: input.name,
-      description: input.description ?? null,
-      source_config: JSON.stringify(k.service.checkSource(input.dataSourceConfiguration)),
-      ingestion_config: JSON.stringify(input.vectorIngestionConfiguration ?? {}),
-      data_deletion_policy: input.dataDeletionPolicy ?? 'DELETE',
-    });
+    const row = await k.service.repo.updateDataSource(scopeOf(c), c.req.param('kbId'), c.req.param('dsId'), dataSourceColumns(input));
     return c.json({ dataSource: k.service.repo.dataSourceView(row) });
   });
   app.delete('/knowledgebases/:kbId/datasources/:dsId', async (c) => {
