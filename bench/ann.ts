@@ -2,7 +2,7 @@
 // on synthetic clustered 512-d vectors. Reports build time, recall@10 against exact search, single-query latency and
 // memory per million vectors.
 //   node --import tsx bench/ann.ts [--sizes 100000,1000000] [--queries 200] [--rounds 3] [--quantization i8,f16,f32]
-//                                  [--ef 32,64,128] [--m 16] [--ef-add 64] [--dims 512]
+//                                  [--ef 64,128,256] [--rerank 20,100] [--m 16] [--ef-add 128] [--dims 512]
 //                                  [--clusters 1000] [--rank 32] [--spread 0.6] [--noise 0.5]
 // The data is a Gaussian mixture of low-rank clusters (1000 centres, each with its own 32-dimensional spread plus
 // isotropic noise, all normalised): text embeddings are clustered by topic and have a low intrinsic dimension, unlike
@@ -25,7 +25,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     rerank: { type: 'string', default: '20,100' },
     quantization: { type: 'string', default: 'i8,f16,f32' },
-    ef: { type: 'string', default: '32,64,128' },
+    ef: { type: 'string', default: '64,128,256' },
     m: { type: 'string', default: String(DEFAULT_ANN_OPTIONS.connectivity) },
     'ef-add': { type: 'string', default: String(DEFAULT_ANN_OPTIONS.expansionAdd) },
     dims: { type: 'string', default: '512' },
