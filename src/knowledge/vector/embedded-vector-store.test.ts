@@ -64,13 +64,23 @@ async function fill(store: VectorStore, docs: Map<string, ChunkInput[]>): Promis
   for (const [id, chunks] of docs) await store.replaceDocument(id, chunks);
 }
 
+/**
+ * The store answers like an exact scan: every chunk counted, hits in exact-score order, and at least 9 of the true top 10
+ * per query. Not all 10: HNSW is approximate and usearch builds the graph on every core, so the graph (and a rare miss
+ * among near-equal candidates) depends on the machine. What a lost or stale index would break, the count, the order and
+ * assertFilesAgree still catch.
+ */
 async function assertAnswers(store: VectorStore, docs: Map<string, ChunkInput[]>): Promise<void> {
   assert.equal(await store.countChunks(), [...docs.values()].flat().length);
+  const byId = new Map([...docs.values()].flat().map((c) => [c.id, c]));
   for (const q of queries) {
-    assert.deepEqual(
-      (await store.searchVector(q, 10)).map((h) => h.id),
-      expected(docs, q, 10),
-    );
+    const hits = (await store.searchVector(q, 10)).map((h) => h.id);
+    const want = expected(docs, q, 10);
+    assert.equal(hits.length, want.length);
+    const scores = hits.map((id) => cosineSimilarity(q, (byId.get(id) as ChunkInput).vector));
+    assert.deepEqual(scores, [...scores].sort((a, b) => b - a), 'hits in exact-score order');
+    const found = hits.filter((id) => want.includes(id)).length;
+    assert.ok(found >= want.length - 1, `recall@10 ${found}/10: ${hits.join(',')} vs ${want.join(',')}`);
   }
 }
 
@@ -212,7 +222,7 @@ describe('embedded vector store: the usearch file is derived state', () => {
     await s.close();
   });
 
-  test('i8 (the default) and f32 answer the same (the store re-ranks with the exact vectors); changing it rebuilds the file', async () => {
+  test('i8 (the default) and f32 both answer like an exact scan (the store re-ranks with the exact vectors); changing it rebuilds the file', async () => {
     const t = setup({ ann: { quantization: 'i8' } });
     const docs = corpus(10, 30, 8);
     const s = await t.open();
