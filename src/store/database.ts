@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { cachedStatements } from './statement-cache.js';
 
 /**
  * The store is typed per domain: each domain declares its tables and calls `db.withTables<ItsTables>()`, so this
@@ -11,7 +12,11 @@ export type Database = Kysely<object>;
 
 export interface StoreOptions {
   dataDir: string;
-  /** `postgres://…` for PostgreSQL; absent or `sqlite:` for the embedded file `<dataDir>/quarry.db`. */
+  /**
+   * `postgres://…` for PostgreSQL; absent or `sqlite:` for the embedded file `<dataDir>/quarry.db`. A PostgreSQL URL may
+   * name a schema with `?schema=<name>`: every table lives there (created when missing), so several deployments or test
+   * runs can share one database.
+   */
   url?: string;
   /** Told about idle PostgreSQL connections that broke (they are replaced on the next query). */
   onPoolError?: (err: Error) => void;
@@ -20,18 +25,34 @@ export interface StoreOptions {
 export interface Store {
   db: Database;
   dialect: 'sqlite' | 'postgres';
+  /** The PostgreSQL schema named by `?schema=`; absent when the server's default search path applies. */
+  schema?: string;
   close(): Promise<void>;
 }
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
   if (opts.url && /^postgres(ql)?:\/\//.test(opts.url)) {
     const pg = await import('pg');
-    const pool = new pg.default.Pool({ connectionString: opts.url, max: 10 });
+    const { connectionString, schema } = splitSchema(opts.url);
+    // search_path as a startup option applies to every pooled connection from its first query on, with no per-checkout SET.
+    const pool = new pg.default.Pool({ connectionString, max: 10, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
     // An idle client whose connection drops (a PostgreSQL restart or failover) emits 'error' on the pool; unhandled, that
     // is an uncaught exception that takes the server down. The pool discards the client and the next query reconnects.
     pool.on('error', (err) => opts.onPoolError?.(err));
     const db: Database = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    if (schema) {
+      try {
+        await db.schema.createSchema(schema).ifNotExists().execute();
+      } catch (err) {
+        // Two replicas creating the same schema at once: `IF NOT EXISTS` can still lose the race on the catalog's unique index.
+        const exists = await sql<{ n: number }>`select count(*)::int as n from pg_namespace where nspname = ${schema}`.execute(db);
+        if (!exists.rows[0]?.n) {
+          await db.destroy();
+          throw err;
+        }
+      }
+    }
+    return { db, dialect: 'postgres', ...(schema ? { schema } : {}), close: () => db.destroy() };
   }
   const file = opts.url?.startsWith('sqlite:') ? opts.url.slice('sqlite:'.length) : join(opts.dataDir, 'quarry.db');
   if (file !== ':memory:') mkdirSync(opts.dataDir, { recursive: true });
@@ -41,6 +62,18 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
-  const db: Database = new Kysely<object>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db: Database = new Kysely<object>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Takes Quarry's own `schema` parameter off a PostgreSQL URL (libpq would reject it); the name must be a plain identifier. */
+export function splitSchema(url: string): { connectionString: string; schema?: string } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  if (schema === null) return { connectionString: url };
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`store url: schema "${schema}" must be a lower-case identifier (letters, digits, _; at most 63)`);
+  parsed.searchParams.delete('schema');
+  return { connectionString: parsed.toString(), schema };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Store } from '../database.js';
+import { JobLeaseLostError } from './job-lease-lost-error.js';
 import type { Job } from './job-queue.js';
 import { type JobTables, type JobsTable, toJob } from './jobs-table.js';
 
@@ -27,6 +28,8 @@ export class JobLeases {
   constructor(
     private readonly store: Store,
     private readonly now: () => Date,
+    /** Recorded on each claim, so an operator (or a test) can tell which replica runs a job. */
+    private readonly workerId: string,
   ) {
     this.db = store.db.withTables<JobTables>();
   }
@@ -47,6 +50,7 @@ export class JobLeases {
         attempts: eb('attempts', '+', 1),
         lease_token: token,
         lease_expires_at: new Date(now.getTime() + leaseMs).toISOString(),
+        worker: this.workerId,
         started_at: eb.fn.coalesce('started_at', eb.val(at)),
         updated_at: at,
       }))
@@ -87,6 +91,35 @@ export class JobLeases {
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 1) return 'held';
     return (await this.leaseStates([{ id, token }])).get(id) ?? 'lost';
+  }
+
+  /**
+   * `fn` inside one transaction that starts by extending the lease under the usual `lease_token = ?` condition: no row
+   * updated means the lease is gone and nothing is written; otherwise `fn`'s writes commit together with the proof
+   * that the lease was held at commit (on PostgreSQL the updated row stays locked until then, so a claim's SKIP LOCKED
+   * passes over it rather than taking the job mid-write). On SQLite the one-writer lock gives the same.
+   */
+  async fenced<T>(id: string, token: string, leaseMs: number, fn: (trx: Transaction<object>) => Promise<T>): Promise<T> {
+    let held = false;
+    const value = await this.store.db.transaction().execute(async (trx) => {
+      const now = this.now();
+      const r = await trx
+        .withTables<JobTables>()
+        .updateTable('jobs')
+        .set({ lease_expires_at: new Date(now.getTime() + leaseMs).toISOString(), updated_at: now.toISOString() })
+        .where('id', '=', id)
+        .where('lease_token', '=', token)
+        .where('state', '=', 'RUNNING')
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) return undefined;
+      held = true;
+      return fn(trx);
+    });
+    if (!held) {
+      const state = (await this.leaseStates([{ id, token }])).get(id);
+      throw new JobLeaseLostError(id, state === 'cancelled' ? 'cancelled' : 'lost');
+    }
+    return value as T;
   }
 
   /** Whether each lease is still held, in one read (run each poll, so remote cancellations are noticed promptly). */

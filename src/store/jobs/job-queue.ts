@@ -1,3 +1,5 @@
+import type { Transaction } from 'kysely';
+
 /**
  * The durable job queue (ingestion, batch, evaluation). Jobs live in the store, so on PostgreSQL any replica may claim
  * one. A claim is a lease: a worker that dies stops heartbeating, its lease lapses and another worker resumes the job.
@@ -23,6 +25,8 @@ export interface Job<P = unknown> {
   updatedAt: string;
   startedAt?: string;
   finishedAt?: string;
+  /** The process that claimed it last (see StoreJobQueueOptions.workerId): who runs it now, or who finished it. */
+  worker?: string;
 }
 
 export interface EnqueueOptions {
@@ -39,6 +43,13 @@ export interface JobContext {
   signal: AbortSignal;
   /** Extends the lease and stores progress; throws if the lease was lost so the handler stops. */
   heartbeat(progress?: Record<string, unknown>): Promise<void>;
+  /**
+   * Runs `fn` in one store transaction that commits only if this worker still holds the lease, and extends it. The
+   * handler's own bookkeeping (checkpoints, statistics, a final status) written through `trx` therefore never lands
+   * after another worker took the job over: a stale worker gets JobLeaseLostError and nothing of `fn` is kept. On
+   * PostgreSQL the job row stays locked until commit, so a claimer skips it meanwhile instead of racing the write.
+   */
+  fenced<T>(fn: (trx: Transaction<object>) => Promise<T>): Promise<T>;
 }
 
 export type JobHandler<P = unknown> = (job: Job<P>, ctx: JobContext) => Promise<unknown>;

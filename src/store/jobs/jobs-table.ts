@@ -22,6 +22,8 @@ export type JobsTable = {
   /** Random per claim; every write by the worker is conditional on it, which is what makes a stale worker harmless. */
   lease_token: string | null;
   lease_expires_at: string | null;
+  /** Which process claimed the job last (`host:pid` unless configured): the one running it now, or the one that finished it. */
+  worker: string | null;
   created_at: string;
   updated_at: string;
   started_at: string | null;
@@ -64,6 +66,12 @@ export const jobMigrations: Record<string, Migration> = {
         where dedupe_key is not null and state in ('QUEUED', 'RUNNING')`.execute(db);
     },
   },
+  // Added after the table shipped, so it is a column of its own; null on jobs claimed before it existed.
+  '2026-11-23-04-jobs-worker': {
+    async up(db) {
+      await db.schema.alterTable('jobs').addColumn('worker', 'text').execute();
+    },
+  },
 };
 
 function parseJson(text: string, column: string, id: string): unknown {
@@ -91,5 +99,6 @@ export function toJob<P = unknown>(row: JobsTable): Job<P> {
   if (row.error !== null) job.error = row.error;
   if (row.started_at !== null) job.startedAt = row.started_at;
   if (row.finished_at !== null) job.finishedAt = row.finished_at;
+  if (row.worker) job.worker = row.worker;
   return job;
 }

@@ -1,6 +1,6 @@
 import { type Logger, QuarryError } from '../../core/index.js';
 import { JobLeaseLostError } from './job-lease-lost-error.js';
-import type { JobHandler, JobWorker } from './job-queue.js';
+import type { JobContext, JobHandler, JobWorker } from './job-queue.js';
 import { jobJson } from './job-json.js';
 import type { JobLeases, Lease } from './job-leases.js';
 import { type RetryBackoff, retryDelayMs } from './retry-delay.js';
@@ -156,6 +156,15 @@ export class PollingJobWorker<P> implements JobWorker {
         throw controller.signal.reason;
       }
     };
+    const fenced: JobContext['fenced'] = async (fn) => {
+      if (controller.signal.aborted) throw controller.signal.reason;
+      try {
+        return await this.leases.fenced(job.id, token, leaseMs, fn);
+      } catch (e) {
+        if (e instanceof JobLeaseLostError) this.lose(job.id, e.reason);
+        throw e;
+      }
+    };
     const timer = setInterval(() => {
       if (beating) return;
       beating = true;
@@ -173,7 +182,7 @@ export class PollingJobWorker<P> implements JobWorker {
     r.settled = (async () => {
       let outcome: { ok: true; result: unknown } | { ok: false; error: unknown };
       try {
-        outcome = { ok: true, result: await this.handler(job, { signal: controller.signal, heartbeat }) };
+        outcome = { ok: true, result: await this.handler(job, { signal: controller.signal, heartbeat, fenced }) };
       } catch (error) {
         outcome = { ok: false, error };
       }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
 import { validation } from '../../core/index.js';
 import type { Job } from './job-queue.js';
 import { aborted, deferred, describeOnEachDialect, fast, LEASE, POLL, waitFor } from './job-queue-test-kit.js';
@@ -143,6 +144,56 @@ describeOnEachDialect('StoreJobQueue leases, retries and workers', (s) => {
     const final = await a.get(job.id);
     assert.equal(final!.result, 'B');
     assert.equal(final!.progress.late, undefined, 'the lost heartbeat stored nothing');
+  });
+
+  test('fenced writes commit while the lease is held and leave nothing once it is lost; Job.worker names the claimer', async () => {
+    const type = t('fence');
+    const table = `fence_probe_${type.replace(/\W/g, '_')}`;
+    await s.store.db.schema.createTable(table).addColumn('v', 'text').execute();
+    const probe = async () => (await sql<{ v: string }>`select v from ${sql.table(table)} order by v`.execute(s.store.db)).rows.map((r) => r.v);
+    const a = new StoreJobQueue(s.store, { workerId: 'replica-a' });
+    const b = new StoreJobQueue(s.other, { workerId: 'replica-b', now: () => new Date(Date.now() + 120_000) });
+    const job = await a.enqueue(type, null, { scope: 's' });
+    const stolen = deferred();
+    const outcome = deferred<unknown>();
+    let abortedAfter = false;
+    work(
+      a.work(
+        type,
+        async (_j, ctx) => {
+          await ctx.fenced((trx) => sql`insert into ${sql.table(table)} (v) values ('a-held')`.execute(trx));
+          await stolen.promise;
+          try {
+            await ctx.fenced((trx) => sql`insert into ${sql.table(table)} (v) values ('a-stale')`.execute(trx));
+            outcome.resolve('no error');
+          } catch (e) {
+            outcome.resolve(e);
+          }
+          abortedAfter = ctx.signal.aborted;
+          return 'stale';
+        },
+        { leaseMs: 60_000, pollMs: 60_000 },
+      ),
+    );
+    const running = await waitFor('A to claim', async () => {
+      const j = await a.get(job.id);
+      return j?.state === 'RUNNING' && j;
+    });
+    assert.equal(running.worker, 'replica-a');
+    await waitFor('A to write under its lease', async () => (await probe()).length === 1);
+    const bWorker = work(b.work(type, async () => 'B', fast));
+    const done = await waitFor('B to finish', async () => {
+      const j = await a.get(job.id);
+      return j?.state === 'SUCCEEDED' && j;
+    });
+    assert.equal(done.worker, 'replica-b', 'the job records who finished it');
+    await bWorker.stop();
+    stolen.resolve();
+    const e = await outcome.promise;
+    assert.ok(e instanceof JobLeaseLostError && e.reason === 'lost', `the stale fenced write threw ${String(e)}`);
+    assert.ok(abortedAfter, 'losing the lease in a fenced write aborts the handler');
+    assert.deepEqual(await probe(), ['a-held'], 'nothing of the stale write was committed');
+    assert.equal((await a.get(job.id))!.result, 'B');
   });
 
   test('failures are retried with growing backoff, then the job fails with the last error', async () => {

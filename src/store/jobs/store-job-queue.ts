@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { type Logger, silentLogger, validation } from '../../core/index.js';
@@ -17,6 +18,8 @@ export interface StoreJobQueueOptions {
   now?: () => Date;
   /** Delay before retrying a failed attempt: baseMs, doubled per failure up to maxMs, with jitter. */
   backoff?: Partial<RetryBackoff>;
+  /** Names this process in the jobs it claims (Job.worker); `<host>:<pid>` by default. */
+  workerId?: string;
 }
 
 const JOB_STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const satisfies readonly JobState[];
@@ -78,7 +81,7 @@ export class StoreJobQueue implements JobQueue {
     this.now = opts.now ?? (() => new Date());
     this.logger = opts.logger ?? silentLogger;
     this.backoff = { ...defaultRetryBackoff, ...opts.backoff };
-    this.leases = new JobLeases(store, this.now);
+    this.leases = new JobLeases(store, this.now, opts.workerId ?? `${hostname()}:${process.pid}`);
   }
 
   async enqueue<P>(type: string, payload: P, opts: EnqueueOptions): Promise<Job<P>> {
@@ -101,6 +104,7 @@ export class StoreJobQueue implements JobQueue {
       run_at: o.runAt ? new Date(o.runAt).toISOString() : at,
       lease_token: null,
       lease_expires_at: null,
+      worker: null,
       created_at: at,
       updated_at: at,
       started_at: null,
