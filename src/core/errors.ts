@@ -52,13 +52,19 @@ export class QuarryError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly retryable: boolean;
+  /**
+   * How long the caller should wait before trying again (a rate limit's window, an upstream's Retry-After); each wire
+   * format sends it as a Retry-After header. Absent: no advice.
+   */
+  readonly retryAfterMs?: number;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryable?: boolean }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryable?: boolean; retryAfterMs?: number }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = code;
     this.code = code;
     this.status = STATUS[code];
     this.retryable = options?.retryable ?? RETRYABLE.has(code);
+    if (options?.retryAfterMs !== undefined && Number.isFinite(options.retryAfterMs) && options.retryAfterMs >= 0) this.retryAfterMs = options.retryAfterMs;
   }
 
   static isInstance(e: unknown): e is QuarryError {
@@ -69,6 +75,11 @@ export class QuarryError extends Error {
 export const validation = (message: string, cause?: unknown) => new QuarryError('ValidationException', message, { cause });
 export const notFound = (message: string) => new QuarryError('ResourceNotFoundException', message);
 export const accessDenied = (message: string) => new QuarryError('AccessDeniedException', message);
+
+/** The Retry-After header value (whole seconds, at least 1) for an error that carries advice; undefined otherwise. */
+export function retryAfterSeconds(e: QuarryError): string | undefined {
+  return e.retryAfterMs === undefined ? undefined : String(Math.max(1, Math.ceil(e.retryAfterMs / 1000)));
+}
 
 /** Anything thrown that is not ours becomes an InternalServerException that keeps the cause for the log. */
 export function toQuarryError(e: unknown): QuarryError {

@@ -1,5 +1,6 @@
 export * from './embedding.js';
 export * from './errors.js';
+export * from './guardrail-request.js';
 export * from './message.js';
 export * from './model-info.js';
 export * from './model-provider.js';

@@ -1,4 +1,5 @@
 import type { Message, SystemContentBlock } from './message.js';
+import type { GuardrailRequest } from './guardrail-request.js';
 import type { ToolConfig } from './tool.js';
 
 export interface InferenceConfig {
@@ -26,4 +27,6 @@ export interface ConverseRequest {
   additionalModelRequestFields?: Record<string, unknown>;
   requestMetadata?: Record<string, string>;
   jsonSchema?: JsonSchemaOutput;
+  /** Enforced by the runtime around the model call; never passed to a provider. */
+  guardrail?: GuardrailRequest;
 }

@@ -1,3 +1,4 @@
+import type { GuardrailReport } from './guardrail-request.js';
 import type { Message } from './message.js';
 import type { StopReason } from './stop-reason.js';
 import type { Usage } from './usage.js';
@@ -11,4 +12,6 @@ export interface ConverseResult {
   /** Integer milliseconds, as Bedrock's `metrics.latencyMs`. Filled by the runtime. */
   latencyMs: number;
   additionalModelResponseFields?: Record<string, unknown>;
+  /** Set when the request named a guardrail. */
+  guardrail?: GuardrailReport;
 }

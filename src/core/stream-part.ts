@@ -1,4 +1,5 @@
 import type { QuarryError } from './errors.js';
+import type { GuardrailReport } from './guardrail-request.js';
 import type { StopReason } from './stop-reason.js';
 import type { Usage } from './usage.js';
 
@@ -13,7 +14,7 @@ export type StreamPart =
   | { type: 'contentBlockDelta'; index: number; delta: ContentDelta }
   | { type: 'contentBlockStop'; index: number }
   | { type: 'messageStop'; stopReason: StopReason; rawStopReason?: string; additionalModelResponseFields?: Record<string, unknown> }
-  | { type: 'metadata'; usage: Usage; latencyMs: number }
+  | { type: 'metadata'; usage: Usage; latencyMs: number; guardrail?: GuardrailReport }
   | { type: 'error'; error: QuarryError };
 
 export type ContentDelta =
