@@ -1,11 +1,39 @@
 import type { Pricing, Usage } from '../core/index.js';
+import type { ModelPrice } from './pricing/model-price.js';
 
-/** USD for one call. Cache reads bill at a tenth of input and cache writes at 1.25×, Bedrock's published ratios. */
+/** Bedrock's published ratios for Claude, used where an entry gives no cache prices of its own. */
+const CACHE_READ_RATIO = 0.1;
+const CACHE_WRITE_RATIO = 1.25;
+
+/** USD for one call at a model's configured input/output prices (cache reads and writes at Bedrock's ratios). */
 export function costOf(usage: Usage, pricing: Pricing | undefined): number {
   if (!pricing) return 0;
-  const input = usage.inputTokens * pricing.inputPer1k;
-  const cacheRead = (usage.cacheReadInputTokens ?? 0) * pricing.inputPer1k * 0.1;
-  const cacheWrite = (usage.cacheWriteInputTokens ?? 0) * pricing.inputPer1k * 1.25;
-  const output = usage.outputTokens * pricing.outputPer1k;
-  return (input + cacheRead + cacheWrite + output) / 1000;
+  return costOfUsage({ usage }, { modelId: '', region: '*', asOf: '', source: '', ...pricing });
+}
+
+export interface Billable {
+  usage: Usage;
+  /** Embedding models bill input at the entry's embedding price where it has one. */
+  kind?: 'text' | 'embedding';
+  /** Images in the request and answer, billed at `imagePerImage` for models priced by the image. */
+  images?: number;
+  /** Batch inference: the entry's batch discount applies. */
+  batch?: boolean;
+}
+
+/**
+ * USD for one call at a catalog entry's prices. Input, output, cache-read and cache-write tokens are priced apart
+ * (usage counts cache tokens outside `inputTokens`, as Bedrock does); a missing cache price falls back to the input
+ * price times Bedrock's ratio, a missing input or output price to nothing.
+ */
+export function costOfUsage(b: Billable, price: ModelPrice | undefined): number {
+  if (!price) return 0;
+  const u = b.usage;
+  const inputRate = (b.kind === 'embedding' ? (price.embeddingPer1k ?? price.inputPer1k) : (price.inputPer1k ?? price.embeddingPer1k)) ?? 0;
+  const cacheRead = price.cacheReadPer1k ?? inputRate * CACHE_READ_RATIO;
+  const cacheWrite = price.cacheWritePer1k ?? inputRate * CACHE_WRITE_RATIO;
+  const tokens =
+    u.inputTokens * inputRate + (u.cacheReadInputTokens ?? 0) * cacheRead + (u.cacheWriteInputTokens ?? 0) * cacheWrite + u.outputTokens * (price.outputPer1k ?? 0);
+  const total = tokens / 1000 + (b.images ?? 0) * (price.imagePerImage ?? 0);
+  return b.batch ? total * (1 - (price.batchDiscount ?? 0)) : total;
 }

@@ -1,0 +1,13 @@
+export * from './budget.js';
+export * from './budget-admission.js';
+export * from './budget-admission-port.js';
+export * from './budget-notifier.js';
+export * from './budget-period.js';
+export * from './budget-repository.js';
+export { describeScope, splitTag } from './budget-scope.js';
+export * from './budget-service.js';
+export * from './budget-spend-source.js';
+export * from './budget-tables.js';
+export type { SpendSource } from './budget-tracker.js';
+export * from './budgets-config.js';
+export { RedisBudgetCounter, type RedisBudgetCounterOptions } from './redis-budget-counter.js';
