@@ -1,0 +1,10 @@
+export { AuditLog, type AuditLogOptions } from './audit-log.js';
+export type { AuditCategory, AuditDetails, AuditEvent, AuditEventInput, AuditOutcome, AuditPrincipal } from './audit-event.js';
+export { GENESIS_HASH, hashAuditRow } from './audit-chain.js';
+export { canonicalJson } from './canonical-json.js';
+export type { AuditCursor, AuditPage, AuditQuery } from './query-audit-events.js';
+export { REDACTED, Redactor } from './redact-parameters.js';
+export { auditMigrations, type AuditTables } from './tables.js';
+export type { ChainAnchor, ChainBreak, ChainBreakReason, ChainReport, VerifyOptions, VerifyReport } from './verify-audit-chains.js';
+export { verifyAuditChains } from './verify-audit-chains.js';
+export { type AuditNote, noteAuthorization } from './audit-note.js';
