@@ -1,0 +1,247 @@
+import { CUE_PATTERNS } from './cue-patterns.js';
+import { SlotTable } from './slot-table.js';
+
+/**
+ * Hashed features of one window of canonical text, the same at training and at classification time:
+ * - words and word pairs;
+ * - character 3-, 4- and 5-grams across word boundaries (spelling variants, word pieces, punctuation such as `[DAN]:`);
+ * - one feature per cue pattern that matches (`CUE_PATTERNS`) and per lexicon class a word or phrase belongs to.
+ * Each feature is hashed into `2^bits` slots with a hash-chosen sign, so collisions tend to cancel rather than add.
+ * Word and character counts are log-scaled and each group is L2-normalised (a window's length does not change its
+ * score); cue counts are log-scaled only, so every extra cue adds evidence.
+ */
+export interface SparseFeatures {
+  indices: Int32Array;
+  values: Float32Array;
+}
+
+/** Phrase hash → bit mask of lexicon classes (bit i = `classes[i]`). */
+export interface Lexicon {
+  classes: readonly string[];
+  entries: ReadonlyMap<number, number>;
+}
+
+export const EMPTY_LEXICON: Lexicon = { classes: [], entries: new Map() };
+
+const SALT_WORD = 0x1b873593;
+const SALT_PAIR = 0x5bd1e995;
+const SALT_CHAR = 0x27d4eb2f;
+const SALT_CUE = 0x165667b1;
+const GROUP_WEIGHT = Math.SQRT1_2;
+const CUE_WEIGHT = 0.5;
+/** log(1 + n) for the small whole counts nearly every feature has. */
+const LOG1P = Float64Array.from({ length: 64 }, (_, n) => Math.log1p(n));
+const GROUP_WORDS = 0;
+const GROUP_CHARS = 1;
+const GROUP_CUES = 2;
+
+export class FeatureExtractor {
+  readonly bits: number;
+  private readonly lexicon: Lexicon;
+  private readonly cueSlots: Int32Array;
+  private readonly cueSigns: Float32Array;
+  private readonly lexiconSlots: Int32Array;
+  private readonly lexiconSigns: Float32Array;
+  /** Signed counts per slot, keyed by slot + group·2^bits so the three groups are kept apart. */
+  private readonly counts = new SlotTable();
+  private group = 0;
+  private words: Int32Array = new Int32Array(512);
+  private outIndices = new Int32Array(4096);
+  private outValues = new Float32Array(4096);
+
+  constructor(bits: number, lexicon: Lexicon = EMPTY_LEXICON) {
+    if (!Number.isInteger(bits) || bits < 10 || bits > 24) throw new RangeError('feature bits must be an integer in 10..24');
+    this.bits = bits;
+    this.lexicon = lexicon;
+    const slot = (name: string) => fmix(hashString(name, SALT_CUE));
+    this.cueSlots = Int32Array.from(CUE_PATTERNS, ([name]) => this.slotOf(slot(`cue:${name}`)));
+    this.cueSigns = Float32Array.from(CUE_PATTERNS, ([name]) => signOf(slot(`cue:${name}`)));
+    this.lexiconSlots = Int32Array.from(lexicon.classes, (name) => this.slotOf(slot(`lex:${name}`)));
+    this.lexiconSigns = Float32Array.from(lexicon.classes, (name) => signOf(slot(`lex:${name}`)));
+  }
+
+  /**
+   * Features of `text` (canonical text, one window), in fresh arrays. A slot may appear more than once (once per
+   * group); a dot product does not mind.
+   */
+  extract(text: string): SparseFeatures {
+    const shared = this.extractShared(text);
+    return { indices: shared.indices.slice(), values: shared.values.slice() };
+  }
+
+  /** Like `extract`, but the arrays are views of buffers the next call overwrites: for scoring, not for keeping. */
+  extractShared(text: string): SparseFeatures {
+    const counts = this.counts;
+    counts.clear();
+    this.group = GROUP_WORDS;
+    const wordCount = this.wordFeatures(text);
+    this.group = GROUP_CHARS;
+    this.charFeatures(text);
+    this.group = GROUP_CUES;
+    this.cueFeatures(text, wordCount);
+
+    const norms = [0, 0, 0];
+    for (let k = 0; k < counts.size; k++) {
+      const c = counts.sumAt(k);
+      const a = c < 0 ? -c : c;
+      const log = a < LOG1P.length && a === Math.floor(a) ? LOG1P[a]! : Math.log1p(a);
+      const v = c < 0 ? -log : log;
+      counts.setSumAt(k, v);
+      norms[counts.slotAt(k) >>> this.bits]! += v * v;
+    }
+    const scales = [
+      norms[GROUP_WORDS]! > 0 ? GROUP_WEIGHT / Math.sqrt(norms[GROUP_WORDS]!) : 0,
+      norms[GROUP_CHARS]! > 0 ? GROUP_WEIGHT / Math.sqrt(norms[GROUP_CHARS]!) : 0,
+      CUE_WEIGHT,
+    ];
+    const mask = (1 << this.bits) - 1;
+    if (this.outIndices.length < counts.size) {
+      this.outIndices = new Int32Array(counts.size * 2);
+      this.outValues = new Float32Array(counts.size * 2);
+    }
+    const indices = this.outIndices;
+    const values = this.outValues;
+    let at = 0;
+    for (let k = 0; k < counts.size; k++) {
+      const v = counts.sumAt(k);
+      if (v === 0) continue;
+      const key = counts.slotAt(k);
+      indices[at] = key & mask;
+      values[at++] = v * scales[key >>> this.bits]!;
+    }
+    return { indices: indices.subarray(0, at), values: values.subarray(0, at) };
+  }
+
+  private slotOf(hash: number): number {
+    return hash >>> (32 - this.bits);
+  }
+
+  private add(hash: number): void {
+    const h = fmix(hash);
+    this.counts.add((h >>> (32 - this.bits)) + (this.group << this.bits), (h & 1) === 1 ? 1 : -1);
+  }
+
+  private addSlot(slot: number, signed: number): void {
+    this.counts.add(slot + (this.group << this.bits), signed);
+  }
+
+  /** Words and word pairs; leaves each word's hash in `this.words` for the lexicon. Returns the word count. */
+  private wordFeatures(text: string): number {
+    let count = 0;
+    let previous = 0;
+    forEachWord(text, (hash) => {
+      if (count === this.words.length) this.words = grow(this.words);
+      this.words[count++] = hash;
+      this.add(hash ^ SALT_WORD);
+      if (count > 1) this.add(combine(previous, hash) ^ SALT_PAIR);
+      previous = hash;
+    });
+    return count;
+  }
+
+  private charFeatures(text: string): void {
+    const n = text.length;
+    for (let i = 0; i + 3 <= n; i++) {
+      let h = SALT_CHAR;
+      for (let k = 0; k < 5 && i + k < n; k++) {
+        h = Math.imul(h ^ text.charCodeAt(i + k), 0x01000193);
+        if (k >= 2) this.add(h + k);
+      }
+    }
+  }
+
+  private cueFeatures(text: string, wordCount: number): void {
+    for (let p = 0; p < CUE_PATTERNS.length; p++) {
+      const pattern = CUE_PATTERNS[p]![1];
+      pattern.lastIndex = 0;
+      let hits = 0;
+      while (hits < 8 && pattern.exec(text) !== null) hits++;
+      if (hits > 0) this.addSlot(this.cueSlots[p]!, this.cueSigns[p]! * hits);
+    }
+    const entries = this.lexicon.entries;
+    if (entries.size === 0) return;
+    const hitsPerClass = new Int32Array(this.lexicon.classes.length);
+    for (let i = 0; i < wordCount; i++) {
+      let phrase = this.words[i]!;
+      for (let len = 1; len <= 3 && i + len <= wordCount; len++) {
+        if (len > 1) phrase = combine(phrase, this.words[i + len - 1]!);
+        const mask = entries.get(phrase);
+        if (mask === undefined) continue;
+        for (let c = 0; c < hitsPerClass.length; c++) if (mask & (1 << c)) hitsPerClass[c]!++;
+      }
+    }
+    for (let c = 0; c < hitsPerClass.length; c++) {
+      if (hitsPerClass[c]! > 0) this.addSlot(this.lexiconSlots[c]!, this.lexiconSigns[c]! * Math.min(hitsPerClass[c]!, 8));
+    }
+  }
+}
+
+/** The key a lexicon stores for a word or phrase of up to three words (canonical text), or undefined. */
+export function phraseKey(canonical: string): number | undefined {
+  const hashes: number[] = [];
+  forEachWord(canonical, (h) => hashes.push(h));
+  if (hashes.length === 0 || hashes.length > 3) return undefined;
+  return hashes.reduce((phrase, h, i) => (i === 0 ? h : combine(phrase, h)));
+}
+
+/**
+ * Calls `visit` with the hash of each word: a run of ASCII letters, digits or '_', or of characters beyond ASCII
+ * other than Unicode punctuation, with apostrophes inside kept ("don't").
+ */
+function forEachWord(text: string, visit: (hash: number) => void): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isWordChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let h = 0x811c9dc5;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (isWordChar(c)) {
+        h = Math.imul(h ^ c, 0x01000193);
+        i++;
+      } else if (c === 0x27 && i + 1 < n && isWordChar(text.charCodeAt(i + 1))) {
+        h = Math.imul(h ^ c, 0x01000193);
+        i++;
+      } else break;
+    }
+    visit(h | 0);
+  }
+}
+
+function isWordChar(c: number): boolean {
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || (c >= 0x41 && c <= 0x5a);
+  return !((c >= 0x2000 && c <= 0x206f) || (c >= 0x3000 && c <= 0x303f) || c === 0xa0);
+}
+
+function combine(a: number, b: number): number {
+  return (Math.imul(a, 0x9e3779b1) ^ b) | 0;
+}
+
+function hashString(s: string, seed: number): number {
+  let h = seed;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/** MurmurHash3's finaliser: spreads every input bit over the slot bits. */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function signOf(hash: number): number {
+  return (hash & 1) === 1 ? 1 : -1;
+}
+
+function grow(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
