@@ -1,0 +1,11 @@
+export { agentDefinitionFromVersion, type DefinitionSource } from './agent-definition-from-version.js';
+export { AgentFunctionRegistry, type AgentsConfig, agentsConfigSchema, lambdaFunctionName, type RegisteredFunction } from './agent-functions.js';
+export type { ActionGroupRecord, AgentKnowledgeBaseRecord, AgentSnapshot, CollaboratorRecord } from './agent-records.js';
+export type { AgentService, ResolvedAlias } from './agent-service.js';
+export type { AgentPartsService } from './agent-parts-service.js';
+export { AgentsModule, type AgentsModuleOptions } from './agents-module.js';
+export { agentAliasArn, agentArn, DRAFT, isAgentResourceId, isAgentVersion, parseAgentAliasArn, TEST_ALIAS_ID } from './ids.js';
+export { parseOpenApiPayload } from './openapi-document.js';
+export type { AgentModelPort, GuardrailLookup, KnowledgeBaseLookup } from './prepare-agent.js';
+export * from './schemas.js';
+export { agentMigrations, type AgentTables } from './tables.js';

@@ -1,0 +1,15 @@
+export * from './agent-definition.js';
+export { functionsFromOpenApi, toolName } from './functions-from-openapi.js';
+export { type BedrockFunction, functionsFromFunctionSchema } from './functions-from-function-schema.js';
+export type { ActionCall, ActionOutcome, ActionRunner } from './action-runner.js';
+export type * from './agent-events.js';
+export { type AgentGuard, type GuardResolver, type GuardVerdict, NO_GUARD } from './agent-guard.js';
+export { AgentMemory } from './agent-memory.js';
+export { type AgentOrchestratorDeps, AgentOrchestrator, type AgentResolver, type InvokeAgentInput } from './agent-orchestrator.js';
+export type { AgentCallContext, AgentModelPort, KnowledgeSearch, KnowledgeSearchQuery } from './agent-ports.js';
+export { AgentSessions } from './agent-sessions.js';
+export { actionToolName, collaboratorToolName, knowledgeBaseToolName, USER_INPUT_TOOL } from './agent-tools.js';
+export type { InvocationResult } from './return-control.js';
+export { namedValues, MAX_OBSERVATION_CHARS, truncateObservation } from './tool-observation.js';
+export { knowledgeSearchOf } from './knowledge-search.js';
+export { agentGuardOf, guardResolverOf } from './guardrail-guard.js';
