@@ -1,0 +1,13 @@
+export { type CapacitySources, modelCapacity } from './model-capacity.js';
+export { ProvisionedAdmission, type ProvisionedAdmissionOptions } from './provisioned-admission.js';
+export { isProvisionedId, newProvisionedId, provisionedArn, provisionedIdOf } from './provisioned-ids.js';
+export { ProvisionedIndex } from './provisioned-index.js';
+export { ProvisionedRepository, type ProvisionedRow, pageKey } from './provisioned-repository.js';
+export * from './provisioned-schemas.js';
+export { hourlyRate, ProvisionedService, type ProvisionedServiceDeps } from './provisioned-service.js';
+export { type ProvisionedTables, provisionedMigrations } from './provisioned-tables.js';
+export { provisionedView } from './provisioned-views.js';
+export { capacityOf, type ProvisionedConfig, provisionedConfigSchema, type UnitCapacity } from './unit-capacity.js';
+export { UNIT_HOUR_API, UNIT_HOUR_OUTCOME, UnitHourBilling } from './unit-hour-billing.js';
+export { hourOf, UtilisationCounters } from './utilisation-counters.js';
+export { type UtilisationReport, utilisationReport } from './utilisation-report.js';
