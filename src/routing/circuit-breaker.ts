@@ -22,6 +22,11 @@ export class CircuitBreaker {
   private probes = 0;
   /** Times the breaker went from closed or half-open to open, for reporting. */
   opened = 0;
+  /**
+   * Told of the transitions this breaker made on its own evidence (not those applied from a peer, which would echo),
+   * so they can be shared with other replicas (see `BreakerSync`).
+   */
+  onChange?: (state: 'open' | 'closed', cooldownMs: number) => void;
 
   constructor(
     private readonly policy: BreakerPolicy,
@@ -75,6 +80,22 @@ export class CircuitBreaker {
     if (this.stateNow === 'half-open' && this.probes > 0) this.probes--;
   }
 
+  /**
+   * Another replica opened this deployment's breaker with `remainingMs` of its cooldown left: open here too, for that
+   * long at most (this replica's own cooldown bounds it), then half-open as usual.
+   */
+  openFromPeer(remainingMs: number): void {
+    const left = Math.min(Math.max(0, remainingMs), this.policy.cooldownMs);
+    this.stateNow = 'open';
+    this.openedAt = this.now() - (this.policy.cooldownMs - left);
+    this.probes = 0;
+  }
+
+  /** Another replica's probe succeeded: the deployment is healthy again. */
+  closeFromPeer(): void {
+    if (this.stateNow !== 'closed') this.reset();
+  }
+
   private push(failed: 0 | 1): void {
     if (this.ringFilled === this.ring.length) this.ringFailures -= this.ring[this.ringAt]!;
     else this.ringFilled++;
@@ -87,9 +108,15 @@ export class CircuitBreaker {
     this.stateNow = 'open';
     this.openedAt = this.now();
     this.opened++;
+    this.onChange?.('open', this.policy.cooldownMs);
   }
 
   private close(): void {
+    this.reset();
+    this.onChange?.('closed', this.policy.cooldownMs);
+  }
+
+  private reset(): void {
     this.stateNow = 'closed';
     this.consecutive = 0;
     this.ring.fill(0);

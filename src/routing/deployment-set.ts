@@ -30,7 +30,7 @@ export interface DeploymentSetOptions {
 
 /** A successful attempt: the answer as callers see it, plus what a stream's caller needs to end it. */
 interface Attempted<T> extends RoutedAnswer<T> {
-  deployment: Deployment;
+  used: Deployment;
   signal: AttemptSignal | undefined;
   startedAt: number;
 }
@@ -72,7 +72,7 @@ export class DeploymentSet {
    */
   async stream(req: ConverseRequest, budget: CallBudget): Promise<RoutedStream> {
     const a = await this.run(budget, this.o.policy.firstTokenTimeoutMs, 'No first token', true, (d, signal) => openToFirstToken(requestFor(req, d.spec.model), d, signal));
-    const d = a.deployment;
+    const d = a.used;
     d.observeLatency(this.o.now() - a.startedAt);
     const s = a.signal;
     return {
@@ -81,6 +81,7 @@ export class DeploymentSet {
       head: a.value.head,
       rest: a.value.rest,
       attempts: a.attempts,
+      deployment: d.spec,
       end(error: QuarryError | undefined, clientGone: boolean) {
         s?.dispose();
         d.end(error === undefined ? 'ok' : clientGone ? 'neutral' : outcomeOf(error, false));
@@ -125,7 +126,8 @@ export class DeploymentSet {
             d.observeLatency(o.now() - startedAt);
             d.end('ok');
           }
-          return { value, model: d.spec.model, attempts, deployment: d, signal, startedAt };
+          // The spec is the answering deployment's id and region as callers see them (no copy on the hot path).
+          return { value, model: d.spec.model, attempts, deployment: d.spec, used: d, signal, startedAt };
         } catch (e) {
           signal?.dispose();
           thrown = signal?.timeout ?? e;

@@ -28,6 +28,14 @@ export interface RoutedAnswer<T> {
   attempts: number;
   /** Set when a fallback model answered. */
   fallback?: { from: string; reason: FallbackReason };
+  /** The deployment that answered, for metering; absent when the model went straight to its one provider. */
+  deployment?: AnsweringDeployment;
+}
+
+/** Which configured deployment answered, and where it runs. */
+export interface AnsweringDeployment {
+  id: string;
+  region?: string;
 }
 
 /**
@@ -42,6 +50,7 @@ export interface RoutedStream {
   rest: AsyncIterator<StreamPart>;
   attempts: number;
   fallback?: { from: string; reason: FallbackReason };
+  deployment?: AnsweringDeployment;
   /** Reports how the stream ended, for the deployment's health and capacity. Called exactly once. */
   end(error: QuarryError | undefined, clientGone: boolean): void;
 }

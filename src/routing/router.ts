@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Logger, type ModelInfo, type ModelProvider, QuarryError, silentLogger } from '../core/index.js';
 import { parseModelId, type ResolvedModel } from '../models/index.js';
+import type { BreakerSync } from './breaker-sync.js';
 import { Deployment, type DeploymentHealth } from './deployment.js';
 import { DeploymentSet } from './deployment-set.js';
 import { DirectRoute } from './direct-route.js';
@@ -30,6 +31,8 @@ export interface RouterOptions {
   /** Runs before each model is called (the runtime's context-window check). */
   preflight: Preflight;
   log?: Logger;
+  /** Shares breaker transitions with other replicas (Redis, when configured); absent, each breaker is this process's. */
+  breakerSync?: BreakerSync;
   /** Injected by tests: randomness, a monotonic clock in ms, and sleep. */
   random?: () => number;
   now?: () => number;
@@ -215,6 +218,7 @@ export class Router {
         this.policy.latencySmoothing,
         this.now,
       );
+    if (!this.deployments.has(e.id)) this.o.breakerSync?.attach(e.id, d.breaker);
     this.deployments.set(e.id, d);
     return d;
   }
@@ -232,6 +236,7 @@ export class Router {
         this.now,
       );
       this.deployments.set(id, d);
+      this.o.breakerSync?.attach(id, d.breaker);
     }
     return d;
   }

@@ -99,6 +99,11 @@ export const responseCacheConfigSchema = z
      * tenants lets one learn, from timing, what another asked.
      */
     scope: z.enum(['account', 'principal', 'global']).default('account'),
+    /**
+     * Where entries live: `auto` (default) in Redis when `redis:` is configured, so replicas share them, and in this
+     * process otherwise; `memory` keeps them in this process regardless.
+     */
+    store: z.enum(['auto', 'memory']).default('auto'),
   })
   .strict();
 
