@@ -1,5 +1,6 @@
-import type { ConverseRequest, ConverseResult, EmbedRequest, EmbedResult, Logger, ModelInfo, StreamPart } from '../core/index.js';
+import type { ConverseRequest, ConverseResult, EmbedRequest, EmbedResult, GuardrailRequest, Logger, ModelInfo, StreamPart } from '../core/index.js';
 import type { Principal } from '../iam/index.js';
+import type { RagGuard } from './rag/rag-guardrail.js';
 
 /** Who a model call is made for, so it is metered to them (the runtime's InvocationContext has this shape). */
 export interface CallContext {
@@ -20,4 +21,6 @@ export interface ModelPort {
   embed(ctx: CallContext, req: EmbedRequest): Promise<EmbedResult & { model: ModelInfo }>;
   converse(ctx: CallContext, req: ConverseRequest): Promise<ConverseResult & { model: ModelInfo }>;
   converseStream(ctx: CallContext, req: ConverseRequest): Promise<{ model: ModelInfo; parts: AsyncIterable<StreamPart> }>;
+  /** Finds and authorizes a guardrail for RetrieveAndGenerate to check its query and answer with. */
+  openGuardrail?(ctx: CallContext, guardrail: GuardrailRequest): Promise<RagGuard>;
 }

@@ -41,5 +41,7 @@ export class VectorStores {
     const all = [...this.open.values()];
     this.open.clear();
     await Promise.allSettled(all.map(async (p) => (await p).close()));
+    // A pgvector pool left open would keep its connections until the idle timeout, after the server has stopped.
+    await Promise.allSettled(Object.values(this.factories).map((f) => f.close?.()));
   }
 }

@@ -1,4 +1,4 @@
-import type { InferenceConfig, Message, ModelInfo } from '../../core/index.js';
+import type { GuardrailRequest, InferenceConfig, Message, ModelInfo } from '../../core/index.js';
 import { QuarryError } from '../../core/index.js';
 import { parseModelId } from '../../models/index.js';
 import type { KnowledgeService } from '../knowledge-service.js';
@@ -9,6 +9,7 @@ import type { ScoredChunk } from '../vector/vector-store.js';
 import { type CitedPart, extractCitations, MarkerStripper } from './citations.js';
 import { extractiveAnswer } from './extractive-answer.js';
 import { DEFAULT_RAG_TEMPLATE, renderPrompt } from './prompt-template.js';
+import { guardAnswer, guardQuery, type RagGuard, type RagGuardrailAction } from './rag-guardrail.js';
 import type { RagSessions, Turn } from './rag-sessions.js';
 
 export interface RagRequest {
@@ -23,6 +24,8 @@ export interface RagRequest {
   additionalModelRequestFields?: Record<string, unknown>;
   /** Split a multi-part question into sub-questions, retrieve for each, and fuse (needs a text model). */
   queryDecomposition?: boolean;
+  /** Checks the query before anything is retrieved, and the answer (grounded in the passages) before it is returned. */
+  guardrail?: GuardrailRequest;
 }
 
 export interface RagCitation {
@@ -37,12 +40,15 @@ export interface RagResult {
   /** True when no model wrote the answer: it is quoted sentences. */
   extractive: boolean;
   modelId?: string;
+  /** Set when the request named a guardrail: whether it blocked or masked the query or the answer. */
+  guardrailAction?: RagGuardrailAction;
 }
 
 export type RagStreamEvent =
   | { type: 'session'; sessionId: string }
   | { type: 'output'; text: string }
   | { type: 'citation'; citation: RagCitation }
+  | { type: 'guardrail'; action: RagGuardrailAction }
   | { type: 'done'; result: RagResult };
 
 /**
@@ -65,20 +71,40 @@ export class RetrieveAndGenerate {
   async *stream(ctx: CallContext, scope: string, req: RagRequest): AsyncGenerator<RagStreamEvent> {
     const session = await this.sessions.load(scope, req.sessionId);
     yield { type: 'session', sessionId: session.id };
+    const guard = req.guardrail ? await this.openGuardrail(ctx, req.guardrail) : undefined;
+    let question = req.query;
+    let guardrailAction: RagGuardrailAction | undefined;
+    if (guard) {
+      // A blocked query is answered with the guardrail's message: nothing is retrieved, no model is called.
+      const checked = await guardQuery(guard, req.query);
+      if ('blocked' in checked) {
+        yield { type: 'output', text: checked.blocked };
+        yield { type: 'guardrail', action: 'INTERVENED' };
+        yield { type: 'done', result: { sessionId: session.id, text: checked.blocked, citations: [], extractive: false, guardrailAction: 'INTERVENED' } };
+        return;
+      }
+      question = checked.query;
+      guardrailAction = checked.action;
+    }
     const model = await this.textModel(req.model);
-    const query = await this.searchQuery(ctx, model, session.turns, req.query);
+    const query = await this.searchQuery(ctx, model, session.turns, question);
     const chunks = await this.retrieveFor(ctx, scope, model, req, query);
     let result: RagResult;
     if (!model) {
       const kb = await this.knowledge.repo.knowledgeBase(scope, req.knowledgeBaseId);
       const embed = this.knowledge.embedderFor(kb, () => ctx);
-      const answer = await extractiveAnswer(req.query, chunks, (texts) => embed(texts, ctx.signal));
+      let answer = await extractiveAnswer(question, chunks, (texts) => embed(texts, ctx.signal));
+      if (guard) {
+        const g = await this.guardAnswer(guard, answer, chunks, question);
+        guardrailAction = g.action === 'INTERVENED' ? g.action : guardrailAction;
+        answer = g.answer;
+      }
       yield { type: 'output', text: answer.text };
       result = { sessionId: session.id, text: answer.text, citations: this.cite(answer.parts, chunks), extractive: true };
       for (const c of result.citations) yield { type: 'citation', citation: c };
     } else {
       const messages = history(session.turns);
-      const prompt = renderPrompt(req.promptTemplate ?? DEFAULT_RAG_TEMPLATE, req.query, chunks);
+      const prompt = renderPrompt(req.promptTemplate ?? DEFAULT_RAG_TEMPLATE, question, chunks);
       messages.push({ role: 'user', content: [{ text: prompt }] });
       const handle = await this.models.converseStream(ctx, {
         modelId: model.id,
@@ -90,21 +116,49 @@ export class RetrieveAndGenerate {
       for await (const part of handle.parts) {
         if (part.type === 'contentBlockDelta' && 'text' in part.delta) {
           const out = stripper.push(part.delta.text);
-          if (out) yield { type: 'output', text: out };
+          // With a guardrail the answer is held back until it has been checked whole.
+          if (out && !guard) yield { type: 'output', text: out };
         } else if (part.type === 'error') {
           throw part.error;
         }
       }
       const rest = stripper.flush();
-      if (rest.text) yield { type: 'output', text: rest.text };
-      const full = extractCitations(stripper.raw(), chunks.length);
+      if (rest.text && !guard) yield { type: 'output', text: rest.text };
+      let full = extractCitations(stripper.raw(), chunks.length);
+      if (guard) {
+        const g = await this.guardAnswer(guard, full, chunks, question);
+        guardrailAction = g.action === 'INTERVENED' ? g.action : guardrailAction;
+        full = g.answer;
+        yield { type: 'output', text: full.text };
+      }
       const citations = this.cite(full.parts, chunks);
       for (const c of citations) yield { type: 'citation', citation: c };
       result = { sessionId: session.id, text: full.text, citations, extractive: false, modelId: model.id };
     }
-    const turn: Turn = { question: req.query, answer: result.text };
+    if (guardrailAction) {
+      result.guardrailAction = guardrailAction;
+      yield { type: 'guardrail', action: guardrailAction };
+    }
+    const turn: Turn = { question, answer: result.text };
     await this.sessions.append(scope, session.id, session.isNew, session.turns, turn);
     yield { type: 'done', result };
+  }
+
+  private async openGuardrail(ctx: CallContext, guardrail: GuardrailRequest): Promise<RagGuard> {
+    if (!this.models.openGuardrail) throw new QuarryError('ValidationException', 'Guardrails are not available on this server; remove guardrailConfiguration.');
+    return this.models.openGuardrail(ctx, guardrail);
+  }
+
+  /** A blocked answer becomes the guardrail's message with no citations; a masked one keeps its citations, masked. */
+  private async guardAnswer(
+    guard: RagGuard,
+    answer: { text: string; parts: CitedPart[] },
+    chunks: ScoredChunk[],
+    question: string,
+  ): Promise<{ answer: { text: string; parts: CitedPart[] }; action: RagGuardrailAction }> {
+    const g = await guardAnswer(guard, answer, chunks.map((c) => c.parentText ?? c.text), question);
+    if ('blocked' in g) return { answer: { text: g.blocked, parts: [] }, action: 'INTERVENED' };
+    return { answer: { text: g.text, parts: g.parts }, action: g.action };
   }
 
   private cite(parts: CitedPart[], chunks: ScoredChunk[]): RagCitation[] {

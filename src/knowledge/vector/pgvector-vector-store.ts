@@ -3,6 +3,7 @@ import type { MetadataFilter } from '../metadata.js';
 import { postgresFilter } from './filter-to-postgres.js';
 import { queryWords } from './keyword-terms.js';
 import { QuarryError } from '../../core/errors.js';
+import { splitSchema } from '../../store/index.js';
 import type { ChunkInput, ScoredChunk, VectorIndexSpec, VectorStore, VectorStoreFactory } from './vector-store.js';
 import {
   checkChunks,
@@ -19,9 +20,16 @@ import {
 export interface PgvectorStoreOptions {
   /**
    * The caller's pool (it owns it and ends it), or a connection string for a pool of the factory's own (ended by
-   * `close()`). Every transaction here holds one client and never asks for a second, so a pool of one works.
+   * `close()`). Every transaction here holds one client and never asks for a second, so a pool of one works. A
+   * connection string may name a schema with `?schema=<name>`, as the store's URL does.
    */
   pool: pg.Pool | string;
+  /**
+   * The schema the tables live in (created when missing); the server's default (`public`) when absent. Table names are
+   * qualified with it rather than set on the search path, so the `vector` type keeps resolving from wherever the
+   * extension was installed.
+   */
+  schema?: string;
   /** HNSW parameters: pgvector's defaults, and ef_search widened to k when k is larger. */
   hnsw?: { m?: number; efConstruction?: number; efSearch?: number };
 }
@@ -45,13 +53,16 @@ export class PgvectorVectorStoreFactory implements VectorStoreFactory {
   readonly #pool: pg.Pool;
   readonly #ownPool: boolean;
   readonly #options: PgvectorStoreOptions;
+  readonly #schema: string | undefined;
 
   constructor(options: PgvectorStoreOptions | string) {
     this.#options = typeof options === 'string' ? { pool: options } : options;
     const { pool } = this.#options;
     this.#ownPool = typeof pool === 'string';
+    const url = typeof pool === 'string' ? splitSchema(pool) : undefined;
+    this.#schema = this.#options.schema ?? url?.schema;
     // An idle pool of our own must not keep the process alive on its own.
-    this.#pool = typeof pool === 'string' ? new pg.Pool({ connectionString: pool, allowExitOnIdle: true }) : pool;
+    this.#pool = url ? new pg.Pool({ connectionString: url.connectionString, allowExitOnIdle: true }) : (pool as pg.Pool);
   }
 
   /** Ends the pool if the factory made it. */
@@ -62,10 +73,11 @@ export class PgvectorVectorStoreFactory implements VectorStoreFactory {
   async open(spec: VectorIndexSpec): Promise<VectorStore> {
     checkIndexSpec(spec);
     const table = `kb_chunks_${spec.indexId}`;
-    const t = quote(table);
+    const t = this.#schema ? `${quote(this.#schema)}.${quote(table)}` : quote(table);
     const { m = 16, efConstruction = 64 } = this.#options.hnsw ?? {};
     await transaction(this.#pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
+      if (this.#schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${quote(this.#schema)}`);
       await c.query('CREATE EXTENSION IF NOT EXISTS vector').catch((e: { code?: string }) => {
         if (e.code !== '0A000') throw e;
         throw new QuarryError(

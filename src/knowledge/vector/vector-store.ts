@@ -63,4 +63,6 @@ export interface VectorStore {
 export interface VectorStoreFactory {
   readonly kind: string;
   open(spec: VectorIndexSpec): Promise<VectorStore>;
+  /** Releases what the factory itself holds (a connection pool), after its stores are closed. */
+  close?(): Promise<void>;
 }
