@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,12 +17,75 @@ export interface TestServer extends QuarryServer {
 }
 
 /**
+ * Scale-out mode (`npm run test:scale-out`): with QUARRY_TEST_STORE_URL (a `postgres://` URL) every test server keeps its
+ * tables in a fresh PostgreSQL schema, and with QUARRY_TEST_SERVER_REDIS_URL its shared counters under a fresh Redis key
+ * prefix; both are dropped when the server stops. A test whose own YAML configures `store:` or `redis:` keeps its own.
+ * (QUARRY_TEST_REDIS_URL is not reused here: CI sets it for the Redis unit tests, which must not switch every server.)
+ */
+const SCALE_OUT_STORE_URL = process.env.QUARRY_TEST_STORE_URL;
+const SCALE_OUT_REDIS_URL = process.env.QUARRY_TEST_SERVER_REDIS_URL;
+
+interface ScaleOutResources {
+  yaml: string;
+  drop(): Promise<void>;
+}
+
+async function scaleOutResources(testYaml: string): Promise<ScaleOutResources> {
+  const id = randomBytes(6).toString('hex');
+  let yaml = '';
+  const drops: (() => Promise<void>)[] = [];
+  if (SCALE_OUT_STORE_URL && !/^store:/m.test(testYaml)) {
+    const schema = `quarry_ts_${id}`;
+    const url = new URL(SCALE_OUT_STORE_URL);
+    url.searchParams.set('schema', schema);
+    // JSON strings are valid YAML scalars, so the URL needs no escaping of its own.
+    yaml += `store:\n  url: ${JSON.stringify(url.toString())}\n`;
+    drops.push(async () => {
+      const { default: pg } = await import('pg');
+      const admin = new pg.Client({ connectionString: SCALE_OUT_STORE_URL });
+      await admin.connect();
+      try {
+        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      } finally {
+        await admin.end();
+      }
+    });
+  }
+  if (SCALE_OUT_REDIS_URL && !/^redis:/m.test(testYaml)) {
+    const keyPrefix = `quarry-ts:${id}:`;
+    yaml += `redis:\n  url: ${JSON.stringify(SCALE_OUT_REDIS_URL)}\n  keyPrefix: ${JSON.stringify(keyPrefix)}\n`;
+    drops.push(async () => {
+      const { Redis } = await import('ioredis');
+      const redis = new Redis(SCALE_OUT_REDIS_URL, { maxRetriesPerRequest: 1 });
+      try {
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 500);
+          cursor = next;
+          if (keys.length) await redis.del(...keys);
+        } while (cursor !== '0');
+      } finally {
+        redis.disconnect();
+      }
+    });
+  }
+  return {
+    yaml,
+    async drop() {
+      for (const d of drops) await d();
+    },
+  };
+}
+
+/**
  * A real server on a loopback port with the scripted provider and known admin credentials, in a fresh data dir.
  * `yaml` is appended to the config (more providers and models).
  */
 export async function startTestServer(yaml = '', overrides: Partial<QuarryServerOptions> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'quarry-test-'));
-  const config = parseConfig(`providers:\n  - id: scripted\n    type: scripted\n${yaml}`, {});
+  const scaleOut = SCALE_OUT_STORE_URL || SCALE_OUT_REDIS_URL ? await scaleOutResources(yaml) : undefined;
+  if (scaleOut?.yaml && !yaml.endsWith('\n') && yaml !== '') yaml += '\n';
+  const config = parseConfig(`providers:\n  - id: scripted\n    type: scripted\n${yaml}${scaleOut?.yaml ?? ''}`, {});
   const server = await startQuarry({
     config,
     dataDir,
@@ -36,12 +100,16 @@ export async function startTestServer(yaml = '', overrides: Partial<QuarryServer
       QUARRY_BOOTSTRAP_SECRET_ACCESS_KEY: TEST_SECRET_ACCESS_KEY,
     },
     ...overrides,
+  }).catch(async (err) => {
+    await scaleOut?.drop();
+    throw err;
   });
   return {
     ...server,
     async stop() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
+      await scaleOut?.drop();
     },
   };
 }
