@@ -5,7 +5,8 @@ import { createLogger } from '../src/server/logger.js';
 import { startQuarry } from '../src/server/quarry-server.js';
 import { standardRoutes } from '../src/server/standard-routes.js';
 
-const [upstream, dataDir, apiKey] = process.argv.slice(2) as [string, string, string];
+// An optional fourth argument is YAML appended to the configuration (bench/rate-limit.ts adds quotas with it).
+const [upstream, dataDir, apiKey, extraYaml = ''] = process.argv.slice(2) as [string, string, string, string?];
 const config = parseConfig(
   `providers:
   - id: upstream
@@ -17,7 +18,7 @@ models:
     provider: upstream
     upstreamModel: gpt-test
     pricing: { inputPer1k: 0.0005, outputPer1k: 0.0015 }
-`,
+${extraYaml}`,
   {},
 );
 const server = await startQuarry({

@@ -1,8 +1,16 @@
+import { agentCommand } from './agent-command.js';
+import { auditCommand } from './audit-command.js';
+import { budgetCommand } from './budget-command.js';
 import { chatCommand, invokeCommand } from './chat-command.js';
+import { guardrailCommand } from './guardrail-command.js';
 import { iamCommand } from './iam-command.js';
 import { kbCommand } from './kb-command.js';
 import { modelsCommand } from './models-command.js';
+import { pricingCommand } from './pricing-command.js';
+import { provisionedCommand } from './provisioned-command.js';
+import { quotaCommand } from './quota-command.js';
 import { serveCommand } from './serve-command.js';
+import { usageCommand } from './usage-command.js';
 
 const USAGE = `quarry — one Bedrock- and OpenAI-compatible API over local and remote models
 
@@ -15,9 +23,17 @@ Usage:
   quarry models pull <hf:owner/repo/file.gguf | https-url | ollama:name> [--sha256 HEX] [--data-dir DIR]
   quarry models rm <file.gguf> [--data-dir DIR]
   quarry kb ls | create | add-source | sync | query | rm     knowledge bases (quarry kb help)
+  quarry agents ls | create | get | add-action-group | add-kb | prepare | alias | rm   agents (quarry agents help)
+  quarry guardrail ls | create | update | version | get | rm | apply   guardrails (quarry guardrail help)
   quarry iam users | keys | policies | roles | simulate | accounts   access control (quarry iam help)
+  quarry audit events | verify                  the audit trail and its hash-chain check (quarry audit help)
+  quarry quotas ls | set | rm | show                 rate limits per key and model (quarry quotas help)
+  quarry usage [--group-by model,key] [--granularity day] [--start D] [--end D] [--forecast]   cost explorer
+  quarry budgets ls | get | create | update | alerts | rm   spend limits and alerts (quarry budgets help)
+  quarry pricing ls | show | set | rm | break-even   the pricing catalog; on-demand vs provisioned (quarry pricing help)
+  quarry provisioned ls | buy | show | rename | usage | rm   provisioned throughput (quarry provisioned help)
 
-chat, invoke and kb reach the server at --url (default $QUARRY_URL or http://127.0.0.1:4100) with --api-key
+chat, invoke, kb and guardrail reach the server at --url (default $QUARRY_URL or http://127.0.0.1:4100) with --api-key
 (default $QUARRY_API_KEY, else the admin key in <data-dir>/admin-credentials.json).`;
 
 const [command, ...rest] = process.argv.slice(2);
@@ -27,7 +43,15 @@ const commands: Record<string, (args: string[]) => Promise<number | undefined>> 
   invoke: invokeCommand,
   models: modelsCommand,
   kb: kbCommand,
+  agents: agentCommand,
+  guardrail: guardrailCommand,
   iam: iamCommand,
+  pricing: pricingCommand,
+  audit: auditCommand,
+  quotas: quotaCommand,
+  usage: usageCommand,
+  budgets: budgetCommand,
+  provisioned: provisionedCommand,
 };
 
 const run = command ? commands[command] : undefined;

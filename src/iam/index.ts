@@ -13,3 +13,7 @@ export { POLICY_CACHE_MS } from './attached-policy-cache.js';
 export { IamStore, type IamStoreOptions, type PolicyTarget } from './iam-store.js';
 export { ACCOUNT_ID, checkName, IAM_NAME, MAX_DESCRIPTION, MAX_POLICY_NAME, MAX_ROLE_NAME, MAX_USER_NAME } from './iam-names.js';
 export type * from './iam-views.js';
+export { ConsoleSessions, type ConsoleSessionView, type NewConsoleSession } from './console-sessions.js';
+export { type ClaimMapping, type OidcConfig, oidcConfigSchema } from './oidc/oidc-config.js';
+export { OidcSignIn, type OidcSignInOptions, type SignedIn, SignInError, type SignInFailure } from './oidc/oidc-sign-in.js';
+export { mapClaims, type MappedAccess } from './oidc/map-claims.js';

@@ -6,5 +6,6 @@ export interface Principal {
   isAdmin: boolean;
   /** The account (project) the principal belongs to: the unit of isolation. Absent: the server's default account. */
   accountId?: string;
-  authMethod: 'bearer' | 'sigv4';
+  /** `session`: a console session opened by OpenID Connect sign-in (the cookie); keyId is then the session's id. */
+  authMethod: 'bearer' | 'sigv4' | 'session';
 }

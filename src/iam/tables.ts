@@ -1,6 +1,7 @@
 // Types (not interfaces): Kysely's withTables<T>() needs index-signature-compatible records.
 import type { Migration } from 'kysely';
 import { accountsMigration } from './accounts-migration.js';
+import { consoleSignInMigration } from './oidc/console-sign-in-tables.js';
 
 export type ApiKeysTable = {
   id: string;
@@ -113,4 +114,5 @@ export const iamMigrations: Record<string, Migration> = {
     },
   },
   '2026-11-23-20-iam-accounts': accountsMigration,
+  '2026-11-23-90-console-sign-in': consoleSignInMigration,
 };

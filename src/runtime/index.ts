@@ -1,2 +1,3 @@
 export * from './invocation-context.js';
 export * from './runtime.js';
+export * from './admission.js';

@@ -14,4 +14,6 @@ export interface InvocationContext {
   authorize?: (action: Action, resource: string) => Promise<void>;
   /** The `x-quarry-cache` request header as sent (`on`, `off`, `bypass`), when the wire API passes it on. */
   cache?: string;
+  /** The `x-quarry-tags` request header as sent (cost-allocation tags, `team=search,env=prod`); validated by the runtime. */
+  tags?: string;
 }

@@ -1,22 +1,25 @@
+import { type CostAllocationTags, costAllocationTags, costOf, countImages, type PriceBook, type UsageMeter } from '../billing/index.js';
 import {
   type ConverseRequest,
   type ConverseResult,
   type EmbedRequest,
   type EmbedResult,
   type GenerateRequest,
+  type GuardrailRequest,
   type ModelInfo,
   QuarryError,
-  type StreamPart,
   type StopReason,
-  type Usage,
+  type StreamPart,
   toQuarryError,
+  type Usage,
 } from '../core/index.js';
-import { costOf, type UsageMeter } from '../billing/index.js';
+import type { InvocationGuard, InvocationGuards } from '../guardrails/index.js';
 import { type Action, foundationModelArn } from '../iam/index.js';
 import type { Metrics } from '../metrics/index.js';
 import { type ModelCatalog, parseModelId } from '../models/index.js';
 import { estimatedUsage, estimateInputTokens } from '../providers/shared/index.js';
 import {
+  type AnsweringDeployment,
   type CacheDirective,
   type CachedAnswer,
   type ExactResponseCache,
@@ -27,6 +30,7 @@ import {
   Router,
   type RouterOptions,
 } from '../routing/index.js';
+import { type AdmissionStep, type Admitted, admitAll } from './admission.js';
 import { checkContextWindow } from './check-context-window.js';
 import { Deadline } from './deadline.js';
 import type { InvocationContext } from './invocation-context.js';
@@ -35,6 +39,8 @@ import { answerSize, cachedParts, cachedResult } from './replay-cached.js';
 export interface RuntimeDeps {
   catalog: ModelCatalog;
   meter: UsageMeter;
+  /** The pricing catalog; absent, calls cost what the model's configured pricing says. */
+  prices?: PriceBook;
   metrics: Metrics;
   /** Upper bound for one invocation, first byte to last, retries and fallbacks included. */
   timeoutMs: number;
@@ -44,6 +50,15 @@ export interface RuntimeDeps {
   routing?: Omit<RouterOptions, 'catalog' | 'preflight'>;
   /** The exact response cache; off when absent. */
   cache?: ExactResponseCache;
+  /** Rate limits, quotas and budgets, run in this order after the policy check (runtime/admission.ts). */
+  admission?: AdmissionStep[];
+  /**
+   * The ARN of a model resource the account owns that `modelId` names (a provisioned throughput's id or ARN), which
+   * the policy check then uses instead of the foundation-model ARN; undefined for any other id.
+   */
+  accountModelArn?: (accountId: string | undefined, modelId: string) => string | undefined;
+  /** Enforces the guardrail a request names (guardrails/invocation-guard.ts); absent, such requests are refused. */
+  guardrails?: InvocationGuards;
 }
 
 export interface StreamHandle {
@@ -52,8 +67,17 @@ export interface StreamHandle {
   parts: AsyncIterable<StreamPart>;
 }
 
+/** What the usage record of one invocation needs beyond its answer, gathered before the model is called. */
+interface Metered {
+  started: number;
+  tags: CostAllocationTags | undefined;
+  images: number;
+}
+
 /** The usage record's outcome for an answer served from the response cache. */
 export const CACHE_HIT_OUTCOME = 'CacheHit';
+/** How an admission is settled when the guardrail blocked the prompt and no model was called. */
+export const GUARDRAIL_OUTCOME = 'GuardrailIntervened';
 
 /**
  * The invocation pipeline: cache → route (deployment, retries, fallbacks; routing/) → provider → meter → metrics,
@@ -82,16 +106,30 @@ export class Runtime {
     return { model: route.model };
   }
 
-  async converse(ctx: InvocationContext, req: ConverseRequest): Promise<ConverseResult & { model: ModelInfo }> {
+  async converse(ctx: InvocationContext, request: ConverseRequest): Promise<ConverseResult & { model: ModelInfo }> {
     const started = performance.now();
-    await this.authorize(ctx, 'bedrock:InvokeModel', req.modelId);
+    await this.authorize(ctx, 'bedrock:InvokeModel', request.modelId);
+    const guard = request.guardrail && (await this.openGuardrail(ctx, request.guardrail));
+    const metered = meteredOf(ctx, request, started);
+    const admitted = await this.admit(ctx, request);
+    try {
+      if (guard) return await this.guardedConverse(guard, redirect(request, admitted), admitted, started, (req) => this.converseAdmitted(ctx, req, metered, admitted));
+      return await this.converseAdmitted(ctx, redirect(request, admitted), metered, admitted);
+    } catch (e) {
+      admitted?.settle({ costUsd: 0, outcome: toQuarryError(e).code });
+      throw e;
+    }
+  }
+
+  private async converseAdmitted(ctx: InvocationContext, req: ConverseRequest, m: Metered, admitted: Admitted | undefined): Promise<ConverseResult & { model: ModelInfo }> {
+    const started = m.started;
     const directive = this.directive(ctx);
     const key = directive === 'off' ? undefined : this.deps.cache?.keyFor(req, directive, scopeOf(ctx));
     if (key !== undefined) {
       const hit = await this.deps.cache!.lookup(key, directive);
       if (hit) {
         const result = await cachedResult(hit, Math.round(performance.now() - started));
-        this.settle(ctx, hit.model, hit.usage, started, CACHE_HIT_OUTCOME);
+        await recorded(this.settle(ctx, hit.model, hit.usage, m, CACHE_HIT_OUTCOME, admitted));
         return { ...result, model: hit.model };
       }
     }
@@ -102,14 +140,16 @@ export class Runtime {
       const result = answer.value;
       result.latencyMs = Math.round(performance.now() - started);
       this.noteRouting(ctx, answer);
-      this.settle(ctx, answer.model, result.usage, started, 'ok');
+      // Committed before the answer is returned: an answer that reached the client always has its record.
+      await recorded(this.settle(ctx, answer.model, result.usage, m, 'ok', admitted, answer.deployment, countImages([result.message])));
       if (key !== undefined) {
         void this.deps.cache!.save(key, { model: answer.model, usage: result.usage, result, size: answerSize(result, undefined) }, result.stopReason);
       }
       return { ...result, model: answer.model };
     } catch (e) {
+      if (isUnrecorded(e)) throw e;
       const err = this.failure(ctx, e);
-      this.settle(ctx, route.model, undefined, started, ctx.signal.aborted ? 'ClientClosed' : err.code);
+      await this.settle(ctx, route.model, undefined, m, ctx.signal.aborted ? 'ClientClosed' : err.code, admitted).catch(noop);
       throw err;
     } finally {
       deadline.dispose();
@@ -121,14 +161,27 @@ export class Runtime {
    * output (unknown model, throttling, a refused prompt, a deployment down) are retried, fall back, or become a
    * proper HTTP error rather than an in-stream one. After that, failures arrive as `error` parts.
    */
-  async converseStream(ctx: InvocationContext, req: ConverseRequest): Promise<StreamHandle> {
+  async converseStream(ctx: InvocationContext, request: ConverseRequest): Promise<StreamHandle> {
     const started = performance.now();
-    await this.authorize(ctx, 'bedrock:InvokeModelWithResponseStream', req.modelId);
+    await this.authorize(ctx, 'bedrock:InvokeModelWithResponseStream', request.modelId);
+    const guard = request.guardrail && (await this.openGuardrail(ctx, request.guardrail));
+    const metered = meteredOf(ctx, request, started);
+    const admitted = await this.admit(ctx, request);
+    try {
+      if (guard) return await this.guardedStream(guard, redirect(request, admitted), admitted, started, (req) => this.streamAdmitted(ctx, req, metered, admitted));
+      return await this.streamAdmitted(ctx, redirect(request, admitted), metered, admitted);
+    } catch (e) {
+      admitted?.settle({ costUsd: 0, outcome: toQuarryError(e).code });
+      throw e;
+    }
+  }
+
+  private async streamAdmitted(ctx: InvocationContext, req: ConverseRequest, m: Metered, admitted: Admitted | undefined): Promise<StreamHandle> {
     const directive = this.directive(ctx);
     const key = directive === 'off' ? undefined : this.deps.cache?.keyFor(req, directive, scopeOf(ctx));
     if (key !== undefined) {
       const hit = await this.deps.cache!.lookup(key, directive);
-      if (hit) return { model: hit.model, parts: this.replayStream(ctx, hit, started) };
+      if (hit) return { model: hit.model, parts: this.replayStream(ctx, hit, m, admitted) };
     }
     const route = await this.route(req.modelId, 'text');
     const deadline = new Deadline(ctx.signal, this.deps.timeoutMs);
@@ -138,18 +191,26 @@ export class Runtime {
     } catch (e) {
       deadline.dispose();
       const err = this.failure(ctx, e);
-      this.settle(ctx, route.model, undefined, started, ctx.signal.aborted ? 'ClientClosed' : err.code);
+      await this.settle(ctx, route.model, undefined, m, ctx.signal.aborted ? 'ClientClosed' : err.code, admitted).catch(noop);
       throw err;
     }
     this.noteRouting(ctx, stream);
-    return { model: stream.model, parts: this.meterStream(ctx, stream, started, deadline, key) };
+    return { model: stream.model, parts: this.meterStream(ctx, stream, m, deadline, key, admitted) };
   }
 
-  private async *meterStream(ctx: InvocationContext, s: RoutedStream, started: number, deadline: Deadline, key: string | undefined): AsyncGenerator<StreamPart> {
+  private async *meterStream(
+    ctx: InvocationContext,
+    s: RoutedStream,
+    m: Metered,
+    deadline: Deadline,
+    key: string | undefined,
+    admitted: Admitted | undefined,
+  ): AsyncGenerator<StreamPart> {
     let usage: Usage | undefined;
     let outcome = 'ok';
     let failed: QuarryError | undefined;
     let stopReason: StopReason | undefined;
+    let settled = false;
     // Kept only so a stream cut short before the provider's usage arrived is still billed for what it produced.
     let produced = '';
     const kept: StreamPart[] | undefined = key === undefined ? undefined : [];
@@ -169,7 +230,20 @@ export class Runtime {
         }
         if (part.type === 'metadata') {
           usage = part.usage;
-          yield { ...part, latencyMs: Math.round(performance.now() - started) };
+          // The usage record is committed before the last part goes out: a client that saw the end of the stream
+          // was metered. If it cannot be stored, the stream ends in an error instead of its metadata.
+          settled = true;
+          const unrecorded = await this.settle(ctx, s.model, usage, m, ctx.signal.aborted ? 'ClientClosed' : 'ok', admitted, s.deployment).then(
+            () => undefined,
+            unrecordedError,
+          );
+          if (unrecorded) {
+            // Not `failed`: the deployment answered well, and its health must not pay for the store's trouble.
+            outcome = unrecorded.code;
+            yield { type: 'error', error: unrecorded };
+            return;
+          }
+          yield { ...part, latencyMs: Math.round(performance.now() - m.started) };
           continue;
         }
         if (part.type === 'error') {
@@ -194,25 +268,84 @@ export class Runtime {
       deadline.dispose();
       s.end(failed, outcome === 'ClientClosed');
       usage ??= await estimatedUsage(s.request, produced);
-      this.settle(ctx, s.model, usage, started, outcome);
+      if (!settled) await this.settle(ctx, s.model, usage, m, outcome, admitted, s.deployment).catch(noop);
       if (kept && outcome === 'ok' && stopReason) {
         void this.deps.cache!.save(key!, { model: s.model, usage, parts: kept, size: answerSize(undefined, kept) }, stopReason);
       }
     }
   }
 
-  private async *replayStream(ctx: InvocationContext, hit: CachedAnswer, started: number): AsyncGenerator<StreamPart> {
+  private async *replayStream(ctx: InvocationContext, hit: CachedAnswer, m: Metered, admitted: Admitted | undefined): AsyncGenerator<StreamPart> {
+    let settled = false;
     try {
       yield* cachedParts(hit);
-      yield { type: 'metadata', usage: hit.usage, latencyMs: Math.round(performance.now() - started) };
+      settled = true;
+      const unrecorded = await this.settle(ctx, hit.model, hit.usage, m, CACHE_HIT_OUTCOME, admitted).then(() => undefined, unrecordedError);
+      if (unrecorded) {
+        yield { type: 'error', error: unrecorded };
+        return;
+      }
+      yield { type: 'metadata', usage: hit.usage, latencyMs: Math.round(performance.now() - m.started) };
     } finally {
-      this.settle(ctx, hit.model, hit.usage, started, CACHE_HIT_OUTCOME);
+      if (!settled) await this.settle(ctx, hit.model, hit.usage, m, CACHE_HIT_OUTCOME, admitted).catch(noop);
     }
   }
 
-  async embed(ctx: InvocationContext, req: EmbedRequest): Promise<EmbedResult & { model: ModelInfo }> {
-    await this.authorize(ctx, 'bedrock:InvokeModel', req.modelId);
-    const started = performance.now();
+  /**
+   * The guardrail a request names, found and authorized (bedrock:ApplyGuardrail) before admission, so a bad reference
+   * costs no quota. Public for callers that apply it to content themselves (RetrieveAndGenerate).
+   */
+  async openGuardrail(ctx: InvocationContext, guardrail: GuardrailRequest): Promise<InvocationGuard> {
+    if (!this.deps.guardrails) throw new QuarryError('ValidationException', 'Guardrails are not available on this server; remove the guardrail configuration.');
+    return this.deps.guardrails.open(ctx, guardrail);
+  }
+
+  /** guardrail(input) → cache → route → provider → meter → guardrail(output). A blocked prompt never reaches a model. */
+  private async guardedConverse(
+    guard: InvocationGuard,
+    request: ConverseRequest,
+    admitted: Admitted | undefined,
+    started: number,
+    next: (req: ConverseRequest) => Promise<ConverseResult & { model: ModelInfo }>,
+  ): Promise<ConverseResult & { model: ModelInfo }> {
+    const input = await guard.checkInput(request);
+    if (input.blocked) {
+      admitted?.settle({ costUsd: 0, outcome: GUARDRAIL_OUTCOME });
+      return { ...input.result, latencyMs: Math.round(performance.now() - started), model: (await this.resolveModel(request.modelId)).model };
+    }
+    const result = await next(input.request);
+    return { ...(await guard.checkOutput(result)), model: result.model };
+  }
+
+  private async guardedStream(
+    guard: InvocationGuard,
+    request: ConverseRequest,
+    admitted: Admitted | undefined,
+    started: number,
+    next: (req: ConverseRequest) => Promise<StreamHandle>,
+  ): Promise<StreamHandle> {
+    const input = await guard.checkInput(request);
+    if (input.blocked) {
+      admitted?.settle({ costUsd: 0, outcome: GUARDRAIL_OUTCOME });
+      return { model: (await this.resolveModel(request.modelId)).model, parts: guard.blockedStream(input.result, started) };
+    }
+    const handle = await next(input.request);
+    return { model: handle.model, parts: guard.guardStream(handle.parts) };
+  }
+
+  async embed(ctx: InvocationContext, request: EmbedRequest): Promise<EmbedResult & { model: ModelInfo }> {
+    await this.authorize(ctx, 'bedrock:InvokeModel', request.modelId);
+    const metered: Metered = { started: performance.now(), tags: costAllocationTags(ctx.tags, undefined), images: 0 };
+    const admitted = await this.admitEmbedding(ctx, request);
+    try {
+      return await this.embedAdmitted(ctx, redirect(request, admitted), metered, admitted);
+    } catch (e) {
+      admitted?.settle({ costUsd: 0, outcome: toQuarryError(e).code });
+      throw e;
+    }
+  }
+
+  private async embedAdmitted(ctx: InvocationContext, req: EmbedRequest, m: Metered, admitted: Admitted | undefined): Promise<EmbedResult & { model: ModelInfo }> {
     const route = await this.route(req.modelId, 'embedding');
     if (!route.provider.embed) throw new QuarryError('ValidationException', `Model ${route.model.id} does not produce embeddings.`);
     const deadline = new Deadline(ctx.signal, this.deps.timeoutMs);
@@ -220,11 +353,13 @@ export class Runtime {
       const answer = await route.embed(req, deadline);
       const result = answer.value;
       this.noteRouting(ctx, answer);
-      this.settle(ctx, answer.model, { inputTokens: result.inputTokens, outputTokens: 0, totalTokens: result.inputTokens }, started, 'ok');
+      const usage = { inputTokens: result.inputTokens, outputTokens: 0, totalTokens: result.inputTokens };
+      await recorded(this.settle(ctx, answer.model, usage, m, 'ok', admitted, answer.deployment));
       return { ...result, model: answer.model };
     } catch (e) {
+      if (isUnrecorded(e)) throw e;
       const err = this.failure(ctx, e);
-      this.settle(ctx, route.model, undefined, started, ctx.signal.aborted ? 'ClientClosed' : err.code);
+      await this.settle(ctx, route.model, undefined, m, ctx.signal.aborted ? 'ClientClosed' : err.code, admitted).catch(noop);
       throw err;
     } finally {
       deadline.dispose();
@@ -247,9 +382,26 @@ export class Runtime {
   private async authorize(ctx: InvocationContext, action: Action, modelId: string): Promise<void> {
     // Administrators skip the check and the ARN building: this is on every invocation's path.
     if (!ctx.authorize || ctx.principal.isAdmin) return;
+    // A model resource the caller's account owns (a provisioned throughput) is checked as its own ARN.
+    const owned = this.deps.accountModelArn?.(ctx.principal.accountId, modelId);
+    if (owned) return ctx.authorize(action, owned);
     const { id, fallback } = parseModelId(modelId);
     await ctx.authorize(action, modelArnFor(this.deps.region, id));
     if (fallback) await ctx.authorize(action, modelArnFor(this.deps.region, fallback));
+  }
+
+  private admit(ctx: InvocationContext, req: ConverseRequest): Promise<Admitted | undefined> {
+    const steps = this.deps.admission;
+    if (!steps?.length) return Promise.resolve(undefined);
+    return admitAll(steps, { ctx, modelId: req.modelId, maxTokens: req.inferenceConfig?.maxTokens, inputTokens: once(() => estimateInputTokens(req)) });
+  }
+
+  private admitEmbedding(ctx: InvocationContext, req: EmbedRequest): Promise<Admitted | undefined> {
+    const steps = this.deps.admission;
+    if (!steps?.length) return Promise.resolve(undefined);
+    // Roughly four characters a token: an embedding's input is plain text, and the exact count settles afterwards.
+    const estimate = Math.ceil(req.inputs.reduce((n, t) => n + t.length, 0) / 4);
+    return admitAll(steps, { ctx, modelId: req.modelId, maxTokens: 0, inputTokens: () => Promise.resolve(estimate) });
   }
 
   private async route(id: string, kind: 'text' | 'embedding' | 'any'): Promise<Route> {
@@ -286,16 +438,31 @@ export class Runtime {
 
   /**
    * One usage record and one metrics observation per invocation, whatever retries or fallbacks it took, naming the
-   * model that answered. A cache hit is recorded with the tokens it served and no cost (what it saved is those
-   * tokens at list price); for metrics it is a success that processed no tokens.
+   * model and deployment that answered. A cache hit is recorded with the tokens it served, no cost, and what it saved
+   * (those tokens at list price); for metrics it is a success that processed no tokens. Resolves when the record is
+   * committed (durable metering) and rejects if it could not be.
    */
-  private settle(ctx: InvocationContext, model: ModelInfo, usage: Usage | undefined, started: number, outcome: string): void {
-    const ms = performance.now() - started;
+  private settle(
+    ctx: InvocationContext,
+    model: ModelInfo,
+    usage: Usage | undefined,
+    m: Metered,
+    outcome: string,
+    admitted: Admitted | undefined,
+    deployment?: AnsweringDeployment,
+    answerImages = 0,
+  ): Promise<void> {
+    const ms = performance.now() - m.started;
     const input = usage?.inputTokens ?? 0;
     const output = usage?.outputTokens ?? 0;
     const hit = outcome === CACHE_HIT_OUTCOME;
-    const cost = usage ? costOf(usage, model.pricing) : 0;
+    const region = deployment?.region ?? this.deps.region;
+    const images = m.images + answerImages;
+    const prices = this.deps.prices;
+    const prepaid = admitted?.prepaidCapacity;
+    const cost = !usage || prepaid ? 0 : prices ? prices.costOf(model, region, { usage, images }) : costOf(usage, model.pricing);
     if (hit) this.deps.cache?.recordSaving(cost);
+    admitted?.settle({ model, usage, costUsd: hit ? 0 : cost, outcome });
     this.deps.metrics.observe({
       model: model.id,
       api: ctx.api,
@@ -304,23 +471,64 @@ export class Runtime {
       inputTokens: hit ? 0 : input,
       outputTokens: hit ? 0 : output,
     });
-    this.deps.meter.record({
+    ctx.log.debug({ model: model.id, api: ctx.api, outcome, inputTokens: input, outputTokens: output, ms: Math.round(ms) }, 'invocation');
+    return this.deps.meter.record({
       request_id: ctx.requestId,
       time: new Date().toISOString(),
       principal: ctx.principal.id,
       key_id: ctx.principal.keyId,
+      account_id: ctx.principal.accountId ?? '',
       model_id: model.id,
       api: ctx.api,
+      deployment_id: hit ? '' : (prepaid ?? deployment?.id ?? model.id),
+      provider_id: model.providerId,
+      region,
       input_tokens: input,
       output_tokens: output,
       cache_read_tokens: usage?.cacheReadInputTokens ?? 0,
       cache_write_tokens: usage?.cacheWriteInputTokens ?? 0,
+      images,
       cost_usd: hit ? 0 : cost,
+      cache_hit: hit ? 1 : 0,
+      saved_usd: hit ? cost : 0,
       latency_ms: Math.round(ms),
       outcome,
+      tags: m.tags,
     });
-    ctx.log.debug({ model: model.id, api: ctx.api, outcome, inputTokens: input, outputTokens: output, ms: Math.round(ms) }, 'invocation');
   }
+}
+
+/** Validates the invocation's cost-allocation tags before anything is spent on it (a bad tag is a 400). */
+function meteredOf(ctx: InvocationContext, req: ConverseRequest, started: number): Metered {
+  return { started, tags: costAllocationTags(ctx.tags, req.requestMetadata), images: countImages(req.messages) };
+}
+
+const UNRECORDED = Symbol('unrecorded');
+const noop = (): void => undefined;
+
+function unrecordedError(cause: unknown): QuarryError {
+  const err = new QuarryError('ServiceUnavailableException', 'The usage of this invocation could not be recorded, so its answer is withheld. Try again.', { cause });
+  return Object.assign(err, { [UNRECORDED]: true });
+}
+
+const isUnrecorded = (e: unknown): boolean => typeof e === 'object' && e !== null && UNRECORDED in e;
+
+/** An answer whose usage could not be stored is not given out: metering would lose it. */
+async function recorded(commit: Promise<void>): Promise<void> {
+  try {
+    await commit;
+  } catch (e) {
+    throw unrecordedError(e);
+  }
+}
+
+function redirect<R extends { modelId: string }>(req: R, admitted: Admitted | undefined): R {
+  return admitted?.modelId === undefined ? req : { ...req, modelId: admitted.modelId };
+}
+
+function once<T>(f: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= f());
 }
 
 const NO_ROUTING = { deployments: [], inferenceProfiles: [], fallbacks: {} };

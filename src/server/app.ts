@@ -1,16 +1,25 @@
 import { Hono } from 'hono';
 import { anthropicErrorResponse } from '../api/anthropic/anthropic-error.js';
+import type { AgentsModule } from '../agents/index.js';
+import { agentPartRoutes } from '../api/bedrock-agent/agent-part-routes.js';
+import { agentRoutes } from '../api/bedrock-agent/agent-routes.js';
 import { knowledgeBaseRoutes } from '../api/bedrock-agent/knowledge-base-routes.js';
+import { agentRuntimeRoutes } from '../api/bedrock-agent-runtime/invoke-agent-runtime.js';
 import { retrieveRoutes } from '../api/bedrock-agent-runtime/retrieve-routes.js';
 import { bedrockControlRoutes } from '../api/bedrock/control-plane-routes.js';
 import { bedrockErrorResponse } from '../api/bedrock/bedrock-error.js';
+import { guardrailRoutes } from '../api/bedrock/guardrail-routes.js';
 import { bedrockRuntimeRoutes } from '../api/bedrock/runtime-routes.js';
 import { openaiErrorResponse } from '../api/openai/openai-error.js';
 import type { ApiDeps, ApiEnv } from '../api/shared/api-env.js';
+import type { AuditLog } from '../audit/index.js';
 import { QuarryError, type Logger } from '../core/index.js';
+import type { GuardrailModule } from '../guardrails/index.js';
 import type { Authorizer } from '../iam/index.js';
 import type { KnowledgeModule } from '../knowledge/index.js';
 import type { Metrics } from '../metrics/index.js';
+import { auditTrail } from './audit-trail-middleware.js';
+import { type ConsoleAuthDeps, consoleAuthRoutes } from './console-auth-routes.js';
 import { consoleApiRoutes, consoleRoutes } from './console-routes.js';
 import { requestContext, requireAuth } from './middleware.js';
 
@@ -20,10 +29,18 @@ export interface AppDeps extends ApiDeps {
   log: Logger;
   /** Knowledge bases (Bedrock Agents' control plane and Retrieve / RetrieveAndGenerate), when the server has them. */
   knowledge?: KnowledgeModule;
+  /** Agents (Bedrock Agents' control plane), when the server has them. */
+  agents?: AgentsModule;
+  /** Guardrails (Bedrock's control plane and ApplyGuardrail), when the server has them. */
+  guardrails?: GuardrailModule;
+  /** The audit trail every authenticated management call (and data-plane call, when configured) is recorded in. */
+  audit?: AuditLog;
   /** Extra route sets (the OpenAI and Anthropic APIs) mounted after the Bedrock ones. */
   routes?: Hono<ApiEnv>[];
   /** The built web console (web/dist by default). */
   consoleDir?: string;
+  /** Console sessions and, when configured, OpenID Connect sign-in. */
+  consoleAuth?: ConsoleAuthDeps;
 }
 
 /** Which wire format answers a path: its clients only understand their own error shape. */
@@ -39,13 +56,21 @@ export function createApp(deps: AppDeps): Hono<ApiEnv> {
   app.get('/health', (c) => c.json({ status: 'ok' }));
   // Before authentication: the console's files hold no data, and the browser needs them to ask for a key at all.
   app.route('/', consoleRoutes({ dir: deps.consoleDir }));
-  app.use(requireAuth(deps.keys, deps.authorizer, deps.maxBodyBytes));
+  if (deps.consoleAuth) app.route('/', consoleAuthRoutes(deps.consoleAuth));
+  app.use(requireAuth(deps.keys, deps.authorizer, deps.maxBodyBytes, deps.consoleAuth?.sessions));
+  if (deps.audit) app.use(auditTrail(deps.audit, deps.region));
   app.get('/metrics', async (c) => c.text(await deps.metrics.render(), 200, { 'content-type': deps.metrics.registry.contentType }));
   app.route('/', bedrockRuntimeRoutes(deps));
   app.route('/', bedrockControlRoutes(deps));
   if (deps.knowledge) {
     app.route('/', knowledgeBaseRoutes(deps.knowledge, deps.region, deps.maxBodyBytes));
     app.route('/', retrieveRoutes(deps.knowledge, deps.region, deps.maxBodyBytes));
+  }
+  if (deps.guardrails) app.route('/', guardrailRoutes(deps.guardrails, deps.region, deps.maxBodyBytes));
+  if (deps.agents) {
+    app.route('/', agentRoutes(deps.agents, deps.region, deps.maxBodyBytes));
+    app.route('/', agentPartRoutes(deps.agents, deps.region, deps.maxBodyBytes));
+    app.route('/', agentRuntimeRoutes({ ...deps, agents: deps.agents }));
   }
   for (const r of deps.routes ?? []) app.route('/', r);
   app.route('/', consoleApiRoutes(deps));

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { agentsConfigSchema } from '../agents/index.js';
+import { budgetsConfigSchema } from '../billing/index.js';
+import { oidcConfigSchema } from '../iam/index.js';
+import { provisionedConfigSchema } from '../provisioned/unit-capacity.js';
+import { quotasConfigSchema } from '../quotas/index.js';
 import {
   deploymentEntrySchema,
   fallbacksSchema,
@@ -84,8 +89,48 @@ export const configSchema = z
     inferenceProfiles: z.array(inferenceProfileEntrySchema).default([]),
     /** Per model or profile id, the models to try when it cannot answer. */
     fallbacks: fallbacksSchema.default({}),
-    /** The exact response cache (in-process); off when absent. */
+    /** The exact response cache (in Redis when `redis:` is configured, else in-process); off when absent. */
     responseCache: responseCacheConfigSchema.optional(),
+    /**
+     * Usage metering. `durable` (the default) commits each invocation's usage record before its answer is sent, in
+     * groups shared by concurrent requests; `buffered` writes within 250 ms and may lose that much to a crash.
+     */
+    metering: z
+      .object({
+        mode: z.enum(['durable', 'buffered']).default('durable'),
+        /** How long a group commit waits for more records to join, ms (0: the next event-loop turn). */
+        groupCommitMs: z.number().min(0).max(50).default(0),
+      })
+      .strict()
+      .default({ mode: 'durable', groupCommitMs: 0 }),
+    /** Agents: the functions (JavaScript modules, HTTP endpoints) action groups may name as their Lambda. */
+    agents: agentsConfigSchema,
+    /** The audit trail: management calls are always recorded; model invocations and retrievals when dataPlane is on. */
+    audit: z
+      .object({
+        dataPlane: z.boolean().default(false),
+        /** Parameter names redacted besides the built-in secret names (matched ignoring case, `-` and `_`, as parts of names). */
+        redactKeys: z.array(z.string().min(1).max(128)).max(256).default([]),
+      })
+      .strict()
+      .default({ dataPlane: false, redactKeys: [] }),
+    /** Redis, for what several replicas share (rate limits, the response cache); absent, each process keeps its own. */
+    redis: z
+      .object({
+        url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+        /** Prefix of every key Quarry writes, so one Redis can serve several deployments. */
+        keyPrefix: z.string().min(1).max(64).default('quarry:'),
+      })
+      .strict()
+      .optional(),
+    /** Rate limits per key and model (requests and tokens per minute, concurrent requests); none when absent. */
+    quotas: quotasConfigSchema.optional(),
+    /** How budgets run: webhook destinations allowed past the SSRF guard, sync and forecast intervals. */
+    budgets: budgetsConfigSchema,
+    /** What a provisioned-throughput model unit buys (requests at once, tokens a minute) and how replicas sync. */
+    provisionedThroughput: provisionedConfigSchema.default({ unitConcurrency: 2, syncSeconds: 5 }),
+    /** OpenID Connect sign-in to the console (any standard provider); API-key sign-in only when absent. */
+    oidc: oidcConfigSchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

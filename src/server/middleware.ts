@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
-import type { Logger } from '../core/index.js';
-import { type Action, authenticate, type Authorizer, type KeyStore, type RequestContext } from '../iam/index.js';
+import type { Context, MiddlewareHandler } from 'hono';
+import { type Logger, QuarryError } from '../core/index.js';
+import { getCookie } from 'hono/cookie';
+import { type Action, authenticate, type Authorizer, type ConsoleSessions, type KeyStore, type Principal, type RequestContext } from '../iam/index.js';
 import { type ApiEnv, readBody } from '../api/shared/api-env.js';
+import { SESSION_COOKIE } from './console-auth-routes.js';
 
 /**
  * Request id, client-abort signal and one access-log line per request. The id is echoed in the headers each wire
@@ -50,9 +52,9 @@ function clientSignal(env: NodeBindings | undefined, fallback: () => AbortSignal
 }
 
 /** Every route but /health needs credentials. SigV4 covers the body, so it is read (once, with the limit) first. */
-export function requireAuth(keys: KeyStore, authorizer: Authorizer, maxBodyBytes: number): MiddlewareHandler<ApiEnv> {
+export function requireAuth(keys: KeyStore, authorizer: Authorizer, maxBodyBytes: number, sessions?: ConsoleSessions): MiddlewareHandler<ApiEnv> {
   return async function requireAuth(c, next) {
-    const principal = await authenticate(keys, {
+    const principal = (sessions && (await sessionPrincipal(c, sessions))) || await authenticate(keys, {
       header: (name) => c.req.header(name),
       async signedView() {
         const url = new URL(c.req.url);
@@ -91,4 +93,28 @@ function requestConditions(env: ConnectionBindings | undefined, principal: { aut
     'quarry:AuthMethod': principal.authMethod,
     'quarry:ApiKeyId': principal.keyId,
   };
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The console session a request's cookie names, when it sends no other credential (an explicit key always wins, so
+ * API clients never depend on cookies). A cookie rides along with any request the browser makes, so a state-changing
+ * call must also come from a page of this very origin: browsers always send Origin with a cross-origin or non-GET
+ * fetch, and SameSite=Lax already keeps the cookie off cross-site POSTs; this is the second lock on the door.
+ */
+async function sessionPrincipal(c: Context<ApiEnv>, sessions: ConsoleSessions): Promise<Principal | undefined> {
+  if (c.req.header('authorization') || c.req.header('x-api-key')) return undefined;
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token) return undefined;
+  const s = await sessions.lookup(token);
+  if (!s) throw new QuarryError('UnrecognizedClientException', 'The console session has expired or was signed out; sign in again.');
+  if (!SAFE_METHODS.has(c.req.method)) {
+    const origin = c.req.header('origin');
+    const site = c.req.header('sec-fetch-site');
+    if (site ? site !== 'same-origin' : !origin || origin !== new URL(c.req.url).origin) {
+      throw new QuarryError('AccessDeniedException', 'A console session may only be used by the console itself (the request came from another origin).');
+    }
+  }
+  return s.principal;
 }

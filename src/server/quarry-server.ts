@@ -2,21 +2,33 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { AgentFunctionRegistry, AgentsModule, agentMigrations } from '../agents/index.js';
+import { auditRoutes } from '../api/quarry-admin/audit-routes.js';
 import { iamAdminRoutes } from '../api/quarry-admin/iam-admin-routes.js';
+import { pricingRoutes } from '../api/quarry-admin/pricing-routes.js';
 import type { ApiEnv } from '../api/shared/api-env.js';
-import { billingMigrations, UsageMeter } from '../billing/index.js';
+import { AuditLog, auditMigrations } from '../audit/index.js';
+import { billingMigrations, budgetMigrations, PriceBook, UsageMeter } from '../billing/index.js';
 import type { Logger, ProviderFactory } from '../core/index.js';
-import { Authorizer, bootstrapCredentials, type BootstrapResult, iamMigrations, KeyStore, type PolicySource, SecretBox } from '../iam/index.js';
-import { IamStore } from '../iam/index.js';
+import { type GuardrailModule, guardrailMigrations, InvocationGuards } from '../guardrails/index.js';
+import { Authorizer, type BootstrapResult, bootstrapCredentials, IamStore, iamMigrations, KeyStore, type PolicySource, SecretBox } from '../iam/index.js';
 import { type KnowledgeModule, knowledgeMigrations } from '../knowledge/index.js';
 import { Metrics } from '../metrics/index.js';
 import { ModelCatalog } from '../models/index.js';
-import { ExactResponseCache, LruResponseCacheStore } from '../routing/index.js';
-import { Runtime } from '../runtime/index.js';
+import { provisionedMigrations } from '../provisioned/index.js';
+import { connectRedis, quotaMigrations } from '../quotas/index.js';
+import { RedisBreakerSync } from '../routing/index.js';
+import { type AdmissionStep, Runtime } from '../runtime/index.js';
 import { jobMigrations, migrate, openStore, type Store } from '../store/index.js';
 import { createApp } from './app.js';
+import { type BuiltBudgets, buildBudgets } from './build-budgets.js';
+import { buildConsoleAuth } from './build-console-auth.js';
+import { buildGuardrails } from './build-guardrails.js';
 import { buildKnowledge } from './build-knowledge.js';
 import { buildProviders } from './build-providers.js';
+import { type BuiltProvisioned, buildProvisioned } from './build-provisioned.js';
+import { type BuiltQuotas, buildQuotas } from './build-quotas.js';
+import { buildResponseCache } from './build-response-cache.js';
 import type { QuarryConfig } from './config.js';
 import { type Listener, listen } from './listener.js';
 import { createLogger } from './logger.js';
@@ -48,9 +60,22 @@ export interface QuarryServer {
   iam: IamStore;
   store: Store;
   meter: UsageMeter;
+  /** The pricing catalog usage is costed from. */
+  prices: PriceBook;
   /** The invocation pipeline, with its router (deployment health) and response cache (statistics). */
   runtime: Runtime;
   knowledge: KnowledgeModule;
+  /** Agents, their versions, aliases and parts (Bedrock Agents' control plane). */
+  agents: AgentsModule;
+  /** The audit trail (hash-chained events per account). */
+  audit: AuditLog;
+  /** Guardrail resources and the engine that applies them. */
+  guardrails: GuardrailModule;
+  /** Rate limits: stored overrides, their resolution and the limiter. */
+  quotas: BuiltQuotas['module'];
+  /** The cost explorer and budgets (spend counters, alerts, the admission step). */
+  budgets: BuiltBudgets;
+  provisioned: BuiltProvisioned;
   app: Hono<ApiEnv>;
   close(): Promise<void>;
 }
@@ -63,7 +88,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const dataDir = resolve(opts.dataDir ?? config.dataDir ?? '.quarry');
   const store = await openStore({ dataDir, url: config.store.url, onPoolError: (err) => log.warn({ err }, 'a database connection was lost; it is replaced on the next query') });
   // One call with every domain's migrations: Kysely refuses a run that does not list all migrations already applied.
-  await migrate(store.db, iamMigrations, billingMigrations, jobMigrations, knowledgeMigrations);
+  await migrate(store.db, iamMigrations, billingMigrations, jobMigrations, knowledgeMigrations, guardrailMigrations, auditMigrations, agentMigrations, quotaMigrations, budgetMigrations, provisionedMigrations);
   const keys = new KeyStore(store.db, SecretBox.fromEnvOrFile(dataDir, env), { defaultAccountId: config.accountId });
   const iam = new IamStore(store.db, keys, { defaultAccountId: config.accountId });
   await iam.ensureAccount(config.accountId, 'default');
@@ -73,27 +98,51 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const catalog = new ModelCatalog(providers, howToAdd);
   await catalog.refresh();
   const metrics = new Metrics();
-  const meter = new UsageMeter(store.db, log);
+  const meter = new UsageMeter(store.db, log, config.metering);
+  const prices = new PriceBook(store.db);
+  await prices.load();
+  const audit = new AuditLog(store.db, log, { dialect: store.dialect, dataPlane: config.audit.dataPlane, redactKeys: config.audit.redactKeys });
+  // Read by the runtime on every invocation: steps join and leave it as limits are defined (see buildQuotas).
+  const admission: AdmissionStep[] = [];
+  // Routing's own connection (shared response cache and circuit breakers), opened before the runtime that uses it.
+  const routingRedis = config.redis ? await connectRedis(config.redis.url, log) : undefined;
+  const breakerSync = routingRedis && config.redis ? new RedisBreakerSync({ redis: routingRedis, keyPrefix: `${config.redis.keyPrefix}cb:`, log }) : undefined;
   const runtime = new Runtime({
     catalog,
     meter,
+    prices,
     metrics,
     timeoutMs: config.limits.invocationTimeoutMs,
     region: config.region,
-    routing: { config, providers, log },
-    cache: responseCache(config),
+    routing: { config, providers, log, breakerSync },
+    cache: buildResponseCache(config, routingRedis),
+    admission,
+    // Late-bound: provisioned throughput is built below, on the quotas' rate limiter.
+    accountModelArn: (accountId, modelId) => provisioned.arnOf(accountId, modelId),
+    // Late-bound: the guardrails module is built below, with this runtime as its embedder.
+    guardrails: new InvocationGuards({ engine: () => guardrails.engine, region: config.region, defaultAccountId: config.accountId }),
   });
+  const quotas = await buildQuotas({ config, store, iam, admission, log });
+  const budgets = await buildBudgets({ config, store, iam, runtime, meter, admission, log, prices, redis: quotas.redis });
+  const provisioned = await buildProvisioned({ config, store, runtime, meter, prices, limiter: quotas.module.limiter, admission, log });
   const knowledge = await buildKnowledge({ config, store, runtime, dataDir, log });
+  const guardrails = await buildGuardrails({ store, runtime: () => runtime, catalog, region: config.region, log });
+  const agents = new AgentsModule({ db: store.db, region: config.region, models: runtime, knowledge, guardrails, functions: new AgentFunctionRegistry(config.agents) });
   const apiDeps = { runtime, keys, region: config.region, accountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes };
   const authorizer = new Authorizer(opts.policies ?? iam, config.accountId);
-  const app = createApp({ ...apiDeps, authorizer, metrics, log, knowledge, routes: [...(opts.routes?.(apiDeps) ?? []), iamAdminRoutes({ iam, region: config.region, maxBodyBytes: config.limits.maxBodyBytes })] });
+  const app = createApp({ ...apiDeps, authorizer, metrics, log, knowledge, agents, guardrails, audit, consoleAuth: buildConsoleAuth({ config, store, iam, audit }), routes: [...(opts.routes?.(apiDeps) ?? []), iamAdminRoutes({ iam, region: config.region, maxBodyBytes: config.limits.maxBodyBytes }), quotas.routes, ...budgets.routes, ...provisioned.routes, auditRoutes({ audit, defaultAccountId: config.accountId }), pricingRoutes({ prices, region: config.region, operatorAccountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes })] });
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
   let listener: Listener;
   try {
     listener = await listen(getRequestListener(app.fetch) as never, { host: opts.host ?? config.host ?? '127.0.0.1', port: opts.port ?? config.port ?? 4100, tls });
   } catch (e) {
+    await provisioned.close();
+    await budgets.close();
+    await quotas.close();
     await knowledge.close();
     await catalog.close();
+    await breakerSync?.close();
+    routingRedis?.disconnect();
     await store.close();
     throw e;
   }
@@ -107,22 +156,31 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
     iam,
     store,
     meter,
+    prices,
     runtime,
     knowledge,
+    agents,
+    guardrails,
+    audit,
+    quotas: quotas.module,
+    budgets,
+    provisioned,
     app,
     async close() {
       await listener.close();
       await knowledge.close();
+      await provisioned.close();
+      await budgets.close();
+      await quotas.close();
       await meter.flush();
+      // After the listener closed, so the calls it finished are in; before the store closes, so they are written.
+      await audit.close();
       await keys.flush();
       await catalog.close();
       await runtime.cache?.store.close?.();
+      await breakerSync?.close();
+      routingRedis?.disconnect();
       await store.close();
     },
   };
-}
-
-function responseCache(config: QuarryConfig): ExactResponseCache | undefined {
-  const c = config.responseCache;
-  return c?.enabled ? new ExactResponseCache(new LruResponseCacheStore(c.maxEntries, c.maxBytes), c) : undefined;
 }

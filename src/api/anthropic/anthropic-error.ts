@@ -1,4 +1,4 @@
-import { type ErrorCode, toQuarryError } from '../../core/index.js';
+import { type ErrorCode, retryAfterSeconds, toQuarryError } from '../../core/index.js';
 
 const TYPE: Partial<Record<ErrorCode, string>> = {
   ValidationException: 'invalid_request_error',
@@ -23,8 +23,12 @@ export function anthropicErrorResponse(e: unknown, requestId: string): Response 
   const body = anthropicErrorBody(err);
   const type = body.error.type;
   const status = type === 'authentication_error' || /Missing credentials/.test(err.message) ? 401 : type === 'overloaded_error' ? 529 : err.status;
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json', 'request-id': requestId, 'x-request-id': requestId },
-  });
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'request-id': requestId, 'x-request-id': requestId };
+  // The Anthropic SDK, like OpenAI's, reads retry-after-ms before retry-after.
+  const retryAfter = retryAfterSeconds(err);
+  if (retryAfter) {
+    headers['retry-after'] = retryAfter;
+    headers['retry-after-ms'] = String(Math.ceil(err.retryAfterMs!));
+  }
+  return new Response(JSON.stringify(body), { status, headers });
 }

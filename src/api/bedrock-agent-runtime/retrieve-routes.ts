@@ -69,12 +69,15 @@ function ragRequest(b: z.infer<typeof ragBody>): RagRequest {
     ...(gen?.inferenceConfig?.textInferenceConfig ? { inferenceConfig: gen.inferenceConfig.textInferenceConfig } : {}),
     ...(gen?.additionalModelRequestFields ? { additionalModelRequestFields: gen.additionalModelRequestFields } : {}),
     queryDecomposition: kbc.orchestrationConfiguration?.queryTransformationConfiguration?.type === 'QUERY_DECOMPOSITION',
+    ...(gen?.guardrailConfiguration
+      ? { guardrail: { identifier: gen.guardrailConfiguration.guardrailId, version: gen.guardrailConfiguration.guardrailVersion, trace: 'disabled' as const } }
+      : {}),
   };
 }
 
-/** Guardrails are a separate capability; until it lands a request that names one is refused rather than silently unguarded. */
+/** Retrieve's guardrail is not applied yet; a request that names one is refused rather than silently unguarded. */
 function refuseGuardrail(g: unknown): void {
-  if (g) throw new QuarryError('ValidationException', 'Guardrails are not available on this server yet; remove guardrailConfiguration.');
+  if (g) throw new QuarryError('ValidationException', 'Retrieve does not apply guardrails yet; remove guardrailConfiguration (RetrieveAndGenerate applies them).');
 }
 
 /**
@@ -102,15 +105,18 @@ export function retrieveRoutes(k: KnowledgeModule, region: string, maxBodyBytes:
 
   app.post('/retrieveAndGenerate', async (c) => {
     const b = validate(ragBody, parseJsonBody(await readBody(c, maxBodyBytes)), 'RetrieveAndGenerate request');
-    refuseGuardrail(b.retrieveAndGenerateConfiguration.knowledgeBaseConfiguration.generationConfiguration?.guardrailConfiguration);
     await authorizeRag(c, region, b);
     const r = await k.rag.run(invocationContext(c, 'bedrock-agent.retrieve-and-generate'), scopeOf(c), ragRequest(b));
-    return c.json({ sessionId: r.sessionId, output: { text: r.text }, citations: r.citations.map(wireCitation) });
+    return c.json({
+      sessionId: r.sessionId,
+      output: { text: r.text },
+      citations: r.citations.map(wireCitation),
+      ...(r.guardrailAction ? { guardrailAction: r.guardrailAction } : {}),
+    });
   });
 
   app.post('/retrieveAndGenerateStream', async (c) => {
     const b = validate(ragBody, parseJsonBody(await readBody(c, maxBodyBytes)), 'RetrieveAndGenerateStream request');
-    refuseGuardrail(b.retrieveAndGenerateConfiguration.knowledgeBaseConfiguration.generationConfiguration?.guardrailConfiguration);
     await authorizeRag(c, region, b);
     const events = k.rag.stream(invocationContext(c, 'bedrock-agent.retrieve-and-generate-stream'), scopeOf(c), ragRequest(b));
     // The session comes first (its id is a response header); pulling one more event before answering makes a bad
@@ -134,6 +140,7 @@ async function* frames(first: IteratorResult<import('../../knowledge/index.js').
       const ev = e.value;
       if (ev.type === 'output') yield encodeEvent('output', { text: ev.text });
       else if (ev.type === 'citation') yield encodeEvent('citation', wireCitation(ev.citation));
+      else if (ev.type === 'guardrail') yield encodeEvent('guardrail', { action: ev.action });
       e = await rest.next();
     }
   } catch (err) {

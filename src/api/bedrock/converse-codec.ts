@@ -9,10 +9,10 @@ import {
   validation,
 } from '../../core/index.js';
 import { decodeBase64, encodeBase64 } from '../shared/base64.js';
-import type { ConverseBody, WireContentBlock } from './converse-schema.js';
+import type { ConverseStreamBody, WireContentBlock } from './converse-schema.js';
 
 /** Wire Converse → canonical: base64 becomes bytes; everything else is already the canonical shape. */
-export function fromConverseWire(modelId: string, body: ConverseBody): ConverseRequest {
+export function fromConverseWire(modelId: string, body: ConverseStreamBody): ConverseRequest {
   const messages: Message[] = body.messages.map((m, i) => ({
     role: m.role,
     content: m.content.map((b, j) => decodeBlock(b, `messages.${i}.content.${j}`)),
@@ -25,6 +25,15 @@ export function fromConverseWire(modelId: string, body: ConverseBody): ConverseR
   }
   if (body.additionalModelRequestFields) req.additionalModelRequestFields = body.additionalModelRequestFields;
   if (body.requestMetadata) req.requestMetadata = body.requestMetadata;
+  const g = body.guardrailConfig;
+  if (g) {
+    req.guardrail = {
+      identifier: g.guardrailIdentifier,
+      version: g.guardrailVersion,
+      trace: g.trace ?? 'disabled',
+      ...(g.streamProcessingMode ? { streamProcessingMode: g.streamProcessingMode } : {}),
+    };
+  }
   const js = body.outputConfig?.textFormat?.structure.jsonSchema;
   if (js) {
     let schema: unknown;
@@ -84,6 +93,7 @@ export function toConverseWire(result: ConverseResult) {
     usage: wireUsage(result.usage),
     metrics: { latencyMs: result.latencyMs },
     ...(result.additionalModelResponseFields ? { additionalModelResponseFields: result.additionalModelResponseFields } : {}),
+    ...(result.guardrail?.trace ? { trace: { guardrail: result.guardrail.trace } } : {}),
   };
 }
 

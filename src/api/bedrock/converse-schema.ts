@@ -106,13 +106,31 @@ export const inferenceConfig = z
   })
   .strict();
 
+/**
+ * Converse's `guardrailConfig` (GuardrailConfiguration in the SDK). Bedrock documents both fields as required and
+ * patterns for them; a malformed one is a 400 here, a well-formed one that names nothing is the engine's 404.
+ */
+export const guardrailConfig = z
+  .object({
+    guardrailIdentifier: z
+      .string()
+      .max(2048)
+      .regex(/^(?:[a-z0-9]+|arn:aws(?:-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail\/[a-z0-9]+)$/, 'guardrailIdentifier must be a guardrail id or ARN'),
+    guardrailVersion: z.string().regex(/^(?:[1-9][0-9]{0,7}|DRAFT)$/, 'guardrailVersion must be DRAFT or a version number'),
+    trace: z.enum(['enabled', 'disabled', 'enabled_full']).optional(),
+  })
+  .strict();
+
+/** ConverseStream's GuardrailStreamConfiguration adds how the answer is checked while it streams. */
+export const guardrailStreamConfig = guardrailConfig.extend({ streamProcessingMode: z.enum(['sync', 'async']).optional() }).strict();
+
 export const converseBody = z
   .object({
     messages: z.array(message).min(1, 'at least one message is required'),
     system: z.array(systemBlock).optional(),
     inferenceConfig: inferenceConfig.optional(),
     toolConfig: toolConfig.optional(),
-    guardrailConfig: z.record(z.string(), z.unknown()).optional(),
+    guardrailConfig: guardrailConfig.optional(),
     additionalModelRequestFields: z.record(z.string(), z.unknown()).optional(),
     promptVariables: z.record(z.string(), z.unknown()).optional(),
     additionalModelResponseFieldPaths: z.array(z.string()).optional(),
@@ -138,6 +156,9 @@ export const converseBody = z
   .strict();
 
 export type ConverseBody = z.infer<typeof converseBody>;
+
+export const converseStreamBody = converseBody.extend({ guardrailConfig: guardrailStreamConfig.optional() }).strict();
+export type ConverseStreamBody = z.infer<typeof converseStreamBody>;
 export type WireContentBlock = z.infer<typeof contentBlock>;
 
 export const countTokensBody = z

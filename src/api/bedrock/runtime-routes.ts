@@ -4,7 +4,7 @@ import { decodeBase64 } from '../shared/base64.js';
 import { parseJsonBody, validate } from '../shared/parse-body.js';
 import { streamResponse } from '../shared/stream-response.js';
 import { fromConverseWire, toConverseWire } from './converse-codec.js';
-import { converseBody, countTokensBody } from './converse-schema.js';
+import { converseBody, converseStreamBody, countTokensBody } from './converse-schema.js';
 import { EVENT_STREAM_CONTENT_TYPE } from './event-stream.js';
 import { invokeModel, invokeModelStream, invokeTokenRequest } from './invoke/invoke-model.js';
 import { converseStreamFrames } from './stream-events.js';
@@ -20,7 +20,7 @@ export function bedrockRuntimeRoutes(deps: ApiDeps): Hono<ApiEnv> {
   });
 
   app.post('/model/:modelId/converse-stream', async (c) => {
-    const body = validate(converseBody, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'ConverseStream request');
+    const body = validate(converseStreamBody, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'ConverseStream request');
     const { model, parts } = await deps.runtime.converseStream(
       invocationContext(c, 'bedrock.converse-stream'),
       fromConverseWire(c.req.param('modelId'), body),
@@ -34,12 +34,12 @@ export function bedrockRuntimeRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.post('/model/:modelId/invoke', async (c) => {
     const raw = await readBody(c, deps.maxBodyBytes);
-    return invokeModel(deps.runtime, invocationContext(c, 'bedrock.invoke'), c.req.param('modelId'), raw);
+    return invokeModel(deps.runtime, invocationContext(c, 'bedrock.invoke'), c.req.param('modelId'), raw, (name) => c.req.header(name));
   });
 
   app.post('/model/:modelId/invoke-with-response-stream', async (c) => {
     const raw = await readBody(c, deps.maxBodyBytes);
-    return invokeModelStream(c, deps.runtime, invocationContext(c, 'bedrock.invoke-stream'), c.req.param('modelId'), raw);
+    return invokeModelStream(c, deps.runtime, invocationContext(c, 'bedrock.invoke-stream'), c.req.param('modelId'), raw, (name) => c.req.header(name));
   });
 
   app.post('/model/:modelId/count-tokens', async (c) => {

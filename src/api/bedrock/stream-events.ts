@@ -28,7 +28,11 @@ export async function* converseStreamFrames(parts: AsyncIterable<StreamPart>): A
         });
         break;
       case 'metadata':
-        yield encodeEvent('metadata', { usage: wireUsage(p.usage), metrics: { latencyMs: p.latencyMs } });
+        yield encodeEvent('metadata', {
+          usage: wireUsage(p.usage),
+          metrics: { latencyMs: p.latencyMs },
+          ...(p.guardrail?.trace ? { trace: { guardrail: p.guardrail.trace } } : {}),
+        });
         break;
       case 'error':
         yield encodeException(p.error.code, p.error.message);

@@ -48,7 +48,8 @@ export async function* chatCompletionChunks(parts: AsyncIterable<StreamPart>, me
         yield chunk({}, mapFinishReason(p.stopReason));
         break;
       case 'metadata':
-        if (includeUsage) yield sse({ ...base, choices: [], usage: chatUsage(p.usage) });
+        // The guardrail's report (when the request named one) rides on the same last, choice-less chunk as the usage.
+        if (includeUsage || p.guardrail) yield sse({ ...base, choices: [], ...(includeUsage ? { usage: chatUsage(p.usage) } : {}), ...(p.guardrail ? { guardrail: p.guardrail } : {}) });
         break;
       case 'error':
         yield sse(openaiErrorBody(p.error));

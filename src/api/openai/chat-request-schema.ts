@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guardrailStreamConfig } from '../bedrock/converse-schema.js';
 
 /**
  * Chat Completions as it arrives (CreateChatCompletionRequest in OpenAI's OpenAPI spec). The top level is strict, as
@@ -141,6 +142,8 @@ export const chatCompletionRequest = z.strictObject(
     moderation: z.unknown().optional(),
     functions: z.unknown().optional(),
     function_call: z.unknown().optional(),
+    // Quarry's: a guardrail to enforce, in Bedrock Converse's `guardrailConfig` shape (see chat-guardrail.ts).
+    guardrailConfig: guardrailStreamConfig.nullish(),
   },
   {
     error: (iss) =>

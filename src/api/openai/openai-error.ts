@@ -1,4 +1,4 @@
-import { type ErrorCode, toQuarryError } from '../../core/index.js';
+import { type ErrorCode, retryAfterSeconds, toQuarryError } from '../../core/index.js';
 
 const TYPE: Partial<Record<ErrorCode, string>> = {
   ValidationException: 'invalid_request_error',
@@ -22,8 +22,12 @@ export function openaiErrorResponse(e: unknown, requestId: string): Response {
   const err = toQuarryError(e);
   // OpenAI answers a bad key with 401; Bedrock's UnrecognizedClientException is a 403.
   const status = err.code === 'UnrecognizedClientException' || (err.code === 'AccessDeniedException' && /Missing credentials/.test(err.message)) ? 401 : err.status;
-  return new Response(JSON.stringify(openaiErrorBody(err)), {
-    status,
-    headers: { 'content-type': 'application/json', 'x-request-id': requestId },
-  });
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': requestId };
+  // The OpenAI SDK waits retry-after-ms when present (finer than Retry-After's whole seconds) before retrying a 429.
+  const retryAfter = retryAfterSeconds(err);
+  if (retryAfter) {
+    headers['retry-after'] = retryAfter;
+    headers['retry-after-ms'] = String(Math.ceil(err.retryAfterMs!));
+  }
+  return new Response(JSON.stringify(openaiErrorBody(err)), { status, headers });
 }

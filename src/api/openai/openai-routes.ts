@@ -7,6 +7,7 @@ import { chatCompletionChunks } from './chat-completion-chunks.js';
 import { chatCompletionRequest } from './chat-request-schema.js';
 import { embeddingInputs, embeddingsRequest } from './embeddings-request.js';
 import { encodeEmbedding } from './encode-embedding.js';
+import { chatGuardrail } from './chat-guardrail.js';
 import { fromChatRequest } from './from-chat-request.js';
 import { modelObject } from './model-object.js';
 import { toChatCompletion } from './to-chat-completion.js';
@@ -20,7 +21,8 @@ export function openaiRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.post('/v1/chat/completions', async (c) => {
     const body = validate(chatCompletionRequest, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'chat completion request');
-    const req = fromChatRequest(body);
+    const guardrail = chatGuardrail(body, (name) => c.req.header(name));
+    const req = { ...fromChatRequest(body), ...(guardrail ? { guardrail } : {}) };
     const meta = { id: `chatcmpl-${randomBytes(12).toString('hex')}`, created: unixNow(), model: body.model };
     if (!body.stream) {
       const result = await deps.runtime.converse(invocationContext(c, 'openai.chat-completions'), req);

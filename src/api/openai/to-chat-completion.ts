@@ -44,5 +44,7 @@ export function toChatCompletion(result: ConverseResult, meta: CompletionMeta) {
       },
     ],
     usage: chatUsage(result.usage),
+    // Quarry's: what the requested guardrail did (`action`) and, when asked for, its trace in Bedrock's shape.
+    ...(result.guardrail ? { guardrail: result.guardrail } : {}),
   };
 }

@@ -1,5 +1,7 @@
 import type { Context } from 'hono';
+import { TAGS_HEADER } from '../../billing/index.js';
 import { type Logger, QuarryError } from '../../core/index.js';
+import type { AuditNote } from '../../audit/index.js';
 import type { Action, KeyStore, Principal } from '../../iam/index.js';
 import type { InvocationContext, Runtime } from '../../runtime/index.js';
 
@@ -16,6 +18,8 @@ export type ApiEnv = {
     authorize: (action: Action, resource: string) => Promise<void>;
     /** The account (project) the principal acts in. */
     accountId: string;
+    /** The action and resources the route authorized, for the audit trail (see authorize-request.ts). */
+    auditNote: AuditNote | undefined;
   };
 };
 
@@ -118,5 +122,6 @@ export function invocationContext(c: Context<ApiEnv>, api: string): InvocationCo
     log: c.get('log'),
     authorize: c.get('authorize'),
     cache: c.req.header(CACHE_HEADER),
+    tags: c.req.header(TAGS_HEADER),
   };
 }

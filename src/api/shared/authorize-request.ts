@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { noteAuthorization } from '../../audit/index.js';
 import { QuarryError } from '../../core/index.js';
 import { type Action, foundationModelArn, resourceArn } from '../../iam/index.js';
 import { parseModelId } from '../../models/index.js';
@@ -8,8 +9,11 @@ import type { ApiEnv } from './api-env.js';
  * What a route calls before it touches a resource: the server's authorizer decides for the request's principal, with
  * the condition keys the server itself knows (source address, transport, authentication method) — never values a
  * client could choose. `resource` is a canonical ARN, or `*` for actions on no particular resource (List*, Create*).
+ * The audit trail records the call under the first action asked and every resource: noted before the decision, so a
+ * denial is recorded too.
  */
 export function authorizeRequest(c: Context<ApiEnv>, action: Action, resource: string): Promise<void> {
+  c.set('auditNote', noteAuthorization(c.get('auditNote'), action, resource));
   return c.get('authorize')(action, resource);
 }
 

@@ -76,6 +76,13 @@ export const ACTIONS = {
   'bedrock:DeleteGuardrail': a(GUARDRAIL, 'Write'),
   'bedrock:CreateGuardrailVersion': a(GUARDRAIL, 'Write'),
 
+  // Provisioned throughput.
+  'bedrock:CreateProvisionedModelThroughput': a(NONE, 'Write'),
+  'bedrock:GetProvisionedModelThroughput': a(['provisioned-model'], 'Read'),
+  'bedrock:ListProvisionedModelThroughputs': a(NONE, 'List'),
+  'bedrock:UpdateProvisionedModelThroughput': a(['provisioned-model'], 'Write'),
+  'bedrock:DeleteProvisionedModelThroughput': a(['provisioned-model'], 'Write'),
+
   // Agents.
   'bedrock:CreateAgent': a(NONE, 'Write'),
   'bedrock:GetAgent': a(AGENT, 'Read'),
@@ -90,6 +97,17 @@ export const ACTIONS = {
   'bedrock:DeleteAgentActionGroup': a(AGENT, 'Write'),
   'bedrock:AssociateAgentKnowledgeBase': a(AGENT, 'Write'),
   'bedrock:DisassociateAgentKnowledgeBase': a(AGENT, 'Write'),
+  'bedrock:GetAgentKnowledgeBase': a(AGENT, 'Read'),
+  'bedrock:UpdateAgentKnowledgeBase': a(AGENT, 'Write'),
+  'bedrock:ListAgentKnowledgeBases': a(AGENT, 'List'),
+  'bedrock:AssociateAgentCollaborator': a(AGENT, 'Write'),
+  'bedrock:DisassociateAgentCollaborator': a(AGENT, 'Write'),
+  'bedrock:GetAgentCollaborator': a(AGENT, 'Read'),
+  'bedrock:UpdateAgentCollaborator': a(AGENT, 'Write'),
+  'bedrock:ListAgentCollaborators': a(AGENT, 'List'),
+  'bedrock:GetAgentVersion': a(AGENT, 'Read'),
+  'bedrock:ListAgentVersions': a(AGENT, 'List'),
+  'bedrock:DeleteAgentVersion': a(AGENT, 'Write'),
   'bedrock:CreateAgentAlias': a(AGENT, 'Write'),
   'bedrock:GetAgentAlias': a(ALIAS, 'Read'),
   'bedrock:ListAgentAliases': a(AGENT, 'List'),
@@ -129,7 +147,13 @@ export const ACTIONS = {
   'quarry:ListBudgets': a(NONE, 'List'),
   'quarry:UpdateBudget': a(BUDGET, 'Write'),
   'quarry:DeleteBudget': a(BUDGET, 'Write'),
-  'quarry:ReadAuditLog': a(NONE, 'Read'),
+  // Rate limits per key and model; changing them is a permission matter (a key could lift its own limits).
+  'quarry:ListQuotas': a(NONE, 'List'),
+  'quarry:PutQuota': a(NONE, 'PermissionsManagement'),
+  'quarry:DeleteQuota': a(NONE, 'PermissionsManagement'),
+  // The audit trail, named as CloudTrail names reading it. Outside the server's default account a grant still reads
+  // only the caller's own account's events.
+  'quarry:LookupEvents': a(NONE, 'Read'),
   'quarry:VerifyAuditLog': a(NONE, 'Read'),
   'quarry:PullModel': a(['foundation-model'], 'Write'),
   'quarry:DeleteModel': a(['foundation-model'], 'Write'),
