@@ -7,6 +7,7 @@ import { auditRoutes } from '../api/quarry-admin/audit-routes.js';
 import { iamAdminRoutes } from '../api/quarry-admin/iam-admin-routes.js';
 import { pricingRoutes } from '../api/quarry-admin/pricing-routes.js';
 import type { ApiEnv } from '../api/shared/api-env.js';
+import { appMigrations } from '../apps/index.js';
 import { AuditLog, auditMigrations } from '../audit/index.js';
 import { billingMigrations, budgetMigrations, PriceBook, UsageMeter } from '../billing/index.js';
 import type { Logger, ProviderFactory } from '../core/index.js';
@@ -21,6 +22,7 @@ import { RedisBreakerSync } from '../routing/index.js';
 import { type AdmissionStep, Runtime } from '../runtime/index.js';
 import { jobMigrations, migrate, openStore, type Store } from '../store/index.js';
 import { createApp } from './app.js';
+import { buildApps } from './build-apps.js';
 import { type BuiltBudgets, buildBudgets } from './build-budgets.js';
 import { buildConsoleAuth } from './build-console-auth.js';
 import { buildGuardrails } from './build-guardrails.js';
@@ -88,7 +90,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const dataDir = resolve(opts.dataDir ?? config.dataDir ?? '.quarry');
   const store = await openStore({ dataDir, url: config.store.url, onPoolError: (err) => log.warn({ err }, 'a database connection was lost; it is replaced on the next query') });
   // One call with every domain's migrations: Kysely refuses a run that does not list all migrations already applied.
-  await migrate(store.db, iamMigrations, billingMigrations, jobMigrations, knowledgeMigrations, guardrailMigrations, auditMigrations, agentMigrations, quotaMigrations, budgetMigrations, provisionedMigrations);
+  await migrate(store.db, iamMigrations, billingMigrations, jobMigrations, knowledgeMigrations, guardrailMigrations, auditMigrations, agentMigrations, quotaMigrations, budgetMigrations, provisionedMigrations, appMigrations);
   const keys = new KeyStore(store.db, SecretBox.fromEnvOrFile(dataDir, env), { defaultAccountId: config.accountId });
   const iam = new IamStore(store.db, keys, { defaultAccountId: config.accountId });
   await iam.ensureAccount(config.accountId, 'default');
@@ -128,9 +130,10 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const knowledge = await buildKnowledge({ config, store, runtime, dataDir, log });
   const guardrails = await buildGuardrails({ store, runtime: () => runtime, catalog, region: config.region, log });
   const agents = new AgentsModule({ db: store.db, region: config.region, models: runtime, knowledge, guardrails, functions: new AgentFunctionRegistry(config.agents) });
+  const apps = buildApps({ config, store, runtime, prices });
   const apiDeps = { runtime, keys, region: config.region, accountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes };
   const authorizer = new Authorizer(opts.policies ?? iam, config.accountId);
-  const app = createApp({ ...apiDeps, authorizer, metrics, log, knowledge, agents, guardrails, audit, consoleAuth: buildConsoleAuth({ config, store, iam, audit }), routes: [...(opts.routes?.(apiDeps) ?? []), iamAdminRoutes({ iam, region: config.region, maxBodyBytes: config.limits.maxBodyBytes }), quotas.routes, ...budgets.routes, ...provisioned.routes, auditRoutes({ audit, defaultAccountId: config.accountId }), pricingRoutes({ prices, region: config.region, operatorAccountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes })] });
+  const app = createApp({ ...apiDeps, authorizer, metrics, log, knowledge, agents, guardrails, audit, consoleAuth: buildConsoleAuth({ config, store, iam, audit }), routes: [...(opts.routes?.(apiDeps) ?? []), iamAdminRoutes({ iam, region: config.region, maxBodyBytes: config.limits.maxBodyBytes }), quotas.routes, ...budgets.routes, ...provisioned.routes, ...apps.routes, auditRoutes({ audit, defaultAccountId: config.accountId }), pricingRoutes({ prices, region: config.region, operatorAccountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes })] });
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
   let listener: Listener;
   try {

@@ -26,6 +26,7 @@ const ALIAS = ['agent-alias'] as const;
 const USER = ['user'] as const;
 const POLICY = ['policy'] as const;
 const BUDGET = ['budget'] as const;
+const APP = ['app'] as const;
 const NONE = [] as const;
 
 const a = (resources: readonly ResourceType[], access: Access): ActionSpec => ({ resources, access });
@@ -155,6 +156,14 @@ export const ACTIONS = {
   // only the caller's own account's events.
   'quarry:LookupEvents': a(NONE, 'Read'),
   'quarry:VerifyAuditLog': a(NONE, 'Read'),
+  // No-code apps (the console's app builder). Running one also needs bedrock:InvokeModel on each widget's model: the
+  // widgets' calls go through the runtime as the caller.
+  'quarry:CreateApp': a(NONE, 'Write'),
+  'quarry:GetApp': a(APP, 'Read'),
+  'quarry:ListApps': a(NONE, 'List'),
+  'quarry:UpdateApp': a(APP, 'Write'),
+  'quarry:DeleteApp': a(APP, 'Write'),
+  'quarry:RunApp': a(APP, 'Write'),
   'quarry:PullModel': a(['foundation-model'], 'Write'),
   'quarry:DeleteModel': a(['foundation-model'], 'Write'),
 } as const satisfies Record<string, ActionSpec>;

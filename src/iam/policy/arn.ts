@@ -25,6 +25,7 @@ export const RESOURCE_TYPES = [
   'policy',
   'api-key',
   'budget',
+  'app',
 ] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 

@@ -1,0 +1,25 @@
+import type { ConverseRequest, ConverseResult, Logger, ModelInfo, StreamPart, Usage } from '../core/index.js';
+import type { Action, Principal } from '../iam/index.js';
+
+/** Who a widget's model call is made for: the runtime's InvocationContext has this shape, so IAM, quotas and metering see the caller. */
+export interface AppCallContext {
+  requestId: string;
+  principal: Principal;
+  api: string;
+  signal: AbortSignal;
+  log: Logger;
+  authorize?: (action: Action, resource: string) => Promise<void>;
+  tags?: string;
+}
+
+/**
+ * What apps need from the invocation pipeline. A domain may not import the runtime (it sits above the domains), so the
+ * runtime is handed in through this port; `Runtime` satisfies it structurally.
+ */
+export interface AppModelPort {
+  converse(ctx: AppCallContext, req: ConverseRequest): Promise<ConverseResult & { model: ModelInfo }>;
+  converseStream(ctx: AppCallContext, req: ConverseRequest): Promise<{ model: ModelInfo; parts: AsyncIterable<StreamPart> }>;
+}
+
+/** USD for one call, at the prices the meter bills it at (billing's PriceBook, handed in by the server). */
+export type AppCostOf = (model: ModelInfo, usage: Usage) => number;

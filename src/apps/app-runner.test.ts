@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type ConverseRequest, type ModelInfo, QuarryError, silentLogger, textOf, usageOf } from '../core/index.js';
+import type { Principal } from '../iam/index.js';
+import type { AppCallContext, AppModelPort } from './app-model-port.js';
+import { type AppRunEvent, AppRunner } from './app-runner.js';
+import type { Widget } from './app-schemas.js';
+import { planWidgets } from './widget-graph.js';
+
+const model = { id: 'm' } as ModelInfo;
+const ctx: AppCallContext = { requestId: 'r', principal: {} as Principal, api: 'test', signal: new AbortController().signal, log: silentLogger };
+const gen = (name: string, prompt: string): Widget => ({ type: 'generation', name, prompt, modelId: 'm' });
+
+/** Answers `<prompt>!`; a prompt containing `fail` fails; `gate` holds every call until `open` is called. */
+function port(gate?: Promise<void>, started?: string[]): AppModelPort {
+  const answer = async (req: ConverseRequest) => {
+    const prompt = textOf(req.messages[0]!.content);
+    started?.push(prompt);
+    await gate;
+    if (prompt.includes('fail')) throw new QuarryError('ModelErrorException', 'the model broke');
+    return `${prompt}!`;
+  };
+  return {
+    async converse(_ctx, req) {
+      const text = await answer(req);
+      return { model, message: { role: 'assistant', content: [{ text }] }, stopReason: 'end_turn', usage: usageOf(2, 3), latencyMs: 1 };
+    },
+    async converseStream(_ctx, req) {
+      const text = await answer(req);
+      async function* parts() {
+        yield { type: 'contentBlockDelta' as const, index: 0, delta: { text: text.slice(0, 2) } };
+        yield { type: 'contentBlockDelta' as const, index: 0, delta: { text: text.slice(2) } };
+        yield { type: 'metadata' as const, usage: usageOf(2, 3), latencyMs: 1 };
+      }
+      return { model, parts: parts() };
+    },
+  };
+}
+
+test('independent widgets run at the same time; a widget waits for the ones it uses', async () => {
+  const started: string[] = [];
+  let open!: () => void;
+  const gate = new Promise<void>((r) => {
+    open = r;
+  });
+  const runner = new AppRunner({ models: port(gate, started), costOf: (_m, u) => u.outputTokens / 1000 });
+  const plan = planWidgets([{ type: 'input', name: 't' }, gen('a', 'A {{t}}'), gen('b', 'B {{t}}'), gen('c', '{{a}} + {{b}}')]);
+  const events: AppRunEvent[] = [];
+  const done = (async () => {
+    for await (const e of runner.events(ctx, { appId: 'X', plan, inputs: { t: 'x' }, stream: true })) events.push(e);
+  })();
+  // Both a and b are in the model before either answers: they were started together, not one after the other.
+  while (started.length < 2) await new Promise((r) => setImmediate(r));
+  assert.deepEqual(started.sort(), ['A x', 'B x']);
+  open();
+  await done;
+  const run = (events.at(-1) as Extract<AppRunEvent, { type: 'runDone' }>).run;
+  assert.equal(run.status, 'succeeded');
+  assert.deepEqual(
+    run.outputs.map((o) => [o.name, o.text]),
+    [
+      ['t', 'x'],
+      ['a', 'A x!'],
+      ['b', 'B x!'],
+      ['c', 'A x! + B x!!'],
+    ],
+  );
+  assert.deepEqual(run.usage, { inputTokens: 6, outputTokens: 9, totalTokens: 15 });
+  assert.ok(Math.abs(run.costUsd - 0.009) < 1e-12);
+  // c's text arrived in deltas, after a's and b's were done.
+  const deltas = events.filter((e) => e.type === 'widgetDelta' && e.name === 'c').map((e) => (e as { text: string }).text);
+  assert.deepEqual(deltas, ['A ', 'x! + B x!!']);
+  const order = events.filter((e) => e.type === 'widgetDone').map((e) => (e as { output: { name: string } }).output.name);
+  assert.equal(order.at(-1), 'c');
+});
+
+test('a failed widget skips what uses it and leaves the others to finish', async () => {
+  const runner = new AppRunner({ models: port() });
+  const plan = planWidgets([{ type: 'input', name: 't', defaultValue: 'dflt' }, gen('a', 'please fail {{t}}'), gen('b', 'ok {{t}}'), gen('c', '{{a}}')]);
+  const run = await runner.run(ctx, { appId: 'X', plan, inputs: {}, stream: false });
+  assert.equal(run.status, 'failed');
+  const by = new Map(run.outputs.map((o) => [o.name, o]));
+  assert.equal(by.get('t')!.text, 'dflt');
+  assert.deepEqual(by.get('a')!.error, { code: 'ModelErrorException', message: 'the model broke' });
+  assert.equal(by.get('b')!.text, 'ok dflt!');
+  assert.equal(by.get('c')!.status, 'skipped');
+  assert.match(by.get('c')!.error!.message, /uses "a", which did not succeed/);
+});
+
+test('inputs are checked before anything runs', () => {
+  const runner = new AppRunner({ models: port() });
+  const plan = planWidgets([{ type: 'input', name: 't' }, { type: 'input', name: 'u' }, gen('a', '{{t}} {{u}}')]);
+  assert.throws(() => runner.resolveInputs(plan, { t: 'x', nope: 'y' }), /no input named "nope" \(its inputs: t, u\)/);
+  assert.throws(() => runner.resolveInputs(plan, { t: ' ' }), /Inputs "t", "u" need a value/);
+  assert.throws(() => runner.resolveInputs(plan, { t: 'x', a: 'y' }), /no input named "a"/);
+});

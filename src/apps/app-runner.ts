@@ -1,0 +1,221 @@
+import { type ConverseRequest, type ModelInfo, QuarryError, textOf, toQuarryError, type Usage, usageOf } from '../core/index.js';
+import type { AppCallContext, AppCostOf, AppModelPort } from './app-model-port.js';
+import type { AppGuardrail, GenerationWidget } from './app-schemas.js';
+import { EventChannel } from './event-channel.js';
+import { renderTemplate, type WidgetPlan } from './widget-graph.js';
+
+export type WidgetStatus = 'succeeded' | 'failed' | 'skipped';
+
+export interface WidgetOutput {
+  name: string;
+  type: 'input' | 'generation';
+  status: WidgetStatus;
+  /** The input's value, or the model's answer. */
+  text: string;
+  /** The model that answered (a fallback's, when one took over). */
+  modelId?: string;
+  usage?: Pick<Usage, 'inputTokens' | 'outputTokens' | 'totalTokens'>;
+  latencyMs?: number;
+  costUsd?: number;
+  /** Set when the app's guardrail blocked or masked the prompt or the answer. */
+  guardrailAction?: 'INTERVENED' | 'NONE';
+  error?: { code: string; message: string };
+}
+
+export interface AppRun {
+  appId: string;
+  status: 'succeeded' | 'failed';
+  /** Every widget, in the order the app lists them. */
+  outputs: WidgetOutput[];
+  usage: { inputTokens: number; outputTokens: number; totalTokens: number };
+  costUsd: number;
+  latencyMs: number;
+}
+
+export type AppRunEvent =
+  | { type: 'widgetStart'; name: string }
+  | { type: 'widgetDelta'; name: string; text: string }
+  | { type: 'widgetDone'; output: WidgetOutput }
+  | { type: 'runDone'; run: AppRun };
+
+export interface AppRunRequest {
+  appId: string;
+  plan: WidgetPlan;
+  guardrail?: AppGuardrail;
+  /** Values by input name, as the caller sent them (checked here against the app's inputs). */
+  inputs: Record<string, string>;
+  /** Stream each answer as it is written (ConverseStream, authorized as InvokeModelWithResponseStream) or not (Converse). */
+  stream: boolean;
+}
+
+export interface AppRunnerDeps {
+  models: AppModelPort;
+  costOf?: AppCostOf;
+}
+
+/**
+ * Runs an app: every generation widget starts as soon as the widgets it refers to have finished, so independent
+ * ones run at the same time, and each call goes through the runtime as the caller (IAM, quotas, budgets, guardrails,
+ * metering). A widget that fails does not stop the others; the widgets downstream of it are skipped, saying why.
+ */
+export class AppRunner {
+  constructor(private readonly deps: AppRunnerDeps) {}
+
+  /** Checks the inputs before anything runs, so a bad request is refused whole with a clear error. */
+  resolveInputs(plan: WidgetPlan, given: Record<string, string>): Map<string, string> {
+    const values = new Map<string, string>();
+    const inputs = plan.widgets.filter((w) => w.type === 'input');
+    const names = new Set(inputs.map((w) => w.name));
+    const unknown = Object.keys(given).filter((k) => !names.has(k));
+    if (unknown.length > 0) {
+      const list = inputs.length ? inputs.map((w) => w.name).join(', ') : 'none';
+      throw new QuarryError('ValidationException', `The app has no input named ${unknown.map((k) => `"${k.slice(0, 64)}"`).join(', ')} (its inputs: ${list}).`);
+    }
+    const missing: string[] = [];
+    for (const w of inputs) {
+      const v = Object.hasOwn(given, w.name) ? given[w.name]! : w.defaultValue;
+      if (v === undefined || v.trim() === '') missing.push(w.name);
+      else values.set(w.name, v);
+    }
+    if (missing.length > 0) throw new QuarryError('ValidationException', `Input${missing.length > 1 ? 's' : ''} ${missing.map((n) => `"${n}"`).join(', ')} need${missing.length > 1 ? '' : 's'} a value.`);
+    return values;
+  }
+
+  async run(ctx: AppCallContext, req: AppRunRequest): Promise<AppRun> {
+    let last: AppRun | undefined;
+    for await (const e of this.events(ctx, req)) if (e.type === 'runDone') last = e.run;
+    return last!;
+  }
+
+  async *events(ctx: AppCallContext, req: AppRunRequest): AsyncGenerator<AppRunEvent> {
+    const values = this.resolveInputs(req.plan, req.inputs);
+    const started = performance.now();
+    // Linked to the client's signal, and aborted when the consumer stops early, so no widget keeps a model busy for nobody.
+    const abort = new AbortController();
+    const onClientAbort = () => abort.abort(ctx.signal.reason);
+    if (ctx.signal.aborted) onClientAbort();
+    else ctx.signal.addEventListener('abort', onClientAbort, { once: true });
+    const call: AppCallContext = { ...ctx, signal: abort.signal };
+    const channel = new EventChannel<AppRunEvent>();
+    const outputs = new Map<string, WidgetOutput>();
+    for (const [name, text] of values) outputs.set(name, { name, type: 'input', status: 'succeeded', text });
+
+    const tasks = new Map<string, Promise<WidgetOutput>>();
+    const taskOf = (w: GenerationWidget): Promise<WidgetOutput> => {
+      let t = tasks.get(w.name);
+      if (!t) {
+        t = this.runWidget(call, req, w, values, outputs, taskOf, channel);
+        tasks.set(w.name, t);
+      }
+      return t;
+    };
+    const all = Promise.all(req.plan.order.map(taskOf)).finally(() => channel.close());
+    let finished = false;
+    try {
+      yield* channel.drain();
+      await all;
+      finished = true;
+    } finally {
+      ctx.signal.removeEventListener('abort', onClientAbort);
+      if (!finished) {
+        abort.abort();
+        // Every widget settles once aborted; nobody is left to read the results.
+        all.catch(() => undefined);
+      }
+    }
+    const list = req.plan.widgets.map((w) => outputs.get(w.name)!);
+    const usage = usageOf(0, 0);
+    let costUsd = 0;
+    for (const o of list) {
+      usage.inputTokens += o.usage?.inputTokens ?? 0;
+      usage.outputTokens += o.usage?.outputTokens ?? 0;
+      costUsd += o.costUsd ?? 0;
+    }
+    usage.totalTokens = usage.inputTokens + usage.outputTokens;
+    const run: AppRun = {
+      appId: req.appId,
+      status: list.every((o) => o.status === 'succeeded') ? 'succeeded' : 'failed',
+      outputs: list,
+      usage,
+      costUsd,
+      latencyMs: Math.round(performance.now() - started),
+    };
+    yield { type: 'runDone', run };
+  }
+
+  private async runWidget(
+    ctx: AppCallContext,
+    req: AppRunRequest,
+    w: GenerationWidget,
+    values: Map<string, string>,
+    outputs: Map<string, WidgetOutput>,
+    taskOf: (w: GenerationWidget) => Promise<WidgetOutput>,
+    channel: EventChannel<AppRunEvent>,
+  ): Promise<WidgetOutput> {
+    const deps = req.plan.dependsOn.get(w.name) ?? [];
+    const upstream = await Promise.all(deps.map((d) => outputs.get(d) ?? taskOf(req.plan.widgets.find((x) => x.name === d) as GenerationWidget)));
+    const blocked = upstream.filter((o) => o.status !== 'succeeded').map((o) => o.name);
+    let out: WidgetOutput;
+    if (blocked.length > 0) {
+      out = { name: w.name, type: 'generation', status: 'skipped', text: '', error: { code: 'DependencyFailed', message: `Not run: it uses ${blocked.map((b) => `"${b}"`).join(', ')}, which did not succeed.` } };
+    } else {
+      channel.push({ type: 'widgetStart', name: w.name });
+      out = await this.generate(ctx, req, w, new Map([...values, ...upstream.map((o) => [o.name, o.text] as const)]), channel).catch((e: unknown) => {
+        const err = toQuarryError(e);
+        return { name: w.name, type: 'generation' as const, status: 'failed' as const, text: '', modelId: w.modelId, error: { code: err.code, message: err.message } };
+      });
+    }
+    outputs.set(w.name, out);
+    channel.push({ type: 'widgetDone', output: out });
+    return out;
+  }
+
+  private async generate(ctx: AppCallContext, req: AppRunRequest, w: GenerationWidget, values: Map<string, string>, channel: EventChannel<AppRunEvent>): Promise<WidgetOutput> {
+    const request: ConverseRequest = {
+      modelId: w.modelId,
+      messages: [{ role: 'user', content: [{ text: renderTemplate(w.prompt, values) }] }],
+      ...(w.system?.trim() ? { system: [{ text: renderTemplate(w.system, values) }] } : {}),
+      ...(w.inferenceConfig ? { inferenceConfig: w.inferenceConfig } : {}),
+      ...(req.guardrail ? { guardrail: { identifier: req.guardrail.guardrailIdentifier, version: req.guardrail.guardrailVersion, trace: 'disabled' as const } } : {}),
+    };
+    let model: ModelInfo;
+    let text = '';
+    let usage: Usage | undefined;
+    let latencyMs = 0;
+    let guardrailAction: 'INTERVENED' | 'NONE' | undefined;
+    if (req.stream) {
+      const handle = await this.deps.models.converseStream(ctx, request);
+      model = handle.model;
+      for await (const part of handle.parts) {
+        if (part.type === 'contentBlockDelta' && 'text' in part.delta) {
+          text += part.delta.text;
+          channel.push({ type: 'widgetDelta', name: w.name, text: part.delta.text });
+        } else if (part.type === 'metadata') {
+          usage = part.usage;
+          latencyMs = part.latencyMs;
+          guardrailAction = part.guardrail?.action;
+        } else if (part.type === 'error') throw part.error;
+      }
+    } else {
+      const r = await this.deps.models.converse(ctx, request);
+      model = r.model;
+      text = textOf(r.message.content);
+      usage = r.usage;
+      latencyMs = r.latencyMs;
+      guardrailAction = r.guardrail?.action;
+      channel.push({ type: 'widgetDelta', name: w.name, text });
+    }
+    const u = usage ?? usageOf(0, 0);
+    return {
+      name: w.name,
+      type: 'generation',
+      status: 'succeeded',
+      text,
+      modelId: model.id,
+      usage: { inputTokens: u.inputTokens, outputTokens: u.outputTokens, totalTokens: u.totalTokens },
+      latencyMs,
+      costUsd: this.deps.costOf?.(model, u) ?? 0,
+      ...(guardrailAction ? { guardrailAction } : {}),
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/** A widget's name is how prompts refer to it (`{{topic}}`), so it is an identifier, not free text. */
+export const WIDGET_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+export const MAX_WIDGETS = 50;
+/** Bounds what one save or run can make the server hold; a prompt of 20,000 characters is already a long document. */
+export const MAX_PROMPT_CHARS = 20_000;
+export const MAX_INPUT_CHARS = 100_000;
+
+const widgetName = z.string().regex(WIDGET_NAME, 'a widget name starts with a letter and has only letters, digits and _ (at most 64 characters)');
+const label = z.string().trim().min(1).max(200);
+
+export const inferenceSettingsSchema = z.strictObject({
+  temperature: z.number().min(0).max(1).optional(),
+  topP: z.number().min(0).max(1).optional(),
+  maxTokens: z.number().int().min(1).max(1_000_000).optional(),
+  stopSequences: z.array(z.string().min(1).max(100)).max(4).optional(),
+});
+
+/** Text the person running the app types; generation widgets read it by name. */
+export const inputWidgetSchema = z.strictObject({
+  type: z.literal('input'),
+  name: widgetName,
+  label: label.optional(),
+  placeholder: z.string().max(500).optional(),
+  defaultValue: z.string().max(MAX_INPUT_CHARS).optional(),
+});
+
+/** A model call whose prompt is a template over inputs and other generation widgets (`{{name}}`). */
+export const generationWidgetSchema = z.strictObject({
+  type: z.literal('generation'),
+  name: widgetName,
+  label: label.optional(),
+  prompt: z.string().trim().min(1, 'the prompt is empty').max(MAX_PROMPT_CHARS),
+  /** A catalog model id, inference profile or ARN: whatever Converse accepts as modelId. */
+  modelId: z.string().min(1).max(2048),
+  system: z.string().max(MAX_PROMPT_CHARS).optional(),
+  inferenceConfig: inferenceSettingsSchema.optional(),
+});
+
+export const widgetSchema = z.discriminatedUnion('type', [inputWidgetSchema, generationWidgetSchema]);
+
+/** Checked on every generation call of a run, by the runtime, as Converse's guardrailConfig is. */
+export const appGuardrailSchema = z.strictObject({
+  guardrailIdentifier: z.string().min(1).max(2048),
+  guardrailVersion: z.string().regex(/^(DRAFT|[1-9][0-9]{0,7})$/, 'DRAFT or a version number'),
+});
+
+export const appDefinitionSchema = z.strictObject({
+  name: z.string().trim().min(1, 'the name is empty').max(100),
+  description: z.string().max(1000).default(''),
+  widgets: z.array(widgetSchema).min(1, 'an app needs at least one widget').max(MAX_WIDGETS),
+  guardrail: appGuardrailSchema.optional(),
+});
+
+export const runAppSchema = z.strictObject({
+  /** Values of the app's input widgets by name; an input left out takes its default value. */
+  inputs: z.record(z.string(), z.string().max(MAX_INPUT_CHARS)).default({}),
+});
+
+export type InferenceSettings = z.infer<typeof inferenceSettingsSchema>;
+export type InputWidget = z.infer<typeof inputWidgetSchema>;
+export type GenerationWidget = z.infer<typeof generationWidgetSchema>;
+export type Widget = z.infer<typeof widgetSchema>;
+export type AppGuardrail = z.infer<typeof appGuardrailSchema>;
+export type AppDefinition = z.infer<typeof appDefinitionSchema>;
+export type RunAppInput = z.infer<typeof runAppSchema>;

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Widget } from './app-schemas.js';
+import { planWidgets, referencesOf, renderTemplate } from './widget-graph.js';
+
+const input = (name: string): Widget => ({ type: 'input', name });
+const gen = (name: string, prompt: string): Widget => ({ type: 'generation', name, prompt, modelId: 'm' });
+
+test('references are read from {{…}} with spaces trimmed, each once', () => {
+  assert.deepEqual(referencesOf('Write about {{topic}} for {{ audience }}, on {{topic}}.'), ['topic', 'audience']);
+  assert.deepEqual(referencesOf('no references, {single} braces'), []);
+  assert.equal(renderTemplate('A {{ x }} and {{y}}', new Map([['x', '1'], ['y', '{{x}}']])), 'A 1 and {{x}}');
+});
+
+test('the order puts every widget after what it uses, keeping the builder order otherwise', () => {
+  const plan = planWidgets([gen('c', '{{b}} {{a}}'), input('topic'), gen('a', '{{topic}}'), gen('b', '{{a}}'), gen('d', '{{topic}}')]);
+  assert.deepEqual(
+    plan.order.map((w) => w.name),
+    ['a', 'b', 'c', 'd'],
+  );
+  assert.deepEqual(plan.dependsOn.get('c'), ['b', 'a']);
+});
+
+test('unknown references, duplicate names and cycles are refused with what to fix', () => {
+  assert.throws(() => planWidgets([input('topic'), gen('a', 'About {{topc}}')]), /widget "a" refers to \{\{topc\}\}, but no widget has that name \(the app's widgets: topic, a\)/);
+  assert.throws(() => planWidgets([input('topic'), gen('a', 'About {{Topic}}')]), /did you mean \{\{topic\}\}\?/);
+  assert.throws(() => planWidgets([input('topic'), gen('a', 'About {{}}')]), /empty \{\{\}\}/);
+  assert.throws(() => planWidgets([input('x'), gen('x', 'y')]), /two widgets are named "x"/);
+  assert.throws(() => planWidgets([input('x'), gen('X', 'y')]), /differ only in case/);
+  assert.throws(() => planWidgets([gen('a', '{{a}}')]), /cycle: a → a/);
+  assert.throws(() => planWidgets([input('t'), gen('a', '{{t}} {{c}}'), gen('b', '{{a}}'), gen('c', '{{b}}')]), (e: Error) => {
+    assert.equal((e as { code?: string }).code, 'ValidationException');
+    assert.match(e.message, /cycle: a → c → b → a/);
+    return true;
+  });
+});
