@@ -3,6 +3,8 @@ import { ComparePage } from './pages/compare-page';
 import { KnowledgeBasesPage } from './pages/knowledge-bases-page';
 import { ModelsPage } from './pages/models-page';
 import { PlaygroundPage } from './pages/playground-page';
+import { ProvisionedPage } from './pages/provisioned-page';
+import { UsagePage } from './pages/usage-page';
 import { Link, useRoute, useTitle } from './lib/router';
 import { useTheme } from './lib/theme';
 
@@ -11,6 +13,8 @@ const PAGES: { path: string; label: string; Page: ComponentType<{ active: boolea
   { path: 'playground', label: 'Playground', Page: PlaygroundPage },
   { path: 'compare', label: 'Compare', Page: ComparePage },
   { path: 'knowledge-bases', label: 'Knowledge bases', Page: KnowledgeBasesPage },
+  { path: 'usage', label: 'Usage & cost', Page: UsagePage },
+  { path: 'provisioned-throughput', label: 'Provisioned throughput', Page: ProvisionedPage },
 ];
 
 function NotFound() {
@@ -19,8 +23,8 @@ function NotFound() {
     <div className="empty">
       <h1 className="empty-title">This page does not exist</h1>
       <p className="empty-body">
-        The console has <Link to="models">Models</Link>, <Link to="playground">Playground</Link>, <Link to="compare">Compare</Link> and{' '}
-        <Link to="knowledge-bases">Knowledge bases</Link>.
+        The console has <Link to="models">Models</Link>, <Link to="playground">Playground</Link>, <Link to="compare">Compare</Link>,{' '}
+        <Link to="knowledge-bases">Knowledge bases</Link>, <Link to="usage">Usage &amp; cost</Link> and <Link to="provisioned-throughput">Provisioned throughput</Link>.
       </p>
     </div>
   );
