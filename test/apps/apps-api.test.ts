@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestServer, TEST_API_KEY, type TestServer } from '../support/start-test-server.js';
+import { BedrockClient, CreateGuardrailCommand } from '@aws-sdk/client-bedrock';
+import { startTestServer, TEST_ACCESS_KEY_ID, TEST_API_KEY, TEST_SECRET_ACCESS_KEY, type TestServer } from '../support/start-test-server.js';
 
 /**
  * The app builder's API over a real server with the scripted model (which answers "You said: <prompt>"): definitions
@@ -277,5 +278,29 @@ describe('apps', () => {
     assert.equal(run.outputs[1].error.code, 'AccessDeniedException');
     assert.match(run.outputs[1].error.message, /bedrock:InvokeModel/);
     assert.equal(run.outputs[2].status, 'skipped');
+  });
+
+  test("the app's guardrail checks every widget's call, as Converse's guardrailConfig does", async () => {
+    const bedrock = new BedrockClient({ region: 'us-east-1', endpoint: server.url, credentials: { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY } });
+    const { guardrailId } = await bedrock.send(
+      new CreateGuardrailCommand({
+        name: 'apps-guard',
+        blockedInputMessaging: 'That topic is not allowed.',
+        blockedOutputsMessaging: 'That answer was withheld.',
+        wordPolicyConfig: { wordsConfig: [{ text: 'zebra' }] },
+      }),
+    );
+    bedrock.destroy();
+    const guarded = await admin('POST', '/quarry/apps', { ...twoWidgets, guardrail: { guardrailIdentifier: guardrailId, guardrailVersion: 'DRAFT' } });
+    assert.equal(guarded.status, 201, JSON.stringify(guarded.body));
+    assert.deepEqual(guarded.body.app.guardrail, { guardrailIdentifier: guardrailId, guardrailVersion: 'DRAFT' });
+    const id = guarded.body.app.appId;
+    const blocked = (await admin('POST', `/quarry/apps/${id}/run`, { inputs: { topic: 'a zebra' } })).body.run;
+    assert.equal(blocked.outputs[1].text, 'That topic is not allowed.');
+    assert.equal(blocked.outputs[1].guardrailAction, 'INTERVENED');
+    const fine = (await admin('POST', `/quarry/apps/${id}/run`, { inputs: { topic: 'a horse' } })).body.run;
+    assert.equal(fine.outputs[1].text, 'You said: Write about a horse');
+    assert.equal(fine.outputs[1].guardrailAction, 'NONE');
+    expectInvalid(await admin('POST', '/quarry/apps', { ...twoWidgets, guardrail: { guardrailIdentifier: guardrailId, guardrailVersion: 'latest' } }), /DRAFT or a version number/);
   });
 });
