@@ -133,6 +133,13 @@ describe('usage and provisioned-throughput consoles in Chromium', { skip: hasChr
     assert.match(await shown(budget.getByTestId('budget-used')), new RegExp(`^\\${formatUsd(total)} of \\$1\\.00 \\(0\\.\\d%\\)`));
     await shoot('usage');
 
+    // By principal: every call here was made with the one admin key.
+    await usage.getByLabel('Group by').selectOption('user');
+    const byPrincipal = usage.getByRole('table', { name: 'Usage by principal' });
+    await byPrincipal.waitFor();
+    assert.equal(await byPrincipal.locator('tbody tr').count(), 1);
+    assert.match(await shown(byPrincipal.locator('tbody tr')), new RegExp(`\\s3\\s[\\s\\S]*\\${formatUsd(total)}\\s+100%$`));
+
     // By tag: the tagged calls under their value, the other one under "no tag".
     await usage.getByLabel('Group by').selectOption('tag');
     await usage.getByText('Which tag?').waitFor();

@@ -1,12 +1,10 @@
+import type { Commitment, ProvisionedPrice } from '../lib/provisioned-terms';
 import type { ApiClient } from './api-client';
 
 /**
  * Provisioned throughput through Bedrock's control plane (the shapes of `@aws-sdk/client-bedrock`'s
  * Create/Get/List/Update/DeleteProvisionedModelThroughput), plus Quarry's utilisation report.
  */
-
-export type Commitment = 'OneMonth' | 'SixMonths';
-export const COMMITMENT_LABEL: Record<Commitment | '', string> = { '': 'No commitment', OneMonth: '1 month', SixMonths: '6 months' };
 
 export interface ProvisionedThroughput {
   provisionedModelName: string;
@@ -59,23 +57,6 @@ export interface UtilisationReport {
   };
   breakEven?: { onDemand: { monthlyUsd: number }; modelUnits: number; terms: TermResult[]; cheapest: string; assumptions: string[] };
   breakEvenError?: string;
-}
-
-/** Provisioned prices of a model, from the pricing catalog (USD per model unit per hour). */
-export interface ProvisionedPrice {
-  noCommitmentPerHour?: number;
-  oneMonthPerHour?: number;
-  sixMonthPerHour?: number;
-}
-
-/** The id at the end of `arn:aws:bedrock:<region>:<account>:provisioned-model/<id>`. */
-export const provisionedIdOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
-/** The model id at the end of `arn:aws:bedrock:<region>::foundation-model/<id>`. */
-export const modelIdOf = (arn: string): string => arn.slice(arn.indexOf('foundation-model/') + 'foundation-model/'.length);
-
-export function rateOf(price: ProvisionedPrice | undefined, commitment: Commitment | ''): number | undefined {
-  if (!price) return undefined;
-  return commitment === 'OneMonth' ? price.oneMonthPerHour : commitment === 'SixMonths' ? price.sixMonthPerHour : price.noCommitmentPerHour;
 }
 
 const path = (id: string) => `/provisioned-model-throughput/${encodeURIComponent(id)}`;

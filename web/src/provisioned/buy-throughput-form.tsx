@@ -1,12 +1,10 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { isAbort, messageOf } from '../api/api-error';
-import { COMMITMENT_LABEL, type Commitment, type ProvisionedApi, type ProvisionedPrice, rateOf } from '../api/provisioned';
+import type { ProvisionedApi } from '../api/provisioned';
 import { textModels, useConsole } from '../console-context';
 import { formatUsd } from '../lib/format';
+import { COMMITMENT_LABEL, type Commitment, type ProvisionedPrice, PT_NAME, PT_NAME_RULE, rateOf } from '../lib/provisioned-terms';
 
-// Bedrock's rule for provisioned model names, checked here first so the message can say it plainly.
-export const PT_NAME = /^([0-9a-zA-Z][_-]?){1,63}$/;
-export const PT_NAME_RULE = 'Up to 63 letters and digits, each optionally followed by one "_" or "-" (no spaces).';
 /** AWS's month of hours in its estimates; a commitment bills every one of them. */
 const HOURS_PER_MONTH = 730;
 

@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import { messageOf } from '../api/api-error';
-import { COMMITMENT_LABEL, modelIdOf, type ProvisionedApi, type ProvisionedThroughput, provisionedIdOf } from '../api/provisioned';
+import type { ProvisionedApi, ProvisionedThroughput } from '../api/provisioned';
+import { COMMITMENT_LABEL, modelIdOf, PT_NAME, PT_NAME_RULE, provisionedIdOf } from '../lib/provisioned-terms';
 import { Link } from '../lib/router';
-import { PT_NAME, PT_NAME_RULE } from './buy-throughput-form';
 
 const TONE: Record<ProvisionedThroughput['status'], string> = { InService: 'good', Creating: 'busy', Updating: 'busy', Failed: 'bad' };
 const STATUS: Record<ProvisionedThroughput['status'], string> = { InService: 'in service', Creating: 'creating', Updating: 'updating', Failed: 'failed' };

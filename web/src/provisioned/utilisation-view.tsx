@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { isAbort, messageOf } from '../api/api-error';
-import { COMMITMENT_LABEL, modelIdOf, type ProvisionedApi, type ProvisionedThroughput, type UtilisationReport } from '../api/provisioned';
+import type { ProvisionedApi, ProvisionedThroughput, UtilisationReport } from '../api/provisioned';
 import { BarChart } from '../components/bar-chart';
 import { ErrorNotice, Loading } from '../components/notice';
 import { formatCount, formatUsd } from '../lib/format';
+import { COMMITMENT_LABEL, modelIdOf } from '../lib/provisioned-terms';
 import { Link, useTitle } from '../lib/router';
 import { periodLabel } from '../lib/usage-series';
 
