@@ -113,6 +113,7 @@ describe('usage and provisioned-throughput consoles in Chromium', { skip: hasChr
     await usage.getByRole('button', { name: 'Reload' }).click();
     await usage.locator('[data-total="cost"] dd', { hasText: formatUsd(total) }).waitFor();
     assert.equal(await shown(usage.locator('[data-total="requests"] dd')), '3');
+    assert.match(await shown(usage.locator('[data-total="forecast"]')), /This month, forecast\s+\$[\d.]+\s+\$[\d.]+ so far; /);
     const tokens = [...echo, ...large].reduce((a, x) => a + x.tokens, 0);
     const shownTokens = ['input-tokens', 'output-tokens'].map(async (k) => Number((await shown(usage.locator(`[data-total="${k}"] dd`))).replace(/,/g, '')));
     assert.equal((await shownTokens[0]!) + (await shownTokens[1]!), tokens);

@@ -11,6 +11,8 @@ export interface UsageReport {
   groups: UsageRow[];
   total: UsageAmounts;
   truncated: boolean;
+  /** The current month's total, forecast from its spend so far and the recent daily run-rate (80% interval). */
+  forecast?: { actualUsd: number; forecastUsd: number; lowUsd: number; highUsd: number; dailyRateUsd: number; basisDays: number; periodStart: string; periodEnd: string };
 }
 
 export interface UsageQuery {
@@ -18,6 +20,7 @@ export interface UsageQuery {
   granularity: Granularity;
   start: string;
   end: string;
+  forecast: boolean;
 }
 
 export type BudgetScope =

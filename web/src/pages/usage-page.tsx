@@ -50,7 +50,7 @@ export function UsagePage({ active }: { active: boolean }) {
     setBusy(true);
     setError(undefined);
     usage
-      .query({ groupBy: dimension ? [dimension] : [], granularity, start: start.toISOString(), end: end.toISOString() }, ac.signal)
+      .query({ groupBy: dimension ? [dimension] : [], granularity, start: start.toISOString(), end: end.toISOString(), forecast: true }, ac.signal)
       .then(
         (r) => setReport({ report: r, dimension, groupBy, periods: periodsBetween(start, end, granularity) }),
         (e: unknown) => {
@@ -161,6 +161,16 @@ export function UsagePage({ active }: { active: boolean }) {
               <dt>Output tokens</dt>
               <dd>{formatCount(shown.total.outputTokens)}</dd>
             </div>
+            {shown.forecast && (
+              <div data-total="forecast">
+                <dt>This month, forecast</dt>
+                <dd>{formatUsd(shown.forecast.forecastUsd)}</dd>
+                <dd className="muted small">
+                  {formatUsd(shown.forecast.actualUsd)} so far;{' '}
+                  {shown.forecast.basisDays > 0 ? `80% likely ${formatUsd(shown.forecast.lowUsd)}–${formatUsd(shown.forecast.highUsd)}` : 'from today’s hours alone'}
+                </dd>
+              </div>
+            )}
             {shown.total.savedUsd > 0 && (
               <div data-total="saved">
                 <dt>Saved by the response cache</dt>
