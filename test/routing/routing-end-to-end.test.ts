@@ -26,7 +26,8 @@ before(async () => {
   - { id: "acme.lite-v1:0", provider: lite, upstreamModel: gpt-lite, pricing: { inputPer1k: 0.1, outputPer1k: 0.2 } }
 routing:
   retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 }
-  breaker: { consecutiveFailures: 3, cooldownMs: 100 }
+  # A cooldown long enough that a loaded machine still reads the breaker open and skips it before it half-opens.
+  breaker: { consecutiveFailures: 3, cooldownMs: 1500 }
   firstTokenTimeoutMs: 400
   attemptTimeoutMs: 400
 deployments:
@@ -49,7 +50,8 @@ after(async () => {
 // Each test starts with every upstream healthy and every breaker closed (earlier tests trip them on purpose).
 beforeEach(async () => {
   for (const u of [east, west, lite]) u.setPlan(() => 'ok');
-  for (let i = 0; i < 10 && server.runtime.router.health().some((d) => d.state !== 'closed'); i++) {
+  // Up to a little past the breaker's cooldown: an open breaker half-opens, and the heal request's probe closes it.
+  for (let i = 0; i < 50 && server.runtime.router.health().some((d) => d.state !== 'closed'); i++) {
     await new Promise((r) => setTimeout(r, 60));
     if (server.runtime.router.health().some((d) => d.state === 'half-open')) await (await converse('heal')).arrayBuffer();
   }
@@ -216,7 +218,7 @@ describe('deployments, profiles and health', () => {
     for (let i = 0; i < 3; i++) assert.equal((await converse(`skip ${i}`)).status, 200);
     assert.equal(east.seen.length, eastBefore, 'no calls while open');
     east.setPlan(() => 'ok');
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 1600));
     const res = await converse('probe');
     assert.match(JSON.stringify(await res.json()), /east:/);
     assert.equal(health('acme-east').state, 'closed');
