@@ -1,17 +1,19 @@
 import { type ComponentType, useState } from 'react';
+import { Link, useRoute, useTitle } from './lib/router';
+import { useTheme } from './lib/theme';
+import { AppsPage } from './pages/apps-page';
 import { ComparePage } from './pages/compare-page';
 import { KnowledgeBasesPage } from './pages/knowledge-bases-page';
 import { ModelsPage } from './pages/models-page';
 import { PlaygroundPage } from './pages/playground-page';
 import { ProvisionedPage } from './pages/provisioned-page';
 import { UsagePage } from './pages/usage-page';
-import { Link, useRoute, useTitle } from './lib/router';
-import { useTheme } from './lib/theme';
 
 const PAGES: { path: string; label: string; Page: ComponentType<{ active: boolean }> }[] = [
   { path: 'models', label: 'Models', Page: ModelsPage },
   { path: 'playground', label: 'Playground', Page: PlaygroundPage },
   { path: 'compare', label: 'Compare', Page: ComparePage },
+  { path: 'apps', label: 'Apps', Page: AppsPage },
   { path: 'knowledge-bases', label: 'Knowledge bases', Page: KnowledgeBasesPage },
   { path: 'usage', label: 'Usage & cost', Page: UsagePage },
   { path: 'provisioned-throughput', label: 'Provisioned throughput', Page: ProvisionedPage },
@@ -23,7 +25,7 @@ function NotFound() {
     <div className="empty">
       <h1 className="empty-title">This page does not exist</h1>
       <p className="empty-body">
-        The console has <Link to="models">Models</Link>, <Link to="playground">Playground</Link>, <Link to="compare">Compare</Link>,{' '}
+        The console has <Link to="models">Models</Link>, <Link to="playground">Playground</Link>, <Link to="compare">Compare</Link>, <Link to="apps">Apps</Link>,{' '}
         <Link to="knowledge-bases">Knowledge bases</Link>, <Link to="usage">Usage &amp; cost</Link> and <Link to="provisioned-throughput">Provisioned throughput</Link>.
       </p>
     </div>

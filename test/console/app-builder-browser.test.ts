@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { formatUsd } from '../../web/src/lib/format.js';
+import { startTestServer, TEST_API_KEY, type TestServer } from '../support/start-test-server.js';
+import { ensureConsoleBuilt, hasChromium, launchChromium, SCREENSHOTS } from './browser-support.js';
+
+/**
+ * The app builder in headless Chromium against a real server with the scripted model (it answers "You said: <prompt>"):
+ * an app built by hand from an input and two chained generation widgets, a reference typo refused by the server and
+ * shown, then a run whose answers, tokens and cost appear per widget. Any script error or CSP violation fails the run.
+ */
+const ECHO = 'scripted.echo-v1:0';
+const YAML = `models:
+  - id: ${ECHO}
+    provider: scripted
+    upstreamModel: echo
+    pricing: { inputPer1k: 0.001, outputPer1k: 0.002 }
+`;
+
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+// biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text these tests mean to check.
+const shown = (l: Locator) => l.innerText();
+const apps = () => page.locator('section[data-page="apps"]');
+const widget = (i: number) => apps().locator(`[data-widget-index="${i}"]`);
+const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+
+async function shoot(name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`), fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+describe('app builder in Chromium', { skip: hasChromium ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install chromium); CI installs it' }, () => {
+  before(async () => {
+    ensureConsoleBuilt();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    [server, browser] = await Promise.all([startTestServer(YAML), launchChromium()]);
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      // The test provokes one refusal on purpose (a reference typo) and checks what the page shows for it.
+      if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
+    });
+  });
+
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('an account with no apps is told how to make one', async () => {
+    await page.goto(`${server.url}/console/models`);
+    await page.getByLabel('API key').fill(TEST_API_KEY);
+    await page.getByLabel('API key').press('Enter');
+    await page.getByRole('table', { name: 'Models' }).waitFor();
+    await nav('Apps').click();
+    await apps().getByText('No apps yet').waitFor();
+    assert.equal(await page.title(), 'Apps · Quarry');
+    await shoot('apps-empty');
+  });
+
+  test('build an app of an input and two chained generation widgets, fix a typo the server refuses, and run it', async () => {
+    await apps().getByRole('button', { name: 'New app' }).click();
+    await apps().getByLabel('App name').fill('Lighthouse writer');
+    await apps().getByRole('button', { name: '+ Add input' }).click();
+    await widget(0).getByLabel('Name', { exact: true }).fill('topic');
+    await widget(0).getByLabel('Label (optional)').fill('Topic');
+
+    await apps().getByRole('button', { name: '+ Add generation widget' }).click();
+    await widget(1).getByLabel('Name', { exact: true }).fill('story');
+    await widget(1).getByLabel('Prompt').fill('Write about {{topc}}');
+    assert.equal(await widget(1).getByLabel('Model').inputValue(), ECHO, 'the first text model is chosen');
+    await widget(1).getByLabel('Max tokens').fill('50');
+    // The builder flags the unknown name as it is typed; the server refuses it on save and says what is wrong.
+    assert.match(await shown(widget(1)), /topc — unknown/);
+    await apps().getByRole('button', { name: 'Create app' }).click();
+    const refusal = apps().getByRole('alert');
+    await refusal.waitFor();
+    assert.match(await shown(refusal), /widget "story" refers to \{\{topc\}\}, but no widget has that name/);
+    await widget(1).getByLabel('Prompt').fill('Write about {{topic}}');
+
+    await apps().getByRole('button', { name: '+ Add generation widget' }).click();
+    await widget(2).getByLabel('Name', { exact: true }).fill('title');
+    await widget(2).getByLabel('Prompt').fill('Title for: {{story}}');
+    await apps().getByRole('button', { name: 'Create app' }).click();
+    await apps().getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    assert.match(new URL(page.url()).pathname, /^\/console\/apps\/[0-9A-Z]{10}$/);
+    const id = new URL(page.url()).pathname.split('/').at(-1)!;
+    const stored = (await (await fetch(`${server.url}/quarry/apps/${id}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } })).json()) as { app: { widgets: unknown[] } };
+    assert.deepEqual(stored.app.widgets, [
+      { type: 'input', name: 'topic', label: 'Topic' },
+      { type: 'generation', name: 'story', prompt: 'Write about {{topic}}', modelId: ECHO, inferenceConfig: { maxTokens: 50 } },
+      { type: 'generation', name: 'title', prompt: 'Title for: {{story}}', modelId: ECHO },
+    ]);
+
+    await apps().getByLabel('Topic', { exact: true }).fill('lighthouses');
+    await apps().getByRole('button', { name: 'Run app' }).click();
+    const total = apps().locator('[data-run-status]');
+    await total.waitFor();
+    assert.equal(await total.getAttribute('data-run-status'), 'succeeded');
+    const story = apps().getByRole('article', { name: 'Output of story' });
+    const title = apps().getByRole('article', { name: 'Output of title' });
+    assert.equal(await shown(story.getByTestId('output')), 'You said: Write about lighthouses');
+    assert.equal(await shown(title.getByTestId('output')), 'You said: Title for: You said: Write about lighthouses');
+    // Tokens and cost per widget, at the catalog's prices: 3 words in and 5 out for the story.
+    assert.match(await shown(story), /3 in · 5 out/);
+    assert.equal(await shown(story.locator('[data-stat="cost"]')), formatUsd((3 * 0.001 + 5 * 0.002) / 1000));
+    const titleCost = (7 * 0.001 + 9 * 0.002) / 1000;
+    assert.equal(await shown(title.locator('[data-stat="cost"]')), formatUsd(titleCost));
+    assert.equal(await shown(total.locator('[data-stat="run-cost"]')), formatUsd((3 * 0.001 + 5 * 0.002) / 1000 + titleCost));
+    await shoot('app-builder-run');
+
+    // The list shows the app; opening it again loads what was saved.
+    await nav('Apps').click();
+    const row = apps().getByRole('table', { name: 'Apps' }).locator(`tr[data-app="${id}"]`);
+    await row.waitFor();
+    assert.match(await shown(row), /Lighthouse writer\s+3/);
+    await shoot('apps-list');
+    await row.getByRole('link', { name: 'Lighthouse writer' }).click();
+    assert.equal(await widget(2).getByLabel('Prompt').inputValue(), 'Title for: {{story}}');
+    assert.deepEqual(pageErrors, []);
+  });
+});

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DraftError, definitionOf, draftOf, newWidget, referencesIn } from '../../web/src/lib/app-draft.js';
+
+/** The app builder's draft (web/src/lib/app-draft.ts), run in Node: what the page sends, and what it says first. */
+
+test('a draft becomes the definition the API takes, and an app becomes a draft again', () => {
+  const d = draftOf(undefined);
+  d.name = '  Writer ';
+  d.widgets.push(newWidget('input', d.widgets, 'm'));
+  d.widgets.push(newWidget('generation', d.widgets, 'm'));
+  d.widgets.push(newWidget('generation', d.widgets, 'm'));
+  assert.deepEqual(
+    d.widgets.map((w) => w.name),
+    ['input1', 'generated1', 'generated2'],
+  );
+  d.widgets[1]!.prompt = 'About {{input1}}';
+  d.widgets[1]!.temperature = '0.5';
+  d.widgets[2]!.prompt = 'Title for {{ generated1 }}';
+  d.widgets[2]!.label = ' Title ';
+  const def = definitionOf(d);
+  assert.deepEqual(def, {
+    name: 'Writer',
+    description: '',
+    widgets: [
+      { type: 'input', name: 'input1' },
+      { type: 'generation', name: 'generated1', prompt: 'About {{input1}}', modelId: 'm', inferenceConfig: { temperature: 0.5 } },
+      { type: 'generation', name: 'generated2', label: 'Title', prompt: 'Title for {{ generated1 }}', modelId: 'm' },
+    ],
+  });
+  const again = draftOf(def);
+  assert.deepEqual(definitionOf(again), def);
+  assert.deepEqual(referencesIn(d.widgets[2]!.prompt), ['generated1']);
+});
+
+test('what the page can tell before asking the server, with the widget it concerns', () => {
+  const d = draftOf(undefined);
+  assert.throws(() => definitionOf(d), /Give the app a name/);
+  d.name = 'x';
+  assert.throws(() => definitionOf(d), /Add at least one widget/);
+  const w = newWidget('generation', [], '');
+  d.widgets.push(w);
+  assert.throws(() => definitionOf(d), (e: unknown) => e instanceof DraftError && e.widgetKey === w.key && /write its prompt/.test(e.message));
+  w.prompt = 'hi';
+  assert.throws(() => definitionOf(d), /choose a model/);
+  w.modelId = 'm';
+  w.maxTokens = '1.5';
+  assert.throws(() => definitionOf(d), /max tokens must be a whole number from 1/);
+  w.maxTokens = '';
+  w.name = 'has space';
+  assert.throws(() => definitionOf(d), /Start with a letter/);
+});

@@ -1,0 +1,127 @@
+import { type FormEvent, useRef, useState } from 'react';
+import { isAbort, messageOf } from '../api/api-error';
+import type { App, AppRun, AppRunEvent, AppsApi, WidgetOutput } from '../api/apps';
+import { formatCount, formatMs, formatUsd } from '../lib/format';
+
+type Shown = { state: 'waiting' | 'running' | WidgetOutput['status']; text: string; output?: WidgetOutput };
+
+/**
+ * Fills the saved app's inputs and runs it: every generation widget's answer streams into its own card as the server
+ * runs them in dependency order, then each shows its tokens, latency and cost, and the run its total.
+ */
+export function AppRunPanel({ apps, app, beforeRun }: { apps: AppsApi; app: App; beforeRun: () => Promise<App | undefined> }) {
+  const inputs = app.widgets.filter((w) => w.type === 'input');
+  const generated = app.widgets.filter((w) => w.type === 'generation');
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [shown, setShown] = useState<Record<string, Shown>>({});
+  const [run, setRun] = useState<AppRun>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const running = useRef<AbortController>(undefined);
+
+  const onEvent = (e: AppRunEvent) => {
+    if (e.type === 'widgetStart') setShown((s) => ({ ...s, [e.name]: { state: 'running', text: '' } }));
+    else if (e.type === 'widgetDelta') setShown((s) => ({ ...s, [e.name]: { state: 'running', text: (s[e.name]?.text ?? '') + e.text } }));
+    else if (e.type === 'widgetDone') setShown((s) => ({ ...s, [e.output.name]: { state: e.output.status, text: e.output.text, output: e.output } }));
+    else if (e.type === 'runDone') setRun(e.run);
+    else setError(e.error.message);
+  };
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    setError(undefined);
+    setRun(undefined);
+    setBusy(true);
+    const ac = new AbortController();
+    running.current = ac;
+    try {
+      // Unsaved edits are saved first, so what runs is what the builder shows.
+      const saved = await beforeRun();
+      if (!saved) return;
+      setShown(Object.fromEntries(saved.widgets.filter((w) => w.type === 'generation').map((w) => [w.name, { state: 'waiting', text: '' }])));
+      const given = Object.fromEntries(saved.widgets.filter((w) => w.type === 'input' && values[w.name]?.trim()).map((w) => [w.name, values[w.name]!]));
+      await apps.run(saved.appId, given, onEvent, ac.signal);
+    } catch (err) {
+      if (!isAbort(err)) setError(messageOf(err));
+    } finally {
+      running.current = undefined;
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="panel app-run" aria-labelledby="app-run-title">
+      <h2 id="app-run-title">Run the app</h2>
+      <form onSubmit={submit}>
+        {inputs.length === 0 && <p className="hint">This app has no inputs: its prompts run as written.</p>}
+        {inputs.map((w) => (
+          <div className="field" key={w.name}>
+            <label htmlFor={`app-run-${w.name}`}>{w.label || w.name}</label>
+            <textarea id={`app-run-${w.name}`} rows={2} value={values[w.name] ?? ''} placeholder={w.defaultValue ?? w.placeholder ?? ''} onChange={(e) => setValues((v) => ({ ...v, [w.name]: e.target.value }))} />
+          </div>
+        ))}
+        {error && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="form-actions">
+          {busy ? (
+            <button type="button" className="button-danger" onClick={() => running.current?.abort()}>
+              Stop
+            </button>
+          ) : (
+            <button type="submit">Run app</button>
+          )}
+        </div>
+      </form>
+      <div className="app-outputs" aria-busy={busy}>
+        {generated.map((w) => {
+          const s = shown[w.name];
+          const o = s?.output;
+          return (
+            <article key={w.name} className="card app-output" aria-label={`Output of ${w.label || w.name}`} data-output={w.name} data-state={s?.state ?? 'idle'}>
+              <header className="app-output-head">
+                <strong>{w.label || w.name}</strong> <code className="muted small">{w.modelId}</code>
+                {s && <span className={`badge ${s.state === 'succeeded' ? 'badge-good' : s.state === 'failed' || s.state === 'skipped' ? 'badge-bad' : 'badge-busy'}`}>{s.state}</span>}
+                {o?.guardrailAction === 'INTERVENED' && <span className="badge badge-bad">guardrail intervened</span>}
+              </header>
+              <div className="turn-text app-output-text" data-testid="output">
+                {s ? s.text : <span className="muted">Not run yet.</span>}
+                {s?.state === 'running' && <span className="cursor" aria-hidden="true" />}
+              </div>
+              {o?.error && (
+                <p className="field-error" role="alert">
+                  {o.error.message}
+                </p>
+              )}
+              {o?.usage && (
+                <dl className="stats" aria-label={`Statistics of ${w.name}`}>
+                  <div>
+                    <dt>Tokens</dt>
+                    <dd>{`${formatCount(o.usage.inputTokens)} in · ${formatCount(o.usage.outputTokens)} out`}</dd>
+                  </div>
+                  <div>
+                    <dt>Latency</dt>
+                    <dd>{formatMs(o.latencyMs)}</dd>
+                  </div>
+                  <div>
+                    <dt>Cost</dt>
+                    <dd data-stat="cost">{formatUsd(o.costUsd)}</dd>
+                  </div>
+                </dl>
+              )}
+            </article>
+          );
+        })}
+      </div>
+      {run && (
+        <p className="app-run-total" role="status" data-run-status={run.status}>
+          {run.status === 'succeeded' ? 'Run finished' : 'Run finished with errors'}: {formatCount(run.usage.totalTokens)} tokens, {formatMs(run.latencyMs)}, cost{' '}
+          <span data-stat="run-cost">{formatUsd(run.costUsd)}</span>.
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,95 @@
+import type { CatalogModel } from '../api/catalog';
+import { ModelSelect } from '../components/model-select';
+import { referencesIn, WIDGET_NAME_RULE, type WidgetDraft } from '../lib/app-draft';
+
+type Props = {
+  widget: WidgetDraft;
+  index: number;
+  count: number;
+  /** Every widget's name, for the prompt's reference check. */
+  names: string[];
+  models: CatalogModel[];
+  invalid: boolean;
+  onChange: (patch: Partial<WidgetDraft>) => void;
+  onMove: (by: -1 | 1) => void;
+  onRemove: () => void;
+};
+
+/** One widget of the app being built: a user input, or a model call whose prompt refers to other widgets as {{name}}. */
+export function WidgetEditor({ widget: w, index, count, names, models, invalid, onChange, onMove, onRemove }: Props) {
+  const id = (f: string) => `app-w${w.key}-${f}`;
+  const kind = w.type === 'input' ? 'User input' : 'Generation';
+  const refs = w.type === 'generation' ? referencesIn(w.prompt) : [];
+  const known = new Set(names);
+  return (
+    <fieldset className="fieldset app-widget" data-widget={w.name} data-widget-index={index} aria-label={`Widget ${index + 1}: ${kind.toLowerCase()} ${w.name}`} aria-invalid={invalid || undefined}>
+      <legend>
+        <span className={`badge ${w.type === 'input' ? 'badge-busy' : 'badge-good'}`}>{kind}</span> <code>{`{{${w.name || '…'}}}`}</code>
+      </legend>
+      <div className="grid-2">
+        <div className="field">
+          <label htmlFor={id('name')}>Name</label>
+          <input id={id('name')} value={w.name} onChange={(e) => onChange({ name: e.target.value })} autoComplete="off" spellCheck={false} aria-describedby={id('name-hint')} />
+          <span id={id('name-hint')} className="hint">
+            Prompts use it as <code>{`{{${w.name || 'name'}}}`}</code>. {WIDGET_NAME_RULE}
+          </span>
+        </div>
+        <div className="field">
+          <label htmlFor={id('label')}>Label (optional)</label>
+          <input id={id('label')} value={w.label} onChange={(e) => onChange({ label: e.target.value })} maxLength={200} placeholder={w.name} />
+        </div>
+      </div>
+      {w.type === 'input' ? (
+        <div className="field">
+          <label htmlFor={id('default')}>Default value (optional)</label>
+          <input id={id('default')} value={w.defaultValue} onChange={(e) => onChange({ defaultValue: e.target.value })} />
+        </div>
+      ) : (
+        <>
+          <div className="field">
+            <label htmlFor={id('prompt')}>Prompt</label>
+            <textarea id={id('prompt')} rows={3} value={w.prompt} onChange={(e) => onChange({ prompt: e.target.value })} aria-describedby={id('prompt-refs')} placeholder="Write a short story about {{topic}}" />
+            <span id={id('prompt-refs')} className="hint">
+              {refs.length === 0 ? (
+                'Refer to inputs and other widgets as {{name}}.'
+              ) : (
+                <>
+                  Uses{' '}
+                  {refs.map((r) => (
+                    <span key={r} className={`badge ${known.has(r) && r !== w.name ? 'badge-muted' : 'badge-bad'}`} title={known.has(r) ? undefined : 'No widget has this name'}>
+                      {r || '(empty)'}
+                      {!known.has(r) && ' — unknown'}
+                      {r === w.name && ' — itself'}
+                    </span>
+                  ))}
+                </>
+              )}
+            </span>
+          </div>
+          <div className="grid-3">
+            <ModelSelect id={id('model')} label="Model" models={models} value={w.modelId} onChange={(modelId) => onChange({ modelId })} />
+            <div className="field">
+              <label htmlFor={id('temperature')}>Temperature</label>
+              <input id={id('temperature')} type="number" inputMode="decimal" min={0} max={1} step={0.1} placeholder="default" value={w.temperature} onChange={(e) => onChange({ temperature: e.target.value })} />
+            </div>
+            <div className="field">
+              <label htmlFor={id('max-tokens')}>Max tokens</label>
+              <input id={id('max-tokens')} type="number" inputMode="numeric" min={1} step={1} placeholder="default" value={w.maxTokens} onChange={(e) => onChange({ maxTokens: e.target.value })} />
+            </div>
+          </div>
+        </>
+      )}
+      <div className="app-widget-actions">
+        <button type="button" className="button-ghost" onClick={() => onMove(-1)} disabled={index === 0} aria-label={`Move ${w.name} up`}>
+          ↑ Up
+        </button>
+        <button type="button" className="button-ghost" onClick={() => onMove(1)} disabled={index === count - 1} aria-label={`Move ${w.name} down`}>
+          ↓ Down
+        </button>
+        <button type="button" className="button-link" onClick={onRemove} aria-label={`Remove ${w.name}`}>
+          Remove
+        </button>
+      </div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,111 @@
+/** The API's widget and app shapes (web/src/api/apps.ts re-exports them), here so this file stays import-free. */
+export type Widget =
+  | { type: 'input'; name: string; label?: string; placeholder?: string; defaultValue?: string }
+  | { type: 'generation'; name: string; label?: string; prompt: string; modelId: string; system?: string; inferenceConfig?: { temperature?: number; topP?: number; maxTokens?: number } };
+
+export interface AppDefinition {
+  name: string;
+  description: string;
+  widgets: Widget[];
+}
+
+/**
+ * The app builder's editable copy of an app: numbers as the text typed (so a half-typed "0." is not lost), a stable
+ * key per widget for React. Pure, so the tests run it without a browser.
+ */
+export interface WidgetDraft {
+  key: number;
+  type: Widget['type'];
+  name: string;
+  label: string;
+  defaultValue: string;
+  prompt: string;
+  modelId: string;
+  temperature: string;
+  maxTokens: string;
+}
+
+export interface AppDraft {
+  name: string;
+  description: string;
+  widgets: WidgetDraft[];
+}
+
+/** The server's rule for widget names (src/apps/app-schemas.ts), checked here first to say it next to the field. */
+export const WIDGET_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+export const WIDGET_NAME_RULE = 'Start with a letter; use only letters, digits and _ (no spaces).';
+
+let nextKey = 1;
+
+export function widgetDraft(w: Widget): WidgetDraft {
+  const base = { key: nextKey++, name: w.name, label: w.label ?? '' };
+  if (w.type === 'input') return { ...base, type: 'input', defaultValue: w.defaultValue ?? '', prompt: '', modelId: '', temperature: '', maxTokens: '' };
+  const c = w.inferenceConfig ?? {};
+  return {
+    ...base,
+    type: 'generation',
+    defaultValue: '',
+    prompt: w.prompt,
+    modelId: w.modelId,
+    temperature: c.temperature === undefined ? '' : String(c.temperature),
+    maxTokens: c.maxTokens === undefined ? '' : String(c.maxTokens),
+  };
+}
+
+export function draftOf(app: AppDefinition | undefined): AppDraft {
+  return app ? { name: app.name, description: app.description, widgets: app.widgets.map(widgetDraft) } : { name: '', description: '', widgets: [] };
+}
+
+/** A new widget with a name no other widget has yet (`input1`, `generated2`, …). */
+export function newWidget(type: Widget['type'], existing: WidgetDraft[], modelId: string): WidgetDraft {
+  const stem = type === 'input' ? 'input' : 'generated';
+  const taken = new Set(existing.map((w) => w.name.toLowerCase()));
+  let n = 1;
+  while (taken.has(`${stem}${n}`)) n++;
+  const name = `${stem}${n}`;
+  return type === 'input' ? widgetDraft({ type, name }) : widgetDraft({ type, name, prompt: '', modelId });
+}
+
+/** The names a prompt refers to as `{{name}}`, each once, as the server reads them. */
+export function referencesIn(prompt: string): string[] {
+  return [...new Set([...prompt.matchAll(/\{\{([^{}]*)\}\}/g)].map((m) => m[1]!.trim()))];
+}
+
+export class DraftError extends Error {
+  constructor(
+    message: string,
+    /** The widget the problem is in, when it is in one. */
+    readonly widgetKey?: number,
+  ) {
+    super(message);
+  }
+}
+
+function numberField(raw: string, what: string, min: number, max: number, integer: boolean, key: number): number | undefined {
+  if (raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) throw new DraftError(`${what} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}.`, key);
+  return n;
+}
+
+/**
+ * What the API takes, or a DraftError for what the page can say next to the field. Reference and cycle checks are the
+ * server's: it answers with the whole list of problems, and the page shows that.
+ */
+export function definitionOf(d: AppDraft): AppDefinition {
+  if (!d.name.trim()) throw new DraftError('Give the app a name.');
+  if (d.widgets.length === 0) throw new DraftError('Add at least one widget: an input for the user, and a generation widget that uses it.');
+  const widgets = d.widgets.map((w): Widget => {
+    const where = `Widget "${w.name || '(unnamed)'}"`;
+    if (!WIDGET_NAME.test(w.name)) throw new DraftError(`${where}: ${WIDGET_NAME_RULE}`, w.key);
+    const label = w.label.trim() ? { label: w.label.trim() } : {};
+    if (w.type === 'input') return { type: 'input', name: w.name, ...label, ...(w.defaultValue ? { defaultValue: w.defaultValue } : {}) };
+    if (!w.prompt.trim()) throw new DraftError(`${where}: write its prompt.`, w.key);
+    if (!w.modelId) throw new DraftError(`${where}: choose a model.`, w.key);
+    const temperature = numberField(w.temperature, `${where}: temperature`, 0, 1, false, w.key);
+    const maxTokens = numberField(w.maxTokens, `${where}: max tokens`, 1, 1_000_000, true, w.key);
+    const inferenceConfig = { ...(temperature !== undefined ? { temperature } : {}), ...(maxTokens !== undefined ? { maxTokens } : {}) };
+    return { type: 'generation', name: w.name, ...label, prompt: w.prompt, modelId: w.modelId, ...(Object.keys(inferenceConfig).length ? { inferenceConfig } : {}) };
+  });
+  return { name: d.name.trim(), description: d.description.trim(), widgets };
+}
