@@ -60,7 +60,11 @@ export function UsagePage({ active }: { active: boolean }) {
       .finally(() => {
         if (!ac.signal.aborted) setBusy(false);
       });
-    return () => ac.abort();
+    // A question abandoned (page left, tag cleared) is no longer being answered.
+    return () => {
+      ac.abort();
+      setBusy(false);
+    };
   }, [usage, active, range, dimension, groupBy, generation]);
 
   function applyTag(e: FormEvent) {
