@@ -1,4 +1,4 @@
-import { type Server, type Socket, createServer } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite/vector';
 
@@ -107,7 +107,10 @@ class Session {
     socket.on('error', () => socket.destroy());
     socket.once('close', () => {
       this.#closed = true;
-      this.#pumping = this.#pumping.then(() => this.#abandon());
+      // A client gone while queued leaves the queue now: its pending unit is never run (its pump stays parked on the
+      // gate, which nobody will hand it). One gone while it holds the backend is cleaned up once its unit is done.
+      this.gate.forget(this);
+      this.#pumping = this.#pumping.then(() => this.#abandon()).catch(() => {});
     });
   }
 
@@ -166,6 +169,8 @@ class Session {
 
   async #run(messages: Uint8Array[], ended: boolean): Promise<void> {
     await this.gate.acquire(this);
+    // Closed while it waited for its turn at the start of a unit: run nothing; #abandon hands the backend on.
+    if (this.#closed) return;
     const out: Uint8Array[] = [];
     for (const m of messages) out.push(await this.db.execProtocolRaw(m));
     const reply = Buffer.concat(out);
@@ -178,7 +183,6 @@ class Session {
 
   /** A client gone mid-transaction (or mid-unit) must not keep the backend: end what it left open, then hand it on. */
   async #abandon(): Promise<void> {
-    this.gate.forget(this);
     if (this.gate.owner !== this) return;
     try {
       const status = transactionStatus(Buffer.from(await this.db.execProtocolRaw(SYNC)));
