@@ -21,18 +21,35 @@ export interface TestServer extends QuarryServer {
  * tables in a fresh PostgreSQL schema, and with QUARRY_TEST_SERVER_REDIS_URL its shared counters under a fresh Redis key
  * prefix; both are dropped when the server stops. A test whose own YAML configures `store:` or `redis:` keeps its own.
  * (QUARRY_TEST_REDIS_URL is not reused here: CI sets it for the Redis unit tests, which must not switch every server.)
+ * Knowledge bases on a PostgreSQL store default to pgvector; with QUARRY_TEST_PGVECTOR_URL (the runner starts a server
+ * with pgvector when the store's PostgreSQL may lack it) their vectors go to a fresh schema there, dropped likewise.
  */
 const SCALE_OUT_STORE_URL = process.env.QUARRY_TEST_STORE_URL;
 const SCALE_OUT_REDIS_URL = process.env.QUARRY_TEST_SERVER_REDIS_URL;
+const SCALE_OUT_PGVECTOR_URL = process.env.QUARRY_TEST_PGVECTOR_URL;
 
 interface ScaleOutResources {
   yaml: string;
+  /** Where knowledge-base vectors go (set as knowledge.pgvectorUrl unless the test's YAML names one). */
+  pgvectorUrl?: string;
   drop(): Promise<void>;
+}
+
+async function dropSchema(connectionString: string, schema: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString });
+  await admin.connect();
+  try {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await admin.end();
+  }
 }
 
 async function scaleOutResources(testYaml: string): Promise<ScaleOutResources> {
   const id = randomBytes(6).toString('hex');
   let yaml = '';
+  let pgvectorUrl: string | undefined;
   const drops: (() => Promise<void>)[] = [];
   if (SCALE_OUT_STORE_URL && !/^store:/m.test(testYaml)) {
     const schema = `quarry_ts_${id}`;
@@ -40,16 +57,13 @@ async function scaleOutResources(testYaml: string): Promise<ScaleOutResources> {
     url.searchParams.set('schema', schema);
     // JSON strings are valid YAML scalars, so the URL needs no escaping of its own.
     yaml += `store:\n  url: ${JSON.stringify(url.toString())}\n`;
-    drops.push(async () => {
-      const { default: pg } = await import('pg');
-      const admin = new pg.Client({ connectionString: SCALE_OUT_STORE_URL });
-      await admin.connect();
-      try {
-        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      } finally {
-        await admin.end();
-      }
-    });
+    drops.push(() => dropSchema(SCALE_OUT_STORE_URL, schema));
+    if (SCALE_OUT_PGVECTOR_URL) {
+      const vectors = new URL(SCALE_OUT_PGVECTOR_URL);
+      vectors.searchParams.set('schema', schema);
+      pgvectorUrl = vectors.toString();
+      drops.push(() => dropSchema(SCALE_OUT_PGVECTOR_URL, schema));
+    }
   }
   if (SCALE_OUT_REDIS_URL && !/^redis:/m.test(testYaml)) {
     const keyPrefix = `quarry-ts:${id}:`;
@@ -71,6 +85,7 @@ async function scaleOutResources(testYaml: string): Promise<ScaleOutResources> {
   }
   return {
     yaml,
+    pgvectorUrl,
     async drop() {
       for (const d of drops) await d();
     },
@@ -86,6 +101,8 @@ export async function startTestServer(yaml = '', overrides: Partial<QuarryServer
   const scaleOut = SCALE_OUT_STORE_URL || SCALE_OUT_REDIS_URL ? await scaleOutResources(yaml) : undefined;
   if (scaleOut?.yaml && !yaml.endsWith('\n') && yaml !== '') yaml += '\n';
   const config = parseConfig(`providers:\n  - id: scripted\n    type: scripted\n${yaml}${scaleOut?.yaml ?? ''}`, {});
+  // Set on the parsed config rather than in YAML, where a second `knowledge:` key beside the test's own would clash.
+  if (scaleOut?.pgvectorUrl && !config.knowledge.pgvectorUrl) config.knowledge.pgvectorUrl = scaleOut.pgvectorUrl;
   const server = await startQuarry({
     config,
     dataDir,

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite/vector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { test } from 'node:test';
 import pg from 'pg';
 import { EmbeddedVectorStoreFactory } from './embedded-vector-store.js';
 import { MemoryVectorStoreFactory } from './memory-vector-store.js';
@@ -71,6 +71,38 @@ vectorStoreConformance({
     };
   },
 });
+
+/**
+ * The pgvector server a scale-out run shares between its test processes (scripts/run-tests.mjs sets
+ * QUARRY_TEST_PGVECTOR_URL): the factory's own pool of several connections, in a schema of its own, dropped after.
+ */
+const PGVECTOR_URL = process.env.QUARRY_TEST_PGVECTOR_URL;
+if (PGVECTOR_URL) {
+  vectorStoreConformance({
+    name: 'pgvector (QUARRY_TEST_PGVECTOR_URL)',
+    async setup() {
+      const schema = `quarry_v_${randomBytes(6).toString('hex')}`;
+      const factories: PgvectorVectorStoreFactory[] = [];
+      const make = () => {
+        const url = new URL(PGVECTOR_URL);
+        url.searchParams.set('schema', schema);
+        factories.push(new PgvectorVectorStoreFactory({ pool: url.toString(), hnsw: { m: 8, efConstruction: 16 } }));
+        return factories.at(-1)!;
+      };
+      return {
+        factory: make(),
+        reopen: async () => make(),
+        async teardown() {
+          for (const f of factories) await f.close();
+          const admin = new pg.Client({ connectionString: PGVECTOR_URL });
+          await admin.connect();
+          await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+          await admin.end();
+        },
+      };
+    },
+  });
+}
 
 /**
  * A real PostgreSQL when QUARRY_TEST_PG_URL names one (CI's), in a database of its own: the whole suite if it has
