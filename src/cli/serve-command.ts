@@ -74,8 +74,10 @@ export async function serveCommand(args: string[]): Promise<number | undefined> 
   process.stderr.write(`${out.join('\n')}\n`);
 
   const stop = async (signal: string) => {
-    process.stderr.write(`\n${signal}: shutting down\n`);
-    await server.close();
+    const drainS = config.limits.shutdownDrainMs / 1000;
+    // The handlers are `once`: a second signal finds none and ends the process at once.
+    process.stderr.write(`\n${signal}: shutting down (requests in flight get up to ${drainS} s; signal again to stop now)\n`);
+    await server.close({ drainMs: config.limits.shutdownDrainMs });
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -52,6 +52,8 @@ export interface RuntimeDeps {
   cache?: ExactResponseCache;
   /** Rate limits, quotas and budgets, run in this order after the policy check (runtime/admission.ts). */
   admission?: AdmissionStep[];
+  /** Load shedding (runtime/overload-guard.ts): runs before every other admission step, so a shed request costs nothing. */
+  overload?: AdmissionStep;
   /**
    * The ARN of a model resource the account owns that `modelId` names (a provisioned throughput's id or ARN), which
    * the policy check then uses instead of the foundation-model ARN; undefined for any other id.
@@ -390,14 +392,20 @@ export class Runtime {
     if (fallback) await ctx.authorize(action, modelArnFor(this.deps.region, fallback));
   }
 
+  /** The admission steps of one invocation: load shedding first, then the configured ones. */
+  private steps(): readonly AdmissionStep[] | undefined {
+    const { overload, admission } = this.deps;
+    return overload ? [overload, ...(admission ?? [])] : admission;
+  }
+
   private admit(ctx: InvocationContext, req: ConverseRequest): Promise<Admitted | undefined> {
-    const steps = this.deps.admission;
+    const steps = this.steps();
     if (!steps?.length) return Promise.resolve(undefined);
     return admitAll(steps, { ctx, modelId: req.modelId, maxTokens: req.inferenceConfig?.maxTokens, inputTokens: once(() => estimateInputTokens(req)) });
   }
 
   private admitEmbedding(ctx: InvocationContext, req: EmbedRequest): Promise<Admitted | undefined> {
-    const steps = this.deps.admission;
+    const steps = this.steps();
     if (!steps?.length) return Promise.resolve(undefined);
     // Roughly four characters a token: an embedding's input is plain text, and the exact count settles afterwards.
     const estimate = Math.ceil(req.inputs.reduce((n, t) => n + t.length, 0) / 4);

@@ -59,9 +59,18 @@ export const configSchema = z
         maxBodyBytes: z.number().int().positive().default(25 * 1024 * 1024),
         /** Upper bound for one invocation, in milliseconds. */
         invocationTimeoutMs: z.number().int().positive().default(600_000),
+        /** Model invocations this server runs at once; more wait in a bounded queue (load shedding). */
+        maxConcurrentInvocations: z.number().int().positive().default(512),
+        /** Invocations that may wait for a slot; past this, requests are refused at once with 503 and Retry-After. */
+        maxQueuedInvocations: z.number().int().min(0).default(2048),
+        /** How long an invocation may wait for a slot before it is refused, in milliseconds. */
+        maxQueueWaitMs: z.number().int().positive().default(30_000),
+        /** On shutdown, how long in-flight requests (streams included) get to finish before their connections are cut. */
+        shutdownDrainMs: z.number().int().min(0).default(15_000),
       })
       .strict()
-      .default({ maxBodyBytes: 25 * 1024 * 1024, invocationTimeoutMs: 600_000 }),
+      // prefault: the empty object goes through the schema, so each field takes its own default.
+      .prefault({}),
     ollama: z
       .object({ autoDetect: z.boolean().default(true), baseUrl: z.string().url().default('http://127.0.0.1:11434') })
       .strict()

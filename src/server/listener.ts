@@ -1,7 +1,7 @@
-import { createServer as createH1Server } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Http2ServerRequest, type Http2ServerResponse, createSecureServer, createServer as createH2Server } from 'node:http2';
-import { type AddressInfo, type Server, type Socket, createServer as createNetServer } from 'node:net';
+import { createServer as createH1Server } from 'node:http';
+import { createServer as createH2Server, createSecureServer, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
+import { type AddressInfo, createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 
 export type RequestHandler = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => void;
@@ -15,7 +15,11 @@ export interface ListenOptions {
 export interface Listener {
   url: string;
   port: number;
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections, lets the requests in flight (streams included) finish for up to `drainMs`, then cuts
+   * what is left. Idle keep-alive connections close at once; busy ones close after their last response.
+   */
+  close(drainMs?: number): Promise<void>;
 }
 
 // Enough concurrent streams for an SDK multiplexing a benchmark's worth of requests on one connection.
@@ -28,12 +32,30 @@ const H2_SETTINGS = { maxConcurrentStreams: 1000, initialWindowSize: 1 << 20 };
  */
 export async function listen(handler: RequestHandler, opts: ListenOptions): Promise<Listener> {
   const sockets = new Set<Socket>();
+  const sessions = new Set<Http2Session>();
+  let inFlight = 0;
+  let draining = false;
+  let drained: (() => void) | undefined;
+  // Counts requests until their response is done or abandoned; while draining, HTTP/1.1 answers say the connection closes.
+  const counted: RequestHandler = (req, res) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    });
+    if (draining && req.httpVersionMajor === 1) (res as ServerResponse).shouldKeepAlive = false;
+    handler(req, res);
+  };
   let server: Server;
+  let h1: ReturnType<typeof createH1Server> | undefined;
   if (opts.tls) {
-    server = createSecureServer({ ...opts.tls, allowHTTP1: true, settings: H2_SETTINGS }, handler as never);
+    server = createSecureServer({ ...opts.tls, allowHTTP1: true, settings: H2_SETTINGS }, counted as never);
+    server.on('session', (s: Http2Session) => track(sessions, s));
   } else {
-    const h1 = createH1Server({ keepAliveTimeout: 65_000 }, handler as never);
-    const h2 = createH2Server({ settings: H2_SETTINGS }, handler as never);
+    const http1 = createH1Server({ keepAliveTimeout: 65_000 }, counted as never);
+    h1 = http1;
+    const h2 = createH2Server({ settings: H2_SETTINGS }, counted as never);
+    h2.on('session', (s: Http2Session) => track(sessions, s));
     // noDelay: Node's http server turns Nagle off for the sockets it accepts, but here the net server accepts them;
     // with Nagle on, every streamed event after the first waits for the client's delayed ACK (~40 ms).
     server = createNetServer({ noDelay: true, keepAlive: true }, (socket) => {
@@ -44,7 +66,7 @@ export async function listen(handler: RequestHandler, opts: ListenOptions): Prom
         } else {
           // The HTTP/1.1 parser reads the socket's buffered data, so putting the bytes back is enough.
           socket.unshift(first);
-          h1.emit('connection', socket);
+          http1.emit('connection', socket);
           socket.resume();
         }
       });
@@ -63,12 +85,29 @@ export async function listen(handler: RequestHandler, opts: ListenOptions): Prom
   return {
     url: `${opts.tls ? 'https' : 'http'}://${host}:${port}`,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      }),
+    async close(drainMs = 0) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // GOAWAY: HTTP/2 clients open no new streams here, and the streams in flight finish.
+      for (const s of sessions) if (!s.closed) s.close();
+      h1?.closeIdleConnections();
+      if (inFlight > 0 && drainMs > 0) {
+        const done = new Promise<void>((resolve) => {
+          drained = resolve;
+        });
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([done, new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs)))]);
+        clearTimeout(timer);
+      }
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
   };
+}
+
+function track(sessions: Set<Http2Session>, s: Http2Session): void {
+  sessions.add(s);
+  s.once('close', () => sessions.delete(s));
 }
 
 /**

@@ -19,7 +19,7 @@ import { ModelCatalog } from '../models/index.js';
 import { provisionedMigrations } from '../provisioned/index.js';
 import { connectRedis, quotaMigrations } from '../quotas/index.js';
 import { RedisBreakerSync } from '../routing/index.js';
-import { type AdmissionStep, Runtime } from '../runtime/index.js';
+import { type AdmissionStep, OverloadGuard, Runtime } from '../runtime/index.js';
 import { jobMigrations, migrate, openStore, type Store } from '../store/index.js';
 import { createApp } from './app.js';
 import { buildApps } from './build-apps.js';
@@ -79,7 +79,11 @@ export interface QuarryServer {
   budgets: BuiltBudgets;
   provisioned: BuiltProvisioned;
   app: Hono<ApiEnv>;
-  close(): Promise<void>;
+  /**
+   * Stops the server. With `drainMs`, gracefully: new connections and invocations are refused (503 with Retry-After,
+   * so a balancer retries elsewhere), requests in flight get that long to finish, then usage and audit are flushed.
+   */
+  close(opts?: { drainMs?: number }): Promise<void>;
 }
 
 /** The composition root: store → keys → providers → catalog → runtime → app → listener. */
@@ -106,6 +110,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const audit = new AuditLog(store.db, log, { dialect: store.dialect, dataPlane: config.audit.dataPlane, redactKeys: config.audit.redactKeys });
   // Read by the runtime on every invocation: steps join and leave it as limits are defined (see buildQuotas).
   const admission: AdmissionStep[] = [];
+  const overload = new OverloadGuard(config.limits);
   // Routing's own connection (shared response cache and circuit breakers), opened before the runtime that uses it.
   const routingRedis = config.redis ? await connectRedis(config.redis.url, log) : undefined;
   const breakerSync = routingRedis && config.redis ? new RedisBreakerSync({ redis: routingRedis, keyPrefix: `${config.redis.keyPrefix}cb:`, log }) : undefined;
@@ -119,6 +124,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
     routing: { config, providers, log, breakerSync },
     cache: buildResponseCache(config, routingRedis),
     admission,
+    overload,
     // Late-bound: provisioned throughput is built below, on the quotas' rate limiter.
     accountModelArn: (accountId, modelId) => provisioned.arnOf(accountId, modelId),
     // Late-bound: the guardrails module is built below, with this runtime as its embedder.
@@ -169,8 +175,10 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
     budgets,
     provisioned,
     app,
-    async close() {
-      await listener.close();
+    async close({ drainMs = 0 } = {}) {
+      // Refuses what arrives on open connections from now on; the listener waits for what is in flight.
+      void overload.drain();
+      await listener.close(drainMs);
       await knowledge.close();
       await provisioned.close();
       await budgets.close();
