@@ -94,3 +94,20 @@ test('inputs are checked before anything runs', () => {
   assert.throws(() => runner.resolveInputs(plan, { t: ' ' }), /Inputs "t", "u" need a value/);
   assert.throws(() => runner.resolveInputs(plan, { t: 'x', a: 'y' }), /no input named "a"/);
 });
+
+test('a run makes at most maxConcurrent model calls at once', async () => {
+  const started: string[] = [];
+  let open!: () => void;
+  const gate = new Promise<void>((r) => {
+    open = r;
+  });
+  const runner = new AppRunner({ models: port(gate, started), maxConcurrent: 2 });
+  const plan = planWidgets([gen('a', 'A'), gen('b', 'B'), gen('c', 'C')]);
+  const done = runner.run(ctx, { appId: 'X', plan, inputs: {}, stream: false });
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  assert.deepEqual(started, ['A', 'B'], 'the third waits for a slot');
+  open();
+  const run = await done;
+  assert.deepEqual(started, ['A', 'B', 'C']);
+  assert.equal(run.status, 'succeeded');
+});

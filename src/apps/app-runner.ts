@@ -51,6 +51,27 @@ export interface AppRunRequest {
 export interface AppRunnerDeps {
   models: AppModelPort;
   costOf?: AppCostOf;
+  /** Model calls one run makes at once (8 by default): an app of 50 independent widgets must not be 50 calls of one request. */
+  maxConcurrent?: number;
+}
+
+const DEFAULT_MAX_CONCURRENT = 8;
+
+/** Slots for a run's model calls, handed out in the order they were asked for. */
+function slots(size: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let free = size;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (free > 0) free--;
+    else await new Promise<void>((r) => waiting.push(r));
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    }
+  };
 }
 
 /**
@@ -97,6 +118,7 @@ export class AppRunner {
     else ctx.signal.addEventListener('abort', onClientAbort, { once: true });
     const call: AppCallContext = { ...ctx, signal: abort.signal };
     const channel = new EventChannel<AppRunEvent>();
+    const inSlot = slots(this.deps.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
     const outputs = new Map<string, WidgetOutput>();
     for (const [name, text] of values) outputs.set(name, { name, type: 'input', status: 'succeeded', text });
 
@@ -104,7 +126,7 @@ export class AppRunner {
     const taskOf = (w: GenerationWidget): Promise<WidgetOutput> => {
       let t = tasks.get(w.name);
       if (!t) {
-        t = this.runWidget(call, req, w, values, outputs, taskOf, channel);
+        t = this.runWidget(call, req, w, values, outputs, taskOf, channel, inSlot);
         tasks.set(w.name, t);
       }
       return t;
@@ -151,6 +173,7 @@ export class AppRunner {
     outputs: Map<string, WidgetOutput>,
     taskOf: (w: GenerationWidget) => Promise<WidgetOutput>,
     channel: EventChannel<AppRunEvent>,
+    inSlot: <T>(work: () => Promise<T>) => Promise<T>,
   ): Promise<WidgetOutput> {
     const deps = req.plan.dependsOn.get(w.name) ?? [];
     const upstream = await Promise.all(deps.map((d) => outputs.get(d) ?? taskOf(req.plan.widgets.find((x) => x.name === d) as GenerationWidget)));
@@ -159,8 +182,11 @@ export class AppRunner {
     if (blocked.length > 0) {
       out = { name: w.name, type: 'generation', status: 'skipped', text: '', error: { code: 'DependencyFailed', message: `Not run: it uses ${blocked.map((b) => `"${b}"`).join(', ')}, which did not succeed.` } };
     } else {
-      channel.push({ type: 'widgetStart', name: w.name });
-      out = await this.generate(ctx, req, w, new Map([...values, ...upstream.map((o) => [o.name, o.text] as const)]), channel).catch((e: unknown) => {
+      const inputs = new Map([...values, ...upstream.map((o) => [o.name, o.text] as const)]);
+      out = await inSlot(() => {
+        channel.push({ type: 'widgetStart', name: w.name });
+        return this.generate(ctx, req, w, inputs, channel);
+      }).catch((e: unknown) => {
         const err = toQuarryError(e);
         return { name: w.name, type: 'generation' as const, status: 'failed' as const, text: '', modelId: w.modelId, error: { code: err.code, message: err.message } };
       });
