@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, mock, test } from 'node:test';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
@@ -63,7 +65,18 @@ test('events lists newest first with filters; verify says intact, then names the
 test('bin/quarry.js audit verify --local reads the store without a server', async () => {
   await server.audit.flush();
   const run = promisify(execFile);
-  const r = await run(process.execPath, ['bin/quarry.js', 'audit', 'verify', '--local', '--data-dir', server.dataDir], { env: { ...process.env } }).catch((e: { code: number; stdout: string }) => e);
+  // In a scale-out run (npm run test:scale-out) the store is a PostgreSQL schema, not a file in the data dir: the
+  // command is told where it is through --config, as an operator would.
+  const where = ['--data-dir', server.dataDir];
+  const storeUrl = process.env.QUARRY_TEST_STORE_URL;
+  if (server.store.dialect === 'postgres' && storeUrl) {
+    const url = new URL(storeUrl);
+    if (server.store.schema) url.searchParams.set('schema', server.store.schema);
+    const config = join(server.dataDir, 'audit-local.yaml');
+    writeFileSync(config, `store:\n  url: ${JSON.stringify(url.toString())}\n`);
+    where.push('--config', config);
+  }
+  const r = await run(process.execPath, ['bin/quarry.js', 'audit', 'verify', '--local', ...where], { env: { ...process.env } }).catch((e: { code: number; stdout: string }) => e);
   assert.equal((r as { code?: number }).code, 3, JSON.stringify(r));
   assert.match((r as { stdout: string }).stdout, /BROKEN at event 1/);
   const none = await run(process.execPath, ['bin/quarry.js', 'audit', 'verify', '--local', '--data-dir', `${server.dataDir}/nowhere`]).catch((e: { code: number; stderr: string }) => e);
