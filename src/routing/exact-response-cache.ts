@@ -3,6 +3,7 @@ import type { CacheDirective } from './cache-directive.js';
 import { cacheKey } from './cache-key.js';
 import type { CachedAnswer, ResponseCacheStore } from './response-cache-store.js';
 import type { ResponseCacheConfig } from './routing-config.js';
+import type { SemanticResponseCache } from './semantic-response-cache.js';
 
 /** Who is asking, for the cache's sharing scope. */
 export interface CacheScope {
@@ -33,7 +34,14 @@ export class ExactResponseCache {
   constructor(
     readonly store: ResponseCacheStore,
     private readonly config: ResponseCacheConfig,
+    /** Consulted on an exact miss, when configured (routing/semantic-response-cache.ts). */
+    readonly semantic?: SemanticResponseCache,
   ) {}
+
+  /** The sharing scope's part of a key, for the semantic cache's partitions. */
+  scopeKey(who: CacheScope): string {
+    return this.scopeOf(who);
+  }
 
   /** The key when this request may be cached or served from the cache, else undefined (the usual case: no work). */
   keyFor(req: ConverseRequest, directive: CacheDirective, who: CacheScope): string | undefined {

@@ -104,8 +104,22 @@ export const responseCacheConfigSchema = z
      * process otherwise; `memory` keeps them in this process regardless.
      */
     store: z.enum(['auto', 'memory']).default('auto'),
+    /** The semantic cache: off unless configured (a near-duplicate prompt getting another's answer is a choice to make). */
+    semantic: z
+      .object({
+        /** The embedding model that compares prompts (the bundled `quarry.embed-use-v1:0` runs offline). */
+        embeddingModel: z.string().min(1),
+        /** Cosine similarity at or above which a cached answer is served; bench/semantic-cache.ts shows the trade-off. */
+        threshold: z.number().min(0.5).max(1).default(0.95),
+        /** Prompts indexed in this process at most, oldest out first. */
+        maxEntries: z.number().int().positive().max(1_000_000).default(10_000),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
+
+export type SemanticCacheConfig = NonNullable<z.infer<typeof responseCacheConfigSchema>['semantic']>;
 
 export type DeploymentEntry = z.infer<typeof deploymentEntrySchema>;
 export type InferenceProfileEntry = z.infer<typeof inferenceProfileEntrySchema>;

@@ -29,6 +29,7 @@ import {
   type RoutedStream,
   Router,
   type RouterOptions,
+  type SemanticProbe,
 } from '../routing/index.js';
 import { type AdmissionStep, type Admitted, admitAll } from './admission.js';
 import { checkContextWindow } from './check-context-window.js';
@@ -127,8 +128,11 @@ export class Runtime {
     const started = m.started;
     const directive = this.directive(ctx);
     const key = directive === 'off' ? undefined : this.deps.cache?.keyFor(req, directive, scopeOf(ctx));
+    let semantic: SemanticProbe | undefined;
     if (key !== undefined) {
-      const hit = await this.deps.cache!.lookup(key, directive);
+      const found = await this.lookupCache(ctx, req, key, directive);
+      const hit = found.hit;
+      semantic = found.semantic;
       if (hit) {
         const result = await cachedResult(hit, Math.round(performance.now() - started));
         await recorded(this.settle(ctx, hit.model, hit.usage, m, CACHE_HIT_OUTCOME, admitted));
@@ -145,7 +149,9 @@ export class Runtime {
       // Committed before the answer is returned: an answer that reached the client always has its record.
       await recorded(this.settle(ctx, answer.model, result.usage, m, 'ok', admitted, answer.deployment, countImages([result.message])));
       if (key !== undefined) {
-        void this.deps.cache!.save(key, { model: answer.model, usage: result.usage, result, size: answerSize(result, undefined) }, result.stopReason);
+        void this.deps
+          .cache!.save(key, { model: answer.model, usage: result.usage, result, size: answerSize(result, undefined) }, result.stopReason)
+          .then(() => semantic?.remember(key));
       }
       return { ...result, model: answer.model };
     } catch (e) {
@@ -181,9 +187,11 @@ export class Runtime {
   private async streamAdmitted(ctx: InvocationContext, req: ConverseRequest, m: Metered, admitted: Admitted | undefined): Promise<StreamHandle> {
     const directive = this.directive(ctx);
     const key = directive === 'off' ? undefined : this.deps.cache?.keyFor(req, directive, scopeOf(ctx));
+    let semantic: SemanticProbe | undefined;
     if (key !== undefined) {
-      const hit = await this.deps.cache!.lookup(key, directive);
-      if (hit) return { model: hit.model, parts: this.replayStream(ctx, hit, m, admitted) };
+      const found = await this.lookupCache(ctx, req, key, directive);
+      if (found.hit) return { model: found.hit.model, parts: this.replayStream(ctx, found.hit, m, admitted) };
+      semantic = found.semantic;
     }
     const route = await this.route(req.modelId, 'text');
     const deadline = new Deadline(ctx.signal, this.deps.timeoutMs);
@@ -197,7 +205,7 @@ export class Runtime {
       throw err;
     }
     this.noteRouting(ctx, stream);
-    return { model: stream.model, parts: this.meterStream(ctx, stream, m, deadline, key, admitted) };
+    return { model: stream.model, parts: this.meterStream(ctx, stream, m, deadline, key, admitted, semantic) };
   }
 
   private async *meterStream(
@@ -207,6 +215,7 @@ export class Runtime {
     deadline: Deadline,
     key: string | undefined,
     admitted: Admitted | undefined,
+    semantic?: SemanticProbe,
   ): AsyncGenerator<StreamPart> {
     let usage: Usage | undefined;
     let outcome = 'ok';
@@ -272,7 +281,9 @@ export class Runtime {
       usage ??= await estimatedUsage(s.request, produced);
       if (!settled) await this.settle(ctx, s.model, usage, m, outcome, admitted, s.deployment).catch(noop);
       if (kept && outcome === 'ok' && stopReason) {
-        void this.deps.cache!.save(key!, { model: s.model, usage, parts: kept, size: answerSize(undefined, kept) }, stopReason);
+        void this.deps
+          .cache!.save(key!, { model: s.model, usage, parts: kept, size: answerSize(undefined, kept) }, stopReason)
+          .then(() => semantic?.remember(key!));
       }
     }
   }
@@ -290,6 +301,32 @@ export class Runtime {
       yield { type: 'metadata', usage: hit.usage, latencyMs: Math.round(performance.now() - m.started) };
     } finally {
       if (!settled) await this.settle(ctx, hit.model, hit.usage, m, CACHE_HIT_OUTCOME, admitted).catch(noop);
+    }
+  }
+
+  /** The exact cache, then (on a miss, when configured) the semantic one; the probe indexes this prompt once answered. */
+  private async lookupCache(ctx: InvocationContext, req: ConverseRequest, key: string, directive: CacheDirective): Promise<{ hit?: CachedAnswer; semantic?: SemanticProbe }> {
+    const cache = this.deps.cache!;
+    const hit = await cache.lookup(key, directive);
+    if (hit || !cache.semantic) return { hit };
+    const semantic = await cache.semantic.probe(req, cache.scopeKey(scopeOf(ctx)), directive, ctx.signal);
+    if (semantic?.hit) ctx.log.debug({ similarity: semantic.similarity }, 'semantic cache hit');
+    return { hit: semantic?.hit, semantic };
+  }
+
+  /**
+   * A prompt's embedding for the semantic cache: the operator's own call, routed like any other but neither admitted
+   * nor metered to the caller, whose invocation it serves (and whose admission slot it already holds).
+   */
+  async embedPrompt(modelId: string, text: string, signal: AbortSignal): Promise<Float32Array> {
+    const route = await this.route(modelId, 'embedding');
+    const deadline = new Deadline(signal, this.deps.timeoutMs);
+    try {
+      const [v] = (await route.embed({ modelId, inputs: [text] }, deadline)).value.embeddings;
+      if (!v) throw new QuarryError('ModelErrorException', `Model ${modelId} returned no embedding.`);
+      return v instanceof Float32Array ? v : Float32Array.from(v);
+    } finally {
+      deadline.dispose();
     }
   }
 

@@ -122,13 +122,21 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
     timeoutMs: config.limits.invocationTimeoutMs,
     region: config.region,
     routing: { config, providers, log, breakerSync },
-    cache: buildResponseCache(config, routingRedis),
+    // Late-bound: the runtime embeds prompts for the semantic cache once it exists.
+    cache: buildResponseCache(config, routingRedis, (text, signal): Promise<Float32Array> => runtime.embedPrompt(config.responseCache?.semantic?.embeddingModel ?? '', text, signal)),
     admission,
     overload,
     // Late-bound: provisioned throughput is built below, on the quotas' rate limiter.
     accountModelArn: (accountId, modelId) => provisioned.arnOf(accountId, modelId),
     // Late-bound: the guardrails module is built below, with this runtime as its embedder.
     guardrails: new InvocationGuards({ engine: () => guardrails.engine, region: config.region, defaultAccountId: config.accountId }),
+  });
+  await checkSemanticCacheModel(runtime, config.responseCache?.semantic?.embeddingModel).catch(async (e) => {
+    await catalog.close();
+    await breakerSync?.close();
+    routingRedis?.disconnect();
+    await store.close();
+    throw e;
   });
   const quotas = await buildQuotas({ config, store, iam, admission, log });
   const budgets = await buildBudgets({ config, store, iam, runtime, meter, admission, log, prices, redis: quotas.redis });
@@ -194,4 +202,13 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
       await store.close();
     },
   };
+}
+
+/** A semantic cache whose embedding model is missing would miss on every request, silently: refused at start instead. */
+async function checkSemanticCacheModel(runtime: Runtime, modelId: string | undefined): Promise<void> {
+  if (!modelId) return;
+  const { model } = await runtime.resolveModel(modelId).catch(() => {
+    throw new Error(`responseCache.semantic.embeddingModel: no model ${modelId} is available.`);
+  });
+  if (model.kind !== 'embedding') throw new Error(`responseCache.semantic.embeddingModel: ${modelId} is not an embedding model.`);
 }
