@@ -137,7 +137,8 @@ test('size and count bounds: huge documents are refused before any work on their
   for (const [name, input, message] of cases) {
     const t0 = performance.now();
     const r = validatePolicyDocument(input);
-    assert.ok(performance.now() - t0 < 500, `${name} was slow`);
+    // A bound on blow-ups (exponential parsing takes minutes), not a benchmark: a loaded machine takes far longer than usual.
+    assert.ok(performance.now() - t0 < 3000, `${name} was slow`);
     assert.ok(!r.ok && r.issues.some((i) => message.test(i.message)), `${name}: ${JSON.stringify(r).slice(0, 400)}`);
   }
 });
