@@ -9,6 +9,7 @@
 // miss shows the embedding's cost), interleaved rounds, medians.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { cosineSimilarity } from '../src/knowledge/vector/cosine-similarity.js';
 import { startTestServer, TEST_API_KEY } from '../test/support/start-test-server.js';
 import { DIFFERENT, SAME } from './semantic-cache-pairs.js';
 
@@ -25,15 +26,7 @@ responseCache:
 const embed = (text: string) => server.runtime.embedPrompt(embeddingModel, text, new AbortController().signal);
 const cosine = async (a: string, b: string) => {
   const [x, y] = await Promise.all([embed(a), embed(b)]);
-  let d = 0;
-  let nx = 0;
-  let ny = 0;
-  for (let i = 0; i < x.length; i++) {
-    d += x[i]! * y[i]!;
-    nx += x[i]! * x[i]!;
-    ny += y[i]! * y[i]!;
-  }
-  return d / Math.sqrt(nx * ny);
+  return cosineSimilarity(x, y);
 };
 
 const same = await Promise.all(SAME.map(([a, b]) => cosine(a, b)));

@@ -1,22 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
-import { isAbort, messageOf } from '../api/api-error';
-import type { AppSummary, AppsApi } from '../api/apps';
+import type { AppsApi } from '../api/apps';
 import { EmptyState, ErrorNotice, Loading } from '../components/notice';
 import { Link, navigate } from '../lib/router';
+import { usePageList } from '../lib/use-page-list';
 
 export function AppList({ apps, active }: { apps: AppsApi; active: boolean }) {
-  const [list, setList] = useState<AppSummary[]>();
-  const [error, setError] = useState<string>();
-  const load = useCallback(() => {
-    setError(undefined);
-    apps.list().then(setList, (e: unknown) => {
-      if (!isAbort(e)) setError(messageOf(e));
-    });
-  }, [apps]);
-  // Reloaded each time the page is shown: an app saved or deleted in the builder is reflected on return.
-  useEffect(() => {
-    if (active) load();
-  }, [active, load]);
+  const { list, error, load } = usePageList(apps, active);
 
   return (
     <>

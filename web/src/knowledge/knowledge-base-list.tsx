@@ -1,24 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
-import { isAbort, messageOf } from '../api/api-error';
-import type { KnowledgeApi, KnowledgeBaseSummary } from '../api/knowledge';
-import { ErrorNotice, EmptyState, Loading } from '../components/notice';
+import type { KnowledgeApi } from '../api/knowledge';
+import { EmptyState, ErrorNotice, Loading } from '../components/notice';
 import { Link } from '../lib/router';
+import { usePageList } from '../lib/use-page-list';
 import { CreateKnowledgeBaseForm } from './create-knowledge-base-form';
 import { StatusBadge } from './status-badge';
 
 export function KnowledgeBaseList({ kb, active }: { kb: KnowledgeApi; active: boolean }) {
-  const [list, setList] = useState<KnowledgeBaseSummary[]>();
-  const [error, setError] = useState<string>();
-  const load = useCallback(() => {
-    setError(undefined);
-    kb.list().then(setList, (e: unknown) => {
-      if (!isAbort(e)) setError(messageOf(e));
-    });
-  }, [kb]);
-  // Reloaded each time the page is shown: a knowledge base created through the API appears without a manual reload.
-  useEffect(() => {
-    if (active) load();
-  }, [active, load]);
+  const { list, error, load } = usePageList(kb, active);
 
   return (
     <>

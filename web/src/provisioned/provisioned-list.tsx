@@ -1,23 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
-import { isAbort, messageOf } from '../api/api-error';
-import type { ProvisionedApi, ProvisionedThroughput } from '../api/provisioned';
+import type { ProvisionedApi } from '../api/provisioned';
 import { EmptyState, ErrorNotice, Loading } from '../components/notice';
+import { usePageList } from '../lib/use-page-list';
 import { BuyThroughputForm } from './buy-throughput-form';
 import { ProvisionedRow } from './provisioned-row';
 
 export function ProvisionedList({ pt, active }: { pt: ProvisionedApi; active: boolean }) {
-  const [list, setList] = useState<ProvisionedThroughput[]>();
-  const [error, setError] = useState<string>();
-  const load = useCallback(() => {
-    setError(undefined);
-    pt.list().then(setList, (e: unknown) => {
-      if (!isAbort(e)) setError(messageOf(e));
-    });
-  }, [pt]);
-  // Reloaded each time the page is shown: units bought through the SDK or the CLI appear without a manual reload.
-  useEffect(() => {
-    if (active) load();
-  }, [active, load]);
+  const { list, error, load } = usePageList(pt, active);
 
   return (
     <>
