@@ -4,6 +4,7 @@ import { useTheme } from './lib/theme';
 import { AgentsPage } from './pages/agents-page';
 import { AppsPage } from './pages/apps-page';
 import { ComparePage } from './pages/compare-page';
+import { GuardrailsPage } from './pages/guardrails-page';
 import { KnowledgeBasesPage } from './pages/knowledge-bases-page';
 import { ModelsPage } from './pages/models-page';
 import { PlaygroundPage } from './pages/playground-page';
@@ -17,6 +18,7 @@ const PAGES: { path: string; label: string; Page: ComponentType<{ active: boolea
   { path: 'apps', label: 'Apps', Page: AppsPage },
   { path: 'knowledge-bases', label: 'Knowledge bases', Page: KnowledgeBasesPage },
   { path: 'agents', label: 'Agents', Page: AgentsPage },
+  { path: 'guardrails', label: 'Guardrails', Page: GuardrailsPage },
   { path: 'usage', label: 'Usage & cost', Page: UsagePage },
   { path: 'provisioned-throughput', label: 'Provisioned throughput', Page: ProvisionedPage },
 ];
@@ -28,7 +30,7 @@ function NotFound() {
       <h1 className="empty-title">This page does not exist</h1>
       <p className="empty-body">
         The console has <Link to="models">Models</Link>, <Link to="playground">Playground</Link>, <Link to="compare">Compare</Link>, <Link to="apps">Apps</Link>,{' '}
-        <Link to="knowledge-bases">Knowledge bases</Link>, <Link to="agents">Agents</Link>, <Link to="usage">Usage &amp; cost</Link> and <Link to="provisioned-throughput">Provisioned throughput</Link>.
+        <Link to="knowledge-bases">Knowledge bases</Link>, <Link to="agents">Agents</Link>, <Link to="guardrails">Guardrails</Link>, <Link to="usage">Usage &amp; cost</Link> and <Link to="provisioned-throughput">Provisioned throughput</Link>.
       </p>
     </div>
   );
