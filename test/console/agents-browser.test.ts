@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { createScriptedProvider } from '../../src/providers/scripted/index.js';
 import { Playbook, toolResults } from '../support/playbook-provider.js';
 import { startTestServer, TEST_API_KEY, type TestServer } from '../support/start-test-server.js';
-import { ensureConsoleBuilt, hasChromium, launchChromium } from './browser-support.js';
+import { ensureConsoleBuilt, hasChromium, launchChromium, SCREENSHOTS } from './browser-support.js';
 
 /**
  * The agents page in headless Chromium against a real server: an agent created through the form (the server's refusal
@@ -29,10 +29,19 @@ const pageErrors: string[] = [];
 // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text these tests mean to check.
 const shown = (l: Locator) => l.innerText();
 const section = () => page.locator('section[data-page="agents"]');
+/** Full-page shots in both themes (test/console/screenshots/), through the system preference the console follows. */
+async function shoot(name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`), fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
 
 describe('agents console in Chromium', { skip: hasChromium ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install chromium); CI installs it' }, () => {
   before(async () => {
     ensureConsoleBuilt();
+    mkdirSync(SCREENSHOTS, { recursive: true });
     writeFileSync(
       ordersModule,
       `export const handler = async (event) => ({ response: { actionGroup: event.actionGroup, function: event.function, functionResponse: { responseBody: { TEXT: { body: JSON.stringify({ id: event.parameters[0].value, status: 'shipped' }) } } } } });`,
@@ -80,6 +89,7 @@ describe('agents console in Chromium', { skip: hasChromium ? false : 'Chromium i
     await row.getByText('not prepared').waitFor();
     assert.match(await shown(row), new RegExp(MODEL.replace(/\./g, '\\.')));
     const agentId = await shown(row.locator('code').first());
+    await shoot('agents');
     assert.match(agentId, /^[0-9A-Z]{10}$/);
 
     // Action groups have no form here yet; the SDK's call adds one to the draft before it is prepared.
@@ -117,6 +127,7 @@ describe('agents console in Chromium', { skip: hasChromium ? false : 'Chromium i
     assert.match(await shown(call.locator('pre')), /"value": "A-17"/);
     const observations = steps.locator('li[data-step="observation"] summary');
     assert.deepEqual(await observations.allInnerTexts(), ['Observation (ACTION_GROUP)', 'Observation (FINISH)']);
+    await shoot('agent-test');
 
     // A second message goes to the same session: the model sees the first exchange.
     pb.push((req) => ({ text: `This session has ${req.messages.length} messages.` }));

@@ -19,6 +19,11 @@ export function AgentTestChat({ agents, agentId, prepared }: { agents: AgentsApi
   const [busy, setBusy] = useState(false);
   const abort = useRef<AbortController>(undefined);
   useEffect(() => () => abort.current?.abort(), []);
+  const log = useRef<HTMLDivElement>(null);
+  // Each question and each answer scrolls the conversation to its end, where they appear.
+  useEffect(() => {
+    if (log.current && exchanges.length > 0) log.current.scrollTop = log.current.scrollHeight;
+  }, [exchanges]);
 
   async function send(e?: FormEvent) {
     e?.preventDefault();
@@ -64,7 +69,7 @@ export function AgentTestChat({ agents, agentId, prepared }: { agents: AgentsApi
       <p className="muted small">
         Session <code>{sessionId}</code>, on the prepared draft (alias <code>TSTALIASID</code>).
       </p>
-      <div className="chat-log" role="log" aria-label="Conversation">
+      <div className="chat-log" ref={log} role="log" aria-label="Conversation">
         {exchanges.length === 0 ? (
           <EmptyState title="No messages yet">
             {prepared ? 'Write a message below to invoke the agent; each answer lists the trace of how it was reached.' : 'Prepare the agent first: the test alias runs the prepared draft.'}
