@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createGuardrailSchema } from '../../src/guardrails/index.js';
+import { PII_ENTITY_TYPES } from '../../src/guardrails/pii/pii-entity-type.js';
 import { emptyDraft, guardrailInputOf } from '../../web/src/lib/guardrail-draft.js';
 import { findingsOf } from '../../web/src/lib/guardrail-findings.js';
+import { PII_ENTITY_TYPES as CONSOLE_PII_TYPES } from '../../web/src/lib/pii-entity-types.js';
 
 /** The guardrail form's draft and the test panel's findings (web/src/lib), run in Node against the server's schema. */
 
@@ -70,4 +72,8 @@ test('assessments become one finding per policy match, invocation metrics skippe
       ['Contextual grounding', 'GROUNDING', 'score 0.2 against threshold 0.7', 'BLOCKED'],
     ],
   );
+});
+
+test("the console's PII entity types are the server's", () => {
+  assert.deepEqual([...CONSOLE_PII_TYPES], [...PII_ENTITY_TYPES]);
 });

@@ -1,9 +1,9 @@
 import { type FormEvent, useState } from 'react';
-// The server's own list (a file with no imports, bundled as is), so the choices cannot drift from what it accepts.
-import { PII_ENTITY_TYPES } from '../../../src/guardrails/pii/pii-entity-type';
 import { messageOf } from '../api/api-error';
 import type { GuardrailsApi } from '../api/guardrails';
 import { CONTENT_FILTERS, emptyDraft, type GuardrailDraft, guardrailInputOf, STRENGTHS, type Strength } from '../lib/guardrail-draft';
+// The server's own list (a file with no imports, bundled as is), so the choices cannot drift from what it accepts.
+import { PII_ENTITY_TYPES } from '../lib/pii-entity-types';
 
 /** Creates a guardrail (its DRAFT) with the common policies; the server validates and its refusal is shown as said. */
 export function CreateGuardrailForm({ g, onCreated }: { g: GuardrailsApi; onCreated: () => void }) {
