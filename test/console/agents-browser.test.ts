@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { createScriptedProvider } from '../../src/providers/scripted/index.js';
 import { Playbook, toolResults } from '../support/playbook-provider.js';
 import { startTestServer, TEST_API_KEY, type TestServer } from '../support/start-test-server.js';
-import { ensureConsoleBuilt, hasChromium, launchChromium, SCREENSHOTS } from './browser-support.js';
+import { ensureConsoleBuilt, hasChromium, launchChromium, openConsolePage, SCREENSHOTS, shootBothThemes } from './browser-support.js';
 
 /**
  * The agents page in headless Chromium against a real server: an agent created through the form (the server's refusal
@@ -29,14 +29,7 @@ const pageErrors: string[] = [];
 // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text these tests mean to check.
 const shown = (l: Locator) => l.innerText();
 const section = () => page.locator('section[data-page="agents"]');
-/** Full-page shots in both themes (test/console/screenshots/), through the system preference the console follows. */
-async function shoot(name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`), fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+const shoot = (name: string) => shootBothThemes(page, name);
 
 describe('agents console in Chromium', { skip: hasChromium ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install chromium); CI installs it' }, () => {
   before(async () => {
@@ -52,13 +45,7 @@ describe('agents console in Chromium', { skip: hasChromium ? false : 'Chromium i
       }),
       launchChromium(),
     ]);
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      // The test provokes a refusal on purpose (a short instruction) and checks what the page shows.
-      if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
-    });
+    ({ context, page } = await openConsolePage(browser, pageErrors));
   });
 
   after(async () => {

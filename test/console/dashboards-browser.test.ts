@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { formatUsd } from '../../web/src/lib/format.js';
 import { startTestServer, TEST_API_KEY, type TestServer } from '../support/start-test-server.js';
-import { ensureConsoleBuilt, hasChromium, launchChromium, SCREENSHOTS } from './browser-support.js';
+import { ensureConsoleBuilt, hasChromium, launchChromium, openConsolePage, SCREENSHOTS, shootBothThemes } from './browser-support.js';
 
 /**
  * The usage & cost dashboard and the provisioned-throughput page in headless Chromium against a real server with the
@@ -60,14 +59,7 @@ async function converse(model: string, text: string, tags?: string): Promise<{ c
 // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text these tests mean to check.
 const shown = (l: Locator) => l.innerText();
 const section = (name: string) => page.locator(`section[data-page="${name}"]`);
-/** Full-page shots in both themes (test/console/screenshots/), through the system preference the console follows. */
-async function shoot(name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`), fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+const shoot = (name: string) => shootBothThemes(page, name);
 const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 
 describe('usage and provisioned-throughput consoles in Chromium', { skip: hasChromium ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install chromium); CI installs it' }, () => {
@@ -75,13 +67,7 @@ describe('usage and provisioned-throughput consoles in Chromium', { skip: hasChr
     ensureConsoleBuilt();
     mkdirSync(SCREENSHOTS, { recursive: true });
     [server, browser] = await Promise.all([startTestServer(YAML), launchChromium()]);
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      // The tests provoke refusals on purpose (an unpriced purchase, a committed delete) and check what the page shows.
-      if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
-    });
+    ({ context, page } = await openConsolePage(browser, pageErrors));
   });
 
   after(async () => {
