@@ -62,3 +62,19 @@ test('close rejects the queue as unavailable', async () => {
   await assert.rejects(pool.acquire(() => 0, live), (e) => QuarryError.isInstance(e) && e.code === 'ServiceUnavailableException');
   held.release();
 });
+
+test('among equally worth items, one marked to keep is taken last, whatever its age', async () => {
+  const kept = new Set(['a']);
+  const pool = new SequencePool(['a', 'b', 'c'], (x) => kept.has(x));
+  // a is the least recently used, but it is kept: the tie goes to b, then c, and only then to a.
+  const taken = [];
+  for (let i = 0; i < 3; i++) taken.push(await pool.acquire(() => 0, live));
+  assert.deepEqual(
+    taken.map((l) => l.item),
+    ['b', 'c', 'a'],
+  );
+  for (const l of taken) l.release();
+  // Worth still comes first: a request that values the kept item gets it.
+  const wanted = await pool.acquire((x) => (x === 'a' ? 1 : 0), live);
+  assert.equal(wanted.item, 'a');
+});

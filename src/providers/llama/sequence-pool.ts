@@ -22,7 +22,14 @@ export class SequencePool<T> {
   private clock = 0;
   private closed = false;
 
-  constructor(items: readonly T[]) {
+  /**
+   * `keep(item)`: the item holds state worth more than recency alone says (for the engine, a prefix a client marked
+   * with a cachePoint), so among equally worth free items it is taken last.
+   */
+  constructor(
+    items: readonly T[],
+    private readonly keep: (item: T) => boolean = () => false,
+  ) {
     this.free = items.map((item) => ({ item, releasedAt: 0 }));
   }
 
@@ -41,12 +48,17 @@ export class SequencePool<T> {
     if (this.free.length > 0) {
       let best = 0;
       let bestScore = Number.NEGATIVE_INFINITY;
+      let bestKept = true;
       for (const [i, f] of this.free.entries()) {
         const score = worth(f.item);
-        // Ties go to the least recently used sequence, which keeps the freshest other conversations cached longest.
-        if (score > bestScore || (score === bestScore && f.releasedAt < this.free[best].releasedAt)) {
+        const kept = this.keep(f.item);
+        // Ties go first to an item not kept, then to the least recently used one: a cachePoint prefix survives any
+        // number of one-off chats, and among the rest the freshest conversations stay cached longest.
+        const better = score !== bestScore ? score > bestScore : kept !== bestKept ? !kept : f.releasedAt < this.free[best].releasedAt;
+        if (better) {
           best = i;
           bestScore = score;
+          bestKept = kept;
         }
       }
       const [taken] = this.free.splice(best, 1);
