@@ -7,6 +7,7 @@ import {
   type ModelInfo,
   QuarryError,
   type StreamPart,
+  type Usage,
 } from '../../core/index.js';
 import { createLlamaProvider, type LlamaProvider } from './index.js';
 import { makeTinyDataDir } from './test-fixtures/tiny-data-dir.js';
@@ -39,6 +40,8 @@ async function parts(p: LlamaProvider, req: GenerateRequest, signal = noAbort.si
 
 const types = (ps: StreamPart[]) => ps.map((p) => (p.type === 'contentBlockDelta' ? `delta:${Object.keys(p.delta)[0]}` : p.type));
 const metadataOf = (ps: StreamPart[]) => ps.find((p) => p.type === 'metadata') ?? assert.fail('no metadata part');
+// Bedrock's split: the prompt is inputTokens plus the cache reads and writes counted apart from it.
+const promptOf = (u: Usage) => u.inputTokens + (u.cacheReadInputTokens ?? 0) + (u.cacheWriteInputTokens ?? 0);
 const rawUsage = (ps: StreamPart[]) => metadataOf(ps).usage.raw as { promptTokens: number; reusedPromptTokens: number; evaluatedTokens: number };
 
 before(async () => {
@@ -76,9 +79,9 @@ describe('llama provider on a generated GGUF', () => {
     const result = await collectStream((async function* () { yield* ps; })());
     assert.deepEqual(result.message.content, [{ text: 'Hello there, friend!' }]);
     assert.equal(result.stopReason, 'end_turn');
-    assert.equal(result.usage.inputTokens, await provider.countTokens(req));
+    assert.equal(promptOf(result.usage), await provider.countTokens(req));
     assert.equal(result.usage.outputTokens, 6, 'five script tokens and the end-of-turn token');
-    assert.equal(result.usage.totalTokens, result.usage.inputTokens + 6);
+    assert.equal(result.usage.totalTokens, promptOf(result.usage) + 6);
   });
 
   test('generate returns the same result as the stream', async () => {
@@ -92,7 +95,7 @@ describe('llama provider on a generated GGUF', () => {
     const result = await provider.generate(req, noAbort);
     assert.deepEqual(result.message.content, [{ text: 'Hello there, friend!' }]);
     assert.equal(result.stopReason, 'end_turn');
-    assert.equal(result.usage.inputTokens, await provider.countTokens(req));
+    assert.equal(promptOf(result.usage), await provider.countTokens(req));
   });
 
   test('stops at a stop sequence and leaves it out of the text', async () => {
@@ -154,7 +157,7 @@ describe('llama provider on a generated GGUF', () => {
     assert.deepEqual(result.message.content, [{ toolUse: { toolUseId: start.toolUse.toolUseId, name: 'get_weather', input: { city: 'paris' } } }]);
     // The chat wrapper documents the tool in the prompt, so the count must include it.
     const without = await provider.countTokens({ ...req, toolConfig: undefined });
-    assert.ok(result.usage.inputTokens > without + 50, `${result.usage.inputTokens} vs ${without}`);
+    assert.ok(promptOf(result.usage) > without + 50, `${promptOf(result.usage)} vs ${without}`);
   });
 
   test('takes tool results back and continues the turn', async () => {
@@ -229,7 +232,7 @@ describe('llama provider on a generated GGUF', () => {
       const req: GenerateRequest = { modelId: m.id, model: m, messages: [user('Tell me a story')], inferenceConfig: { temperature: 0 } };
       const result = await small.generate(req, noAbort);
       assert.equal(result.stopReason, 'model_context_window_exceeded');
-      assert.ok(result.usage.inputTokens + result.usage.outputTokens <= 64);
+      assert.ok(promptOf(result.usage) + result.usage.outputTokens <= 64);
     } finally {
       await small.close();
     }
@@ -371,6 +374,30 @@ describe('llama provider on a generated GGUF', () => {
       second.evaluatedTokens < second.promptTokens - firstRaw.promptTokens + cfg.maxTokens + 2,
       `evaluated ${second.evaluatedTokens} of a ${second.promptTokens}-token prompt`,
     );
+  });
+
+  test('a cachePoint prefix is reported as a cache write, then read back by a later request, one-off chats in between', async () => {
+    const system = [
+      { text: `You are a weather assistant for Paris. ${'Answer briefly, cite the forecast, and mention the temperature in Celsius. '.repeat(6)}` },
+      { cachePoint: { type: 'default' as const } },
+    ];
+    const cfg = { temperature: 0, maxTokens: 4 };
+    const ask = (q: string) => request('local.tiny-random', [user(q)], { system, inferenceConfig: cfg });
+    const first = metadataOf(await parts(provider, ask('Will it rain tomorrow?'))).usage;
+    assert.ok((first.cacheWriteInputTokens ?? 0) > 100, `a write of the system prompt: ${JSON.stringify(first)}`);
+    assert.equal(promptOf(first), await provider.countTokens(ask('Will it rain tomorrow?')));
+    // Two chats without a cachePoint: with two sequences, plain LRU would give the second one the cached prefix's.
+    await provider.generate(request('local.tiny-random', [user('Something else entirely')], { inferenceConfig: cfg }), noAbort);
+    await provider.generate(request('local.tiny-random', [user('And another thing')], { inferenceConfig: cfg }), noAbort);
+    const secondParts = await parts(provider, ask('How windy will it be on Sunday?'));
+    const second = metadataOf(secondParts).usage;
+    assert.ok((second.cacheReadInputTokens ?? 0) >= (first.cacheWriteInputTokens ?? 0), `the prefix read back: ${JSON.stringify(second)}`);
+    assert.equal(second.cacheWriteInputTokens, undefined, 'nothing new to write');
+    assert.ok(second.inputTokens < first.inputTokens + (first.cacheWriteInputTokens ?? 0), 'fewer tokens billed as input');
+    assert.equal(promptOf(second), await provider.countTokens(ask('How windy will it be on Sunday?')));
+    // The engine agrees: it evaluated the new tail and the reply, not the cached prefix.
+    const raw = rawUsage(secondParts);
+    assert.ok(raw.evaluatedTokens <= second.inputTokens + second.outputTokens + 1, `evaluated ${raw.evaluatedTokens}: ${JSON.stringify(second)}`);
   });
 
   test('configured models name their file relative to the models folder', async () => {

@@ -78,7 +78,7 @@ export class LlamaProvider implements ModelProvider {
     try {
       const loaded = await this.load(req.model);
       const prep = await prepareRequest(req, loaded, await this.grammarCache());
-      const lease = await loaded.pool.acquire((c) => cacheValue(c.sequence, prep.tokens), abort.signal);
+      const lease = await loaded.pool.acquire((c) => cacheValue(c.sequence, prep.tokens, prep.cachePointTokens), abort.signal);
       try {
         yield* streamLlamaChat(lease.item, prep, abort.signal, (run) => {
           loaded.track(run);
@@ -162,11 +162,13 @@ export class LlamaProvider implements ModelProvider {
  * What taking this sequence is worth: the prompt tokens it already holds, but only when they are at least half of what
  * it holds. Every prompt shares the template's first tokens (BOS, `<|im_start|>user`), so a plain longest-prefix rule
  * would hand a new chat the cache of some other conversation and evict it; below the threshold all sequences score 0
- * and the pool falls back to the least recently used one, which keeps the freshest conversations cached.
+ * and the pool falls back to the least recently used one, which keeps the freshest conversations cached. A sequence
+ * holding the whole of the request's cachePoint prefix is worth its match even below the threshold: reusing that
+ * prefix is what the client asked for, and several conversations sharing one long system prompt all want it.
  */
-function cacheValue(sequence: LlamaContextSequence, tokens: Token[]): number {
+function cacheValue(sequence: LlamaContextSequence, tokens: Token[], cachePointTokens: number): number {
   const match = sequence.compareContextTokens(tokens).firstDifferentIndex;
-  return match * 2 >= sequence.nextTokenIndex ? match : 0;
+  return match * 2 >= sequence.nextTokenIndex || (cachePointTokens > 0 && match >= cachePointTokens) ? match : 0;
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));

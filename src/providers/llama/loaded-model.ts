@@ -15,6 +15,8 @@ import { SequencePool } from './sequence-pool.js';
 export interface PooledChat {
   sequence: LlamaContextSequence;
   chat: LlamaChat;
+  /** Length of the cachePoint prefix the sequence's KV state holds (0: none), which the pool keeps longest. */
+  cachePointTokens: number;
 }
 
 /**
@@ -48,10 +50,10 @@ export class LoadedModel {
       const chats: PooledChat[] = [];
       for (let i = 0; i < options.sequences; i++) {
         const sequence = context.getSequence();
-        chats.push({ sequence, chat: new LlamaChat({ contextSequence: sequence, chatWrapper }) });
+        chats.push({ sequence, chat: new LlamaChat({ contextSequence: sequence, chatWrapper }), cachePointTokens: 0 });
       }
       // llama.cpp pads the context up to a multiple of 256; the limit stays the one the catalog advertises.
-      return new LoadedModel(path, model, context, chatWrapper, new SequencePool(chats), chats, Math.min(contextSize, context.contextSize));
+      return new LoadedModel(path, model, context, chatWrapper, new SequencePool(chats, (c) => c.cachePointTokens > 0), chats, Math.min(contextSize, context.contextSize));
     } catch (e) {
       await model.dispose();
       throw e;

@@ -29,6 +29,12 @@ export async function* streamLlamaChat(
   const meterBefore = sequence.tokenMeter.getState();
   // Mirrors the engine: it keeps the longest matching prefix and always re-evaluates the prompt's last token.
   const reused = Math.min(sequence.compareContextTokens(prep.tokens).firstDifferentIndex, prep.tokens.length - 1);
+  // Bedrock's split: cache reads are the prompt tokens the KV state already held; cache writes are those up to the
+  // request's cachePoint that it did not; inputTokens is the rest. The engine keeps only the matching prefix, so a
+  // cachePoint prefix held before survives only if this prompt reuses all of it.
+  const cacheWrite = Math.max(0, prep.cachePointTokens - reused);
+  const inputTokens = prep.tokens.length - reused - cacheWrite;
+  pooled.cachePointTokens = prep.cachePointTokens > 0 ? prep.cachePointTokens : reused >= pooled.cachePointTokens ? pooled.cachePointTokens : 0;
   const streamedCalls = new Set<number>();
 
   const onResponseChunk = (chunk: LlamaChatResponseChunk) => {
@@ -74,16 +80,16 @@ export async function* streamLlamaChat(
         ...(stopSequence !== undefined ? { additionalModelResponseFields: { stop_sequence: stopSequence } } : {}),
       });
       const used = sequence.tokenMeter.diff(meterBefore);
-      const inputTokens = prep.tokens.length;
       queue.push({
         type: 'metadata',
         usage: {
           inputTokens,
           outputTokens: used.usedOutputTokens,
-          totalTokens: inputTokens + used.usedOutputTokens,
-          // What the KV cache saved: prompt tokens reused from the sequence's previous request, and tokens the engine
-          // actually evaluated. Local tokens cost nothing, so this is for tuning and tests, not billing.
-          raw: { promptTokens: inputTokens, reusedPromptTokens: reused, evaluatedTokens: used.usedInputTokens, stopReason: raw },
+          totalTokens: prep.tokens.length + used.usedOutputTokens,
+          ...(reused > 0 ? { cacheReadInputTokens: reused } : {}),
+          ...(cacheWrite > 0 ? { cacheWriteInputTokens: cacheWrite } : {}),
+          // The engine's own count beside ours: tokens it actually evaluated (prompt tail and reply), for tuning and tests.
+          raw: { promptTokens: prep.tokens.length, reusedPromptTokens: reused, evaluatedTokens: used.usedInputTokens, stopReason: raw },
         },
         latencyMs: 0,
       });

@@ -70,7 +70,7 @@ function blockText(block: ContentBlock, index: number): string {
   if ('guardContent' in block) return block.guardContent.text.text;
   if ('document' in block) return documentText(block.document, index);
   if ('image' in block) throw new QuarryError('ValidationException', `messages.${index}: this local model accepts text only, not images.`);
-  // Earlier reasoning is dropped, as chat templates do; cache points mean nothing to a local KV cache.
+  // Earlier reasoning is dropped, as chat templates do; cache points are read apart, from the request (cache-point-prefix.ts).
   return '';
 }
 
