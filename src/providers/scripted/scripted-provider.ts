@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { collectStream } from '../../core/collect-stream.js';
 import {
   type ConverseResult,
   type ErrorCode,
@@ -10,15 +11,17 @@ import {
   type StreamPart,
   type ToolSpec,
   textOf,
+  type Usage,
   usageOf,
 } from '../../core/index.js';
-import { collectStream } from '../../core/collect-stream.js';
 
 /**
  * A deterministic model for tests only — never registered by the server itself; tests inject it. It echoes, calls
  * tools, answers tool results and honours max tokens and stop sequences in ways a test can predict, and obeys
  * control words in the last user message: `__error:<Code>` fails, `__hang` waits for the abort, `__fail_after:<n>`
- * breaks the stream after n words, `__slow:<ms>` sleeps between words.
+ * breaks the stream after n words, `__slow:<ms>` sleeps between words. A `cachePoint` behaves like Bedrock's prompt
+ * cache, so metering can be tested through the real APIs: the words before the last one are cache writes the first
+ * time this provider sees that prefix, cache reads after, and are not counted in `inputTokens`.
  */
 export const createScriptedProvider: ProviderFactory = (settings) => new ScriptedProvider(settings.id, settings.models);
 
@@ -59,6 +62,8 @@ const words = (s: string) => s.split(/\s+/).filter(Boolean);
 class ScriptedProvider implements ModelProvider {
   readonly type = 'scripted';
   private readonly models: ModelInfo[];
+  /** Prefixes written to the pretend prompt cache (model and text); never evicted, as tests are short. */
+  private readonly promptCache = new Set<string>();
   constructor(
     readonly id: string,
     models: ModelInfo[],
@@ -78,6 +83,7 @@ class ScriptedProvider implements ModelProvider {
     const last = req.messages[req.messages.length - 1];
     const lastText = last ? textOf(last.content) : '';
     const inputTokens = words(textOf(req.system ?? []) + ' ' + req.messages.map((m) => textOf(m.content)).join(' ')).length;
+    const usage = this.usageFor(req, inputTokens);
     const control = /__(error|hang|fail_after|slow):?(\S*)/.exec(lastText);
     if (control?.[1] === 'error') throw new QuarryError(control[2] as ErrorCode, `Scripted failure ${control[2]}`);
     if (control?.[1] === 'hang') {
@@ -99,7 +105,7 @@ class ScriptedProvider implements ModelProvider {
       yield { type: 'contentBlockDelta', index: 0, delta: { toolUse: { input: input.slice(mid) } } };
       yield { type: 'contentBlockStop', index: 0 };
       yield { type: 'messageStop', stopReason: 'tool_use', rawStopReason: 'tool_use' };
-      yield { type: 'metadata', usage: usageOf(inputTokens, 10), latencyMs: 0 };
+      yield { type: 'metadata', usage: usage(10), latencyMs: 0 };
       return;
     }
     let reply: string;
@@ -138,7 +144,20 @@ class ScriptedProvider implements ModelProvider {
     }
     yield { type: 'contentBlockStop', index: 0 };
     yield { type: 'messageStop', stopReason, rawStopReason: stopReason };
-    yield { type: 'metadata', usage: usageOf(inputTokens, emitted), latencyMs: 0 };
+    yield { type: 'metadata', usage: usage(emitted), latencyMs: 0 };
+  }
+
+  /** Usage for `output` words, with the words before the last cachePoint split out as cache reads or writes. */
+  private usageFor(req: GenerateRequest, prompt: number): (output: number) => Usage {
+    const blocks = [...(req.system ?? []), ...req.messages.flatMap((m) => m.content)];
+    const at = blocks.findLastIndex((b) => 'cachePoint' in b);
+    if (at < 0) return (output) => usageOf(prompt, output);
+    const prefix = blocks.slice(0, at).map((b) => textOf([b]));
+    const cached = Math.min(prompt, words(prefix.join(' ')).length);
+    const key = `${req.model.id}\u0000${prefix.join('\u0001')}`;
+    const field = this.promptCache.has(key) ? 'cacheReadInputTokens' : 'cacheWriteInputTokens';
+    this.promptCache.add(key);
+    return (output) => ({ inputTokens: prompt - cached, outputTokens: output, totalTokens: prompt + output, ...(cached ? { [field]: cached } : {}) });
   }
 
   async embed(req: { inputs: string[]; model: ModelInfo; dimensions?: number }) {
