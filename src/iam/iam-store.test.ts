@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DIALECTS } from '../../test/iam/dialects.js';
+import { openTestKeyring } from '../../test/iam/test-keyring.js';
+import { secretMigrations } from '../secrets/index.js';
 import { migrate, type Store } from '../store/index.js';
 import { IamStore } from './iam-store.js';
 import { KeyStore } from './key-store.js';
 import { evaluate } from './policy/index.js';
-import { SecretBox } from './secret-box.js';
 import { iamMigrations } from './tables.js';
 
 const DEFAULT = '000000000000';
@@ -36,8 +37,8 @@ for (const d of DIALECTS) {
         .insertInto('principals')
         .values({ id: 'p-legacy', name: 'legacy', is_admin: 1, created_at: '2026-01-01T00:00:00.000Z' })
         .execute();
-      await migrate(store.db, iamMigrations);
-      keys = new KeyStore(store.db, SecretBox.fromEnvOrFile(dir, {}), { defaultAccountId: DEFAULT, now: () => clock });
+      await migrate(store.db, iamMigrations, secretMigrations);
+      keys = new KeyStore(store.db, await openTestKeyring(store.db, dir), { defaultAccountId: DEFAULT, now: () => clock });
       iam = new IamStore(store.db, keys, { defaultAccountId: DEFAULT });
       await iam.ensureAccount(DEFAULT, 'default');
       await iam.ensureAccount(DEFAULT, 'default');

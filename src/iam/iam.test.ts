@@ -6,11 +6,12 @@ import { after, before, test } from 'node:test';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { openTestKeyring } from '../../test/iam/test-keyring.js';
+import { secretMigrations } from '../secrets/index.js';
 import { migrate, openStore, type Store } from '../store/index.js';
 import { authenticate } from './authenticate.js';
 import { bootstrapCredentials } from './bootstrap.js';
-import { KeyStore, hashKey } from './key-store.js';
-import { SecretBox } from './secret-box.js';
+import { hashKey, KeyStore } from './key-store.js';
 import { iamMigrations } from './tables.js';
 
 let dir: string;
@@ -19,8 +20,8 @@ let keys: KeyStore;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'quarry-iam-'));
   store = await openStore({ dataDir: dir });
-  await migrate(store.db, iamMigrations);
-  keys = new KeyStore(store.db, SecretBox.fromEnvOrFile(dir, {}));
+  await migrate(store.db, iamMigrations, secretMigrations);
+  keys = new KeyStore(store.db, await openTestKeyring(store.db, dir));
 });
 after(async () => {
   await store.close();
@@ -38,6 +39,7 @@ test('first start generates credentials into a 0600 file; keys are stored hashed
   assert.ok(rows.some((k) => k.lookup === hashKey(r.generated!.apiKey)));
   assert.ok(!JSON.stringify(rows).includes(r.generated.apiKey), 'the bearer key itself is not stored');
   assert.ok(!JSON.stringify(rows).includes(r.generated.secretAccessKey), 'the SigV4 secret is not stored in the clear');
+  assert.ok(rows.some((k) => k.secret_sealed?.startsWith('qse1.')), 'the SigV4 secret is sealed as a keyring envelope');
   // A second start does not generate again.
   assert.equal((await bootstrapCredentials(keys, dir, {})).generated, undefined);
 });

@@ -7,11 +7,12 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { DIALECTS } from '../../test/iam/dialects.js';
+import { openTestKeyring } from '../../test/iam/test-keyring.js';
+import { secretMigrations } from '../secrets/index.js';
 import { migrate, type Store } from '../store/index.js';
 import { authenticate } from './authenticate.js';
 import { IamStore } from './iam-store.js';
 import { KeyStore } from './key-store.js';
-import { SecretBox } from './secret-box.js';
 import { iamMigrations } from './tables.js';
 
 const ACCOUNT = '000000000000';
@@ -42,8 +43,8 @@ for (const d of DIALECTS) {
 
     before(async () => {
       ({ store, cleanup } = await d.open(dir));
-      await migrate(store.db, iamMigrations);
-      keys = new KeyStore(store.db, SecretBox.fromEnvOrFile(dir, {}), { defaultAccountId: ACCOUNT, now: () => clock });
+      await migrate(store.db, iamMigrations, secretMigrations);
+      keys = new KeyStore(store.db, await openTestKeyring(store.db, dir), { defaultAccountId: ACCOUNT, now: () => clock });
       iam = new IamStore(store.db, keys, { defaultAccountId: ACCOUNT });
       await iam.createUser(ACCOUNT, 'erin');
     });
@@ -101,7 +102,7 @@ for (const d of DIALECTS) {
     });
 
     test('a change made by another replica is seen within the cache lifetime', async () => {
-      const other = new KeyStore(store.db, SecretBox.fromEnvOrFile(dir, {}), { defaultAccountId: ACCOUNT, now: () => clock });
+      const other = new KeyStore(store.db, await openTestKeyring(store.db, dir), { defaultAccountId: ACCOUNT, now: () => clock });
       const k = await iam.keys.create(ACCOUNT, 'erin', { type: 'bearer' });
       await authenticate(other, bearer(k.apiKey!));
       await iam.keys.update(ACCOUNT, k.keyId, { enabled: false });

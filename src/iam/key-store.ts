@@ -1,10 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { QuarryError } from '../core/index.js';
+import { type SealedColumn, type SecretKeyring, sealContext } from '../secrets/index.js';
 import type { Database } from '../store/index.js';
 import { principalInAccount } from './account-scope.js';
 import type { Principal } from './principal.js';
-import type { SecretBox } from './secret-box.js';
 import type { ApiKeysTable, IamTables } from './tables.js';
 
 export interface NewBearerKey {
@@ -45,10 +45,16 @@ export interface KeyStoreOptions {
 
 export type KeyRow = ApiKeysTable;
 
+/** The column IAM keeps recoverable secrets in: the keyring seals rows left in an earlier format at start. */
+export const API_KEY_SECRET_COLUMN: SealedColumn = { table: 'api_keys', id: 'id', column: 'secret_sealed' };
+const secretContext = (keyId: string) => sealContext(API_KEY_SECRET_COLUMN.table, API_KEY_SECRET_COLUMN.column, keyId);
+
 interface Cached {
   principal: Principal;
   kind: 'bearer' | 'sigv4';
   secret?: string;
+  /** The stored form `secret` was opened from: a reload that finds it unchanged skips the decryption. */
+  sealed?: string;
   disabled: boolean;
   /** Epoch ms the key expires; Infinity when it does not. */
   keyExpires: number;
@@ -72,7 +78,8 @@ const newSecretAccessKey = () => randomBytes(30).toString('base64url');
 
 /**
  * Credentials: bearer keys stored as sha256 hashes (they are long random strings, so a plain hash is enough and the
- * lookup is one indexed equality), SigV4 secrets sealed with the master key (an HMAC key must be recoverable). Account
+ * lookup is one indexed equality), SigV4 secrets sealed by the secrets keyring (an HMAC key must be recoverable). Opened
+ * secrets live only in the authentication cache below, so a SigV4 request pays no decryption and no extra query. Account
  * scoping of key management lives in IamStore; this class knows keys by id and serves authentication.
  */
 export class KeyStore {
@@ -85,7 +92,7 @@ export class KeyStore {
 
   constructor(
     db: Database,
-    private readonly box: SecretBox,
+    private readonly keyring: SecretKeyring,
     opts: KeyStoreOptions = {},
   ) {
     this.db = db.withTables<IamTables>();
@@ -127,20 +134,25 @@ export class KeyStore {
     return { keyId, apiKey };
   }
 
-  async addAccessKey(
-    principal: string,
-    accessKeyId = newAccessKeyId(),
-    secretAccessKey = newSecretAccessKey(),
-    opts: KeyOptions = {},
-    db: Kysely<IamTables> = this.db,
-  ): Promise<NewAccessKey> {
+  async addAccessKey(principal: string, accessKeyId = newAccessKeyId(), secretAccessKey = newSecretAccessKey(), opts: KeyOptions = {}): Promise<NewAccessKey> {
+    return this.insertAccessKey(this.db, principal, await this.sealAccessKey(accessKeyId, secretAccessKey), opts);
+  }
+
+  // Sealing may read the keyring from the store, so it happens before any transaction: on SQLite's one connection a
+  // read outside an open transaction would wait for it forever.
+  private async sealAccessKey(accessKeyId: string, secretAccessKey: string): Promise<NewAccessKey & { sealed: string }> {
     const keyId = `k-${randomUUID()}`;
+    // Sealed for this row: the ciphertext does not open if copied onto another key's row.
+    return { keyId, accessKeyId, secretAccessKey, sealed: await this.keyring.seal(secretAccessKey, secretContext(keyId)) };
+  }
+
+  private async insertAccessKey(db: Kysely<IamTables>, principal: string, k: NewAccessKey & { sealed: string }, opts: KeyOptions): Promise<NewAccessKey> {
     await db
       .insertInto('api_keys')
-      .values(this.keyRow(keyId, principal, 'sigv4', accessKeyId, this.box.seal(secretAccessKey), accessKeyId.slice(0, 6), opts))
+      .values(this.keyRow(k.keyId, principal, 'sigv4', k.accessKeyId, k.sealed, k.accessKeyId.slice(0, 6), opts))
       .onConflict((oc) => oc.column('lookup').doNothing())
       .execute();
-    return { keyId, accessKeyId, secretAccessKey };
+    return { keyId: k.keyId, accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey };
   }
 
   private keyRow(id: string, principal: string, kind: 'bearer' | 'sigv4', lookup: string, sealed: string | null, hint: string, o: KeyOptions): KeyRow {
@@ -201,6 +213,7 @@ export class KeyStore {
 
   // One indexed lookup (api_keys.lookup is unique) joined to the principal by primary key.
   private async load(lookup: string, now: number): Promise<Cached | undefined> {
+    const previous = this.cache.get(lookup);
     const row = await this.db
       .selectFrom('api_keys')
       .innerJoin('principals', 'principals.id', 'api_keys.principal')
@@ -232,7 +245,11 @@ export class KeyStore {
       until: now + CACHE_MS,
     };
     if (row.expires_at) entry.expiresAt = row.expires_at;
-    if (row.secret_sealed) entry.secret = this.box.open(row.secret_sealed);
+    if (row.secret_sealed) {
+      entry.sealed = row.secret_sealed;
+      // A keyring rotation re-wraps the row, so an unchanged stored value means an unchanged secret.
+      entry.secret = previous?.sealed === row.secret_sealed && previous.secret ? previous.secret : await this.keyring.open(row.secret_sealed, secretContext(row.keyId));
+    }
     if (this.cache.size >= MAX_CACHED) this.cache.clear();
     this.cache.set(lookup, entry);
     return entry;
@@ -276,6 +293,8 @@ export class KeyStore {
    */
   async rotate(keyId: string, graceMs: number, expiresAt?: Date | null): Promise<{ old: KeyRow; created: NewBearerKey | NewAccessKey }> {
     const now = this.now();
+    // Used only if the key is a SigV4 one; sealed up front (see sealAccessKey).
+    const sigv4 = await this.sealAccessKey(newAccessKeyId(), newSecretAccessKey());
     const result = await this.db.transaction().execute(async (tx) => {
       const old = await tx.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst();
       if (!old) throw new QuarryError('ResourceNotFoundException', `No API key ${keyId}.`);
@@ -286,7 +305,7 @@ export class KeyStore {
       const lifetime = old.expires_at ? oldExpiry - Date.parse(old.created_at) : undefined;
       const newExpiry = expiresAt !== undefined ? expiresAt : lifetime !== undefined ? new Date(now + lifetime) : null;
       const opts: KeyOptions = { name: old.name, description: old.description, expiresAt: newExpiry };
-      const created = old.kind === 'bearer' ? await this.addBearerKey(old.principal, undefined, opts, tx) : await this.addAccessKey(old.principal, undefined, undefined, opts, tx);
+      const created = old.kind === 'bearer' ? await this.addBearerKey(old.principal, undefined, opts, tx) : await this.insertAccessKey(tx, old.principal, sigv4, opts);
       const graceEnd = Math.min(oldExpiry, now + Math.max(0, graceMs));
       // The replaced_by guard makes two concurrent rotations of one key end with one winner.
       const r = await tx

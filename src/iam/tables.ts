@@ -9,7 +9,7 @@ export type ApiKeysTable = {
   kind: 'bearer' | 'sigv4';
   /** bearer: sha256 hex of the key; sigv4: the access key id. Unique, the lookup column. */
   lookup: string;
-  /** sigv4 only: the secret access key sealed with the master key. */
+  /** sigv4 only: the secret access key, sealed by the secrets keyring (API_KEY_SECRET_COLUMN). */
   secret_sealed: string | null;
   /** First characters of the key, to tell keys apart in listings without revealing them. */
   hint: string;

@@ -12,7 +12,7 @@ import { AuditLog, auditMigrations } from '../audit/index.js';
 import { billingMigrations, budgetMigrations, PriceBook, UsageMeter } from '../billing/index.js';
 import type { Logger, ProviderFactory } from '../core/index.js';
 import { type GuardrailModule, guardrailMigrations, InvocationGuards } from '../guardrails/index.js';
-import { Authorizer, type BootstrapResult, bootstrapCredentials, IamStore, iamMigrations, KeyStore, type PolicySource, SecretBox } from '../iam/index.js';
+import { Authorizer, type BootstrapResult, bootstrapCredentials, IamStore, iamMigrations, KeyStore, type PolicySource } from '../iam/index.js';
 import { type KnowledgeModule, knowledgeMigrations } from '../knowledge/index.js';
 import { Metrics } from '../metrics/index.js';
 import { ModelCatalog } from '../models/index.js';
@@ -20,6 +20,7 @@ import { provisionedMigrations } from '../provisioned/index.js';
 import { connectRedis, quotaMigrations } from '../quotas/index.js';
 import { RedisBreakerSync } from '../routing/index.js';
 import { type AdmissionStep, OverloadGuard, Runtime } from '../runtime/index.js';
+import { type SecretKeyring, secretMigrations } from '../secrets/index.js';
 import { jobMigrations, migrate, openStore, type Store } from '../store/index.js';
 import { createApp } from './app.js';
 import { buildApps } from './build-apps.js';
@@ -31,6 +32,7 @@ import { buildProviders } from './build-providers.js';
 import { type BuiltProvisioned, buildProvisioned } from './build-provisioned.js';
 import { type BuiltQuotas, buildQuotas } from './build-quotas.js';
 import { buildResponseCache } from './build-response-cache.js';
+import { buildSecrets } from './build-secrets.js';
 import type { QuarryConfig } from './config.js';
 import { type Listener, listen } from './listener.js';
 import { createLogger } from './logger.js';
@@ -49,6 +51,8 @@ export interface QuarryServerOptions {
   policies?: PolicySource;
   /** Route sets beyond Bedrock's (OpenAI, Anthropic); the CLI passes the standard ones. */
   routes?: (deps: import('../api/shared/api-env.js').ApiDeps) => Hono<ApiEnv>[];
+  /** How often the keyring re-reads its keys from the store (another replica may rotate them). */
+  keyring?: { refreshMs?: number };
 }
 
 export interface QuarryServer {
@@ -58,6 +62,8 @@ export interface QuarryServer {
   bootstrap: BootstrapResult;
   catalog: ModelCatalog;
   keys: KeyStore;
+  /** Seals every recoverable secret in the store (SigV4 secret keys). */
+  keyring: SecretKeyring;
   /** Accounts, users, roles, policies; the authorizer's policy source unless options.policies replaces it. */
   iam: IamStore;
   store: Store;
@@ -94,8 +100,12 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const dataDir = resolve(opts.dataDir ?? config.dataDir ?? '.quarry');
   const store = await openStore({ dataDir, url: config.store.url, onPoolError: (err) => log.warn({ err }, 'a database connection was lost; it is replaced on the next query') });
   // One call with every domain's migrations: Kysely refuses a run that does not list all migrations already applied.
-  await migrate(store.db, iamMigrations, billingMigrations, jobMigrations, knowledgeMigrations, guardrailMigrations, auditMigrations, agentMigrations, quotaMigrations, budgetMigrations, provisionedMigrations, appMigrations);
-  const keys = new KeyStore(store.db, SecretBox.fromEnvOrFile(dataDir, env), { defaultAccountId: config.accountId });
+  await migrate(store.db, iamMigrations, billingMigrations, jobMigrations, knowledgeMigrations, guardrailMigrations, auditMigrations, agentMigrations, quotaMigrations, budgetMigrations, provisionedMigrations, appMigrations, secretMigrations);
+  const keyring = await buildSecrets({ store, dataDir, env, log, refreshMs: opts.keyring?.refreshMs }).catch(async (e) => {
+    await store.close();
+    throw e;
+  });
+  const keys = new KeyStore(store.db, keyring, { defaultAccountId: config.accountId });
   const iam = new IamStore(store.db, keys, { defaultAccountId: config.accountId });
   await iam.ensureAccount(config.accountId, 'default');
   const bootstrap = await bootstrapCredentials(keys, dataDir, env);
@@ -170,6 +180,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
     bootstrap,
     catalog,
     keys,
+    keyring,
     iam,
     store,
     meter,

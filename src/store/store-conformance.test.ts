@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
+import { openTestKeyring } from '../../test/iam/test-keyring.js';
 import { billingMigrations, UsageMeter } from '../billing/index.js';
 import { silentLogger } from '../core/index.js';
-import { bootstrapCredentials, iamMigrations, KeyStore, SecretBox } from '../iam/index.js';
-import { migrate } from './migrate.js';
+import { bootstrapCredentials, iamMigrations, KeyStore } from '../iam/index.js';
+import { secretMigrations } from '../secrets/index.js';
 import { openStore, type Store } from './database.js';
+import { migrate } from './migrate.js';
 
 /**
  * The same store code on both dialects. PostgreSQL runs when QUARRY_TEST_PG_URL names a server (CI sets it to the
@@ -70,9 +72,9 @@ for (const d of dialects) {
       try {
         assert.equal(store.dialect, d.name);
         // Several replicas start at once: the migrator's lock must make that safe.
-        await Promise.all([migrate(store.db, iamMigrations, billingMigrations), migrate(store.db, iamMigrations, billingMigrations)]);
-        await migrate(store.db, iamMigrations, billingMigrations);
-        const keys = new KeyStore(store.db, SecretBox.fromEnvOrFile(dir, {}));
+        await Promise.all([migrate(store.db, iamMigrations, billingMigrations, secretMigrations), migrate(store.db, iamMigrations, billingMigrations, secretMigrations)]);
+        await migrate(store.db, iamMigrations, billingMigrations, secretMigrations);
+        const keys = new KeyStore(store.db, await openTestKeyring(store.db, dir));
         const boot = await bootstrapCredentials(keys, dir, {});
         assert.ok(boot.generated);
         assert.equal((await keys.findBearer(boot.generated.apiKey))?.isAdmin, true);
