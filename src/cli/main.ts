@@ -9,6 +9,7 @@ import { modelsCommand } from './models-command.js';
 import { pricingCommand } from './pricing-command.js';
 import { provisionedCommand } from './provisioned-command.js';
 import { quotaCommand } from './quota-command.js';
+import { secretsCommand } from './secrets-command.js';
 import { serveCommand } from './serve-command.js';
 import { usageCommand } from './usage-command.js';
 
@@ -32,6 +33,7 @@ Usage:
   quarry budgets ls | get | create | update | alerts | rm   spend limits and alerts (quarry budgets help)
   quarry pricing ls | show | set | rm | break-even   the pricing catalog; on-demand vs provisioned (quarry pricing help)
   quarry provisioned ls | buy | show | rename | usage | rm   provisioned throughput (quarry provisioned help)
+  quarry secrets status | rotate                the keyring sealing stored secrets (quarry secrets help)
 
 chat, invoke, kb and guardrail reach the server at --url (default $QUARRY_URL or http://127.0.0.1:4100) with --api-key
 (default $QUARRY_API_KEY, else the admin key in <data-dir>/admin-credentials.json).`;
@@ -52,6 +54,7 @@ const commands: Record<string, (args: string[]) => Promise<number | undefined>> 
   usage: usageCommand,
   budgets: budgetCommand,
   provisioned: provisionedCommand,
+  secrets: secretsCommand,
 };
 
 const run = command ? commands[command] : undefined;

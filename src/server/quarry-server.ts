@@ -6,6 +6,7 @@ import { AgentFunctionRegistry, AgentsModule, agentMigrations } from '../agents/
 import { auditRoutes } from '../api/quarry-admin/audit-routes.js';
 import { iamAdminRoutes } from '../api/quarry-admin/iam-admin-routes.js';
 import { pricingRoutes } from '../api/quarry-admin/pricing-routes.js';
+import { secretsRoutes } from '../api/quarry-admin/secrets-routes.js';
 import type { ApiEnv } from '../api/shared/api-env.js';
 import { appMigrations } from '../apps/index.js';
 import { AuditLog, auditMigrations } from '../audit/index.js';
@@ -20,7 +21,7 @@ import { provisionedMigrations } from '../provisioned/index.js';
 import { connectRedis, quotaMigrations } from '../quotas/index.js';
 import { RedisBreakerSync } from '../routing/index.js';
 import { type AdmissionStep, OverloadGuard, Runtime } from '../runtime/index.js';
-import { type SecretKeyring, secretMigrations } from '../secrets/index.js';
+import { type RotationOptions, type SecretKeyring, secretMigrations } from '../secrets/index.js';
 import { jobMigrations, migrate, openStore, type Store } from '../store/index.js';
 import { createApp } from './app.js';
 import { buildApps } from './build-apps.js';
@@ -51,8 +52,8 @@ export interface QuarryServerOptions {
   policies?: PolicySource;
   /** Route sets beyond Bedrock's (OpenAI, Anthropic); the CLI passes the standard ones. */
   routes?: (deps: import('../api/shared/api-env.js').ApiDeps) => Hono<ApiEnv>[];
-  /** How often the keyring re-reads its keys from the store (another replica may rotate them). */
-  keyring?: { refreshMs?: number };
+  /** Keyring timing; tests shorten how long a rotation waits for replicas to see the new key. */
+  keyring?: { refreshMs?: number; rotation?: RotationOptions };
 }
 
 export interface QuarryServer {
@@ -157,7 +158,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const apps = buildApps({ config, store, runtime, prices });
   const apiDeps = { runtime, keys, region: config.region, accountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes };
   const authorizer = new Authorizer(opts.policies ?? iam, config.accountId);
-  const app = createApp({ ...apiDeps, authorizer, metrics, log, knowledge, agents, guardrails, audit, consoleAuth: buildConsoleAuth({ config, store, iam, audit }), routes: [...(opts.routes?.(apiDeps) ?? []), iamAdminRoutes({ iam, region: config.region, maxBodyBytes: config.limits.maxBodyBytes }), quotas.routes, ...budgets.routes, ...provisioned.routes, ...apps.routes, auditRoutes({ audit, defaultAccountId: config.accountId }), pricingRoutes({ prices, region: config.region, operatorAccountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes })] });
+  const app = createApp({ ...apiDeps, authorizer, metrics, log, knowledge, agents, guardrails, audit, consoleAuth: buildConsoleAuth({ config, store, iam, audit }), routes: [...(opts.routes?.(apiDeps) ?? []), iamAdminRoutes({ iam, region: config.region, maxBodyBytes: config.limits.maxBodyBytes }), quotas.routes, ...budgets.routes, ...provisioned.routes, ...apps.routes, auditRoutes({ audit, defaultAccountId: config.accountId }), pricingRoutes({ prices, region: config.region, operatorAccountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes }), secretsRoutes({ keyring, operatorAccountId: config.accountId, rotation: opts.keyring?.rotation })] });
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
   let listener: Listener;
   try {

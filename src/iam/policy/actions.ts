@@ -143,6 +143,9 @@ export const ACTIONS = {
   'quarry:GetUsage': a(NONE, 'Read'),
   'quarry:GetPricing': a(NONE, 'Read'),
   'quarry:UpdatePricing': a(NONE, 'Write'),
+  // The keyring that seals stored secrets (server-wide; the routes admit the default account's principals only).
+  'quarry:GetSecretsKeyring': a(NONE, 'Read'),
+  'quarry:RotateSecretsKeyring': a(NONE, 'Write'),
   'quarry:CreateBudget': a(BUDGET, 'Write'),
   'quarry:GetBudget': a(BUDGET, 'Read'),
   'quarry:ListBudgets': a(NONE, 'List'),
