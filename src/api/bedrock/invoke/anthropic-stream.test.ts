@@ -79,3 +79,16 @@ test('the matched stop sequence, and no final events after a failure', async () 
     ['message_start', 'content_block_start', 'content_block_delta'],
   );
 });
+
+test('prompt-cache tokens reach the final usage and the invocation metrics, apart from input', async () => {
+  const chunks = await run([
+    { type: 'messageStart', role: 'assistant' },
+    { type: 'contentBlockDelta', index: 0, delta: { text: 'a' } },
+    { type: 'contentBlockStop', index: 0 },
+    { type: 'messageStop', stopReason: 'end_turn' },
+    { type: 'metadata', usage: { inputTokens: 3, outputTokens: 1, totalTokens: 34, cacheReadInputTokens: 20, cacheWriteInputTokens: 10 }, latencyMs: 0 },
+  ]);
+  assert.deepEqual((chunks.at(-2) as { usage: unknown }).usage, { input_tokens: 3, cache_creation_input_tokens: 10, cache_read_input_tokens: 20, output_tokens: 1 });
+  const metrics = chunks.at(-1)!['amazon-bedrock-invocationMetrics'] as Record<string, number>;
+  assert.deepEqual([metrics.inputTokenCount, metrics.cacheReadInputTokenCount, metrics.cacheWriteInputTokenCount], [3, 20, 10]);
+});

@@ -6,6 +6,9 @@ export interface InvocationMetrics {
   outputTokenCount: number;
   invocationLatency: number;
   firstByteLatency: number;
+  /** Prompt-cache counts, which Bedrock adds for calls that read or wrote its cache; apart from inputTokenCount. */
+  cacheReadInputTokenCount?: number;
+  cacheWriteInputTokenCount?: number;
 }
 
 export const METRICS_KEY = 'amazon-bedrock-invocationMetrics';
@@ -26,6 +29,8 @@ export class StreamClock {
       outputTokenCount: usage.outputTokens,
       invocationLatency: Math.round(now - this.startedAt),
       firstByteLatency: Math.round((this.firstByteAt ?? now) - this.startedAt),
+      ...(usage.cacheReadInputTokens ? { cacheReadInputTokenCount: usage.cacheReadInputTokens } : {}),
+      ...(usage.cacheWriteInputTokens ? { cacheWriteInputTokenCount: usage.cacheWriteInputTokens } : {}),
     };
   }
 }
