@@ -1,7 +1,11 @@
 import type { Pricing, Usage } from '../core/index.js';
 import type { ModelPrice } from './pricing/model-price.js';
 
-/** Bedrock's published ratios for Claude, used where an entry gives no cache prices of its own. */
+/**
+ * Used where an entry gives no cache prices of its own. Bedrock bills a cache read below the input price and a cache
+ * write above it (Claude: a tenth and 1.25×, a 5-minute cache); these are its Claude ratios, the common case. Models
+ * priced otherwise (Nova writes at the input price, OpenAI reads at a half or a quarter) carry prices of their own.
+ */
 const CACHE_READ_RATIO = 0.1;
 const CACHE_WRITE_RATIO = 1.25;
 
