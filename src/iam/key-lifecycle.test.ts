@@ -112,6 +112,28 @@ for (const d of DIALECTS) {
       await other.flush();
     });
 
+    test('SigV4: the secret is decrypted once per key, not per request nor per cache refresh', async () => {
+      const keyring = await openTestKeyring(store.db, dir);
+      let opens = 0;
+      const open = keyring.open.bind(keyring);
+      keyring.open = (sealed, context) => {
+        opens++;
+        return open(sealed, context);
+      };
+      const replica = new KeyStore(store.db, keyring, { defaultAccountId: ACCOUNT, now: () => clock });
+      const k = await iam.keys.create(ACCOUNT, 'erin', { type: 'sigv4' });
+      for (let i = 0; i < 3; i++) await authenticate(replica, await sigv4(k.accessKeyId!, k.secretAccessKey!));
+      assert.equal(opens, 1);
+      clock += 5_000;
+      // The cache entry expired: the row is read again, but its sealed value is unchanged, so it is not opened again.
+      await authenticate(replica, await sigv4(k.accessKeyId!, k.secretAccessKey!));
+      assert.equal(opens, 1);
+      replica.forgetKeys([k.keyId]);
+      await authenticate(replica, await sigv4(k.accessKeyId!, k.secretAccessKey!));
+      assert.equal(opens, 2, 'a forgotten key is opened again');
+      await replica.flush();
+    });
+
     test('rotation: a new secret, the old one valid through the grace period, then dead; one successor only', async () => {
       const k1 = await iam.keys.create(ACCOUNT, 'erin', { type: 'bearer', name: 'app', expiresAt: new Date(clock + 30 * DAY) });
       const r = await iam.keys.rotate(ACCOUNT, k1.keyId, { graceSeconds: 3600 });
