@@ -107,7 +107,7 @@ export class SecretKeyring {
       } catch {
         throw new KeyringStartupError(
           `The master key from ${this.master.source} (${this.master.current.id}) does not open the secrets already in ${sealedColumnLabel(c)}: ` +
-            'start with the master key this data was created with (QUARRY_MASTER_KEY, secrets.masterKeyFile or <data dir>/master.key).',
+            'start with the master key this data was created with (QUARRY_MASTER_KEY or <data dir>/master.key).',
         );
       }
     }
