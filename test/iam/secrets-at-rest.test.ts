@@ -140,4 +140,13 @@ test('the keyring routes: validated bodies and Bedrock-shaped errors', async () 
   const anonymous = await fetch(`${server.url}/quarry/secrets/keyring`);
   assert.ok(anonymous.status === 401 || anonymous.status === 403, `anonymous: ${anonymous.status}`);
   assert.ok(((await anonymous.json()) as { message?: string }).message);
+
+  // The keyring seals every account's secrets: even another account's administrator may not see or rotate it.
+  await server.iam.ensureAccount('111111111111', 'other');
+  const otherAdmin = await server.keys.ensurePrincipal('ops', true, '111111111111');
+  const { apiKey } = await server.keys.addBearerKey(otherAdmin);
+  const denied = await post('{}', apiKey);
+  assert.equal(denied.status, 403);
+  assert.equal(denied.headers.get('x-amzn-errortype')?.split(':')[0], 'AccessDeniedException');
+  assert.match(((await denied.json()) as { message: string }).message, /only principals of the default account/);
 });
