@@ -3,6 +3,7 @@ import type { AppCallContext } from './app-model-port.js';
 import { type AppRecord, AppRepository } from './app-repository.js';
 import { type AppRun, type AppRunEvent, AppRunner, type AppRunnerDeps } from './app-runner.js';
 import type { AppDefinition } from './app-schemas.js';
+import { AppShares } from './app-shares.js';
 import { planWidgets } from './widget-graph.js';
 
 /**
@@ -11,9 +12,11 @@ import { planWidgets } from './widget-graph.js';
  */
 export class AppService {
   readonly repo: AppRepository;
+  readonly shares: AppShares;
   private readonly runner: AppRunner;
   constructor(deps: AppRunnerDeps & { db: Database }) {
     this.repo = new AppRepository(deps.db);
+    this.shares = new AppShares(deps.db);
     this.runner = new AppRunner(deps);
   }
 
@@ -35,8 +38,24 @@ export class AppService {
     return this.repo.update(scope, id, app);
   }
 
-  delete(scope: string, id: string): Promise<void> {
-    return this.repo.delete(scope, id);
+  async delete(scope: string, id: string): Promise<void> {
+    await this.repo.delete(scope, id);
+    // A link must not outlive its app, nor open a later app that happened to reuse the id.
+    await this.shares.revokeAll(scope, id);
+  }
+
+  /**
+   * A copy of `source` as a new app of `scope`, named "Remix of …". The guardrail is kept only within the same account:
+   * another account's guardrail id would name nothing (or something else) there.
+   */
+  remix(scope: string, source: AppRecord): Promise<AppRecord> {
+    const name = `Remix of ${source.name}`.slice(0, 100);
+    return this.repo.insert(scope, {
+      name,
+      description: source.description,
+      widgets: source.widgets,
+      ...(source.guardrail && source.accountId === scope ? { guardrail: source.guardrail } : {}),
+    });
   }
 
   /** The run's events as they happen; the inputs are checked before the first event (a bad request throws). */

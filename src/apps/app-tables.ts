@@ -16,7 +16,23 @@ export type AppsTable = {
   updated_at: string;
 };
 
-export type AppTables = { apps: AppsTable };
+/**
+ * A read-only link to one app. Only the token's SHA-256 is kept: the link is shown once, when made, as an API key is.
+ * Runs made through it are the sharer's (`principal`): charged, metered and authorized as that principal.
+ */
+export type AppSharesTable = {
+  id: string;
+  scope: string;
+  app_id: string;
+  token_hash: string;
+  /** JSON: the Principal that made the link, re-checked (its key still active, its policies) on every run. */
+  principal: string;
+  created_at: string;
+  /** Set when revoked; the row stays so a revoked link is told apart from a link that never existed. */
+  revoked_at: string | null;
+};
+
+export type AppTables = { apps: AppsTable; app_shares: AppSharesTable };
 
 export const appMigrations: Record<string, Migration> = {
   '2026-11-23-80-apps': {
@@ -33,6 +49,21 @@ export const appMigrations: Record<string, Migration> = {
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('apps_scope').on('apps').columns(['scope', 'id']).execute();
+    },
+  },
+  '2026-11-23-81-app-shares': {
+    async up(db) {
+      await db.schema
+        .createTable('app_shares')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('app_id', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('principal', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text')
+        .execute();
+      await db.schema.createIndex('app_shares_app').on('app_shares').columns(['scope', 'app_id']).execute();
     },
   },
 };

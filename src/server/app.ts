@@ -39,6 +39,8 @@ export interface AppDeps extends ApiDeps {
   routes?: Hono<ApiEnv>[];
   /** The built web console (web/dist by default). */
   consoleDir?: string;
+  /** Routes whose requests carry their own credential in the path (app share links), mounted before authentication. */
+  publicRoutes?: Hono<ApiEnv>[];
   /** Console sessions and, when configured, OpenID Connect sign-in. */
   consoleAuth?: ConsoleAuthDeps;
 }
@@ -57,6 +59,7 @@ export function createApp(deps: AppDeps): Hono<ApiEnv> {
   // Before authentication: the console's files hold no data, and the browser needs them to ask for a key at all.
   app.route('/', consoleRoutes({ dir: deps.consoleDir }));
   if (deps.consoleAuth) app.route('/', consoleAuthRoutes(deps.consoleAuth));
+  for (const r of deps.publicRoutes ?? []) app.route('/', r);
   app.use(requireAuth(deps.keys, deps.authorizer, deps.maxBodyBytes, deps.consoleAuth?.sessions));
   if (deps.audit) app.use(auditTrail(deps.audit, deps.region));
   app.get('/metrics', async (c) => c.text(await deps.metrics.render(), 200, { 'content-type': deps.metrics.registry.contentType }));

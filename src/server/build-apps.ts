@@ -1,8 +1,12 @@
 import type { Hono } from 'hono';
 import { appRoutes } from '../api/quarry-apps/app-routes.js';
+import { appShareRoutes } from '../api/quarry-apps/app-share-routes.js';
+import { sharedAppRoutes } from '../api/quarry-apps/shared-app-routes.js';
 import type { ApiEnv } from '../api/shared/api-env.js';
 import { type AppModelPort, AppService } from '../apps/index.js';
 import type { PriceBook } from '../billing/index.js';
+import { QuarryError } from '../core/index.js';
+import type { Authorizer, KeyStore, Principal } from '../iam/index.js';
 import type { Runtime } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import type { QuarryConfig } from './config.js';
@@ -10,6 +14,23 @@ import type { QuarryConfig } from './config.js';
 export interface BuiltApps {
   service: AppService;
   routes: Hono<ApiEnv>[];
+  /** Share links, answered without credentials (the token is one): mounted before authentication. */
+  publicRoutes: Hono<ApiEnv>[];
+}
+
+/**
+ * A link runs as the key that made it, so it dies with that key: deleted, disabled or expired. A console session's
+ * principal has no key row to check; its policies are still evaluated on every run.
+ */
+function sharerCheck(keys: KeyStore): (principal: Principal) => Promise<void> {
+  return async function checkSharer(principal) {
+    if (principal.authMethod === 'session') return;
+    const key = await keys.key(principal.keyId);
+    const expired = key?.expires_at ? Date.parse(key.expires_at) <= Date.now() : false;
+    if (!key || key.disabled || expired) {
+      throw new QuarryError('AccessDeniedException', "This share link no longer works: the key that made it was deleted, disabled or has expired. Ask the app's owner for a new link.");
+    }
+  };
 }
 
 /**
@@ -17,10 +38,15 @@ export interface BuiltApps {
  * metering apply to every widget as to any other call) and each run reports its cost at the prices the meter bills.
  * The store must already be migrated with appMigrations.
  */
-export function buildApps(opts: { config: QuarryConfig; store: Store; runtime: Runtime; prices: PriceBook }): BuiltApps {
+export function buildApps(opts: { config: QuarryConfig; store: Store; runtime: Runtime; prices: PriceBook; keys: KeyStore; authorizer: Authorizer }): BuiltApps {
   const { config, runtime, prices } = opts;
   // Where the compiler checks that the runtime fits the port the domain declares.
   runtime satisfies AppModelPort;
   const service = new AppService({ db: opts.store.db, models: runtime, costOf: (model, usage) => prices.costOf(model, config.region, { usage }) });
-  return { service, routes: [appRoutes({ apps: service, region: config.region, maxBodyBytes: config.limits.maxBodyBytes })] };
+  const common = { apps: service, region: config.region, maxBodyBytes: config.limits.maxBodyBytes };
+  return {
+    service,
+    routes: [appRoutes(common), appShareRoutes(common)],
+    publicRoutes: [sharedAppRoutes({ ...common, authorizer: opts.authorizer, checkSharer: sharerCheck(opts.keys) })],
+  };
 }

@@ -13,10 +13,10 @@ export interface AppRoutesDeps {
   maxBodyBytes: number;
 }
 
-const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
+export const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
 
 /** An app as the API shows it: the definition as saved, with its ARN. */
-function appView(app: AppRecord, region: string) {
+export function appView(app: AppRecord, region: string) {
   return {
     appId: app.id,
     appArn: appArn(region, app.accountId, app.id),
@@ -30,7 +30,7 @@ function appView(app: AppRecord, region: string) {
 }
 
 /** One SSE event per run event, its type inside the JSON so a client needs only the `data:` lines. */
-async function* sseEvents(events: AsyncIterable<AppRunEvent>): AsyncGenerator<string> {
+export async function* sseEvents(events: AsyncIterable<AppRunEvent>): AsyncGenerator<string> {
   try {
     for await (const e of events) yield `data: ${JSON.stringify(e)}\n\n`;
   } catch (e) {

@@ -167,6 +167,10 @@ export const ACTIONS = {
   'quarry:UpdateApp': a(APP, 'Write'),
   'quarry:DeleteApp': a(APP, 'Write'),
   'quarry:RunApp': a(APP, 'Write'),
+  // Read-only links to an app: whoever holds one may run the app as the principal that made it (charged to them).
+  'quarry:CreateAppShare': a(APP, 'PermissionsManagement'),
+  'quarry:ListAppShares': a(APP, 'List'),
+  'quarry:DeleteAppShare': a(APP, 'PermissionsManagement'),
   'quarry:PullModel': a(['foundation-model'], 'Write'),
   'quarry:DeleteModel': a(['foundation-model'], 'Write'),
 } as const satisfies Record<string, ActionSpec>;
