@@ -1,12 +1,21 @@
 import { useCallback, useMemo, useState } from 'react';
 import { ApiClient } from './api/api-client';
+import { SharedAppPage } from './apps/shared-app-page';
 import { ConsoleProvider } from './console-context';
 import { storedKey, storeKey } from './lib/session';
-import { Shell } from './shell';
 import { SignInPage } from './pages/sign-in-page';
+import { Shell } from './shell';
+
+/** A share link's token, when the page is one (/console/shared/{token}): it opens signed out, outside the shell. */
+const sharedToken = /^\/console\/shared\/([A-Za-z0-9_-]+)\/?$/.exec(location.pathname)?.[1];
 
 /** Signed out: the sign-in page. Signed in: the console, until the key is refused or the user signs out. */
 export function App() {
+  if (sharedToken) return <SharedAppPage token={sharedToken} />;
+  return <Console />;
+}
+
+function Console() {
   const [key, setKey] = useState(storedKey);
   const [reason, setReason] = useState<string>();
   const signOut = useCallback((why?: string) => {

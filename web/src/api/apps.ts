@@ -1,7 +1,7 @@
 import type { AppDefinition } from '../lib/app-draft';
 import { SseParser } from '../lib/sse-parser';
 import type { ApiClient } from './api-client';
-import { ApiError } from './api-error';
+import { ApiError, errorFromResponse, isAbort, unreachable } from './api-error';
 
 /** The app builder's API (/quarry/apps): the shapes src/api/quarry-apps/app-routes.ts sends. */
 
@@ -70,25 +70,95 @@ export const appsApi = (api: ApiClient) => ({
   /** Runs the saved app, handing each event to `onEvent` as it arrives (each widget's answer streams). */
   async run(id: string, inputs: Record<string, string>, onEvent: (e: AppRunEvent) => void, signal?: AbortSignal): Promise<void> {
     const res = await api.fetch(`/quarry/apps/${encodeURIComponent(id)}/run-stream`, { method: 'POST', body: { inputs }, signal });
-    if (!res.body) throw new ApiError('The server sent no stream.', res.status, undefined);
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    const parser = new SseParser();
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        for (const data of parser.push(value)) {
-          try {
-            onEvent(JSON.parse(data) as AppRunEvent);
-          } catch (e) {
-            if (!(e instanceof SyntaxError)) throw e;
-          }
-        }
-      }
-    } finally {
-      reader.releaseLock();
-    }
+    await readRunStream(res, onEvent);
+  },
+  /** A read-only link; its token is in the answer only this once. */
+  async share(id: string): Promise<NewAppShare> {
+    return (await api.json<{ share: NewAppShare }>(`/quarry/apps/${encodeURIComponent(id)}/shares`, { method: 'POST' })).share;
+  },
+  async shares(id: string): Promise<AppShare[]> {
+    return (await api.json<{ shares: AppShare[] }>(`/quarry/apps/${encodeURIComponent(id)}/shares`)).shares;
+  },
+  async revokeShare(id: string, shareId: string): Promise<AppShare> {
+    return (await api.json<{ share: AppShare }>(`/quarry/apps/${encodeURIComponent(id)}/shares/${encodeURIComponent(shareId)}`, { method: 'DELETE' })).share;
+  },
+  /** Copies the app (one of this account's, or one a share link opens) into this account as "Remix of …". */
+  async remix(source: { appId: string } | { token: string }): Promise<App> {
+    const path = 'appId' in source ? `/quarry/apps/${encodeURIComponent(source.appId)}/remix` : `/quarry/shared-apps/${encodeURIComponent(source.token)}/remix`;
+    return (await api.json<{ app: App }>(path, { method: 'POST' })).app;
   },
 });
 
 export type AppsApi = ReturnType<typeof appsApi>;
+
+export interface AppShare {
+  shareId: string;
+  appId: string;
+  sharedBy: string;
+  createdAt: string;
+  revokedAt?: string;
+}
+
+export interface NewAppShare extends AppShare {
+  token: string;
+  /** The console page that opens the link, below the server's origin. */
+  path: string;
+}
+
+/** What a share link shows: the definition, without the owner's ids. */
+export type SharedApp = AppDefinition & { updatedAt: string };
+
+/** Hands each event of a run-stream response to `onEvent` as it arrives. */
+async function readRunStream(res: Response, onEvent: (e: AppRunEvent) => void): Promise<void> {
+  if (!res.body) throw new ApiError('The server sent no stream.', res.status, undefined);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  const parser = new SseParser();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      for (const data of parser.push(value)) {
+        try {
+          onEvent(JSON.parse(data) as AppRunEvent);
+        } catch (e) {
+          if (!(e instanceof SyntaxError)) throw e;
+        }
+      }
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** Signed out: the token in the link is the only credential, and no key is ever sent (there is none). */
+async function sharedFetch(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: init.method ?? 'GET',
+      headers: init.body !== undefined ? { 'content-type': 'application/json' } : {},
+      body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+      signal: init.signal,
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+  } catch (e) {
+    if (isAbort(e)) throw e;
+    throw unreachable(e);
+  }
+  if (!res.ok) throw await errorFromResponse(res);
+  return res;
+}
+
+/** One shared app, opened by its link's token: read it and run it, nothing else. */
+export const sharedAppApi = (token: string) => {
+  const base = `/quarry/shared-apps/${encodeURIComponent(token)}`;
+  return {
+    async get(): Promise<SharedApp> {
+      return ((await (await sharedFetch(base)).json()) as { app: SharedApp }).app;
+    },
+    async run(_id: string, inputs: Record<string, string>, onEvent: (e: AppRunEvent) => void, signal?: AbortSignal): Promise<void> {
+      await readRunStream(await sharedFetch(`${base}/run-stream`, { method: 'POST', body: { inputs }, signal }), onEvent);
+    },
+  };
+};

@@ -7,6 +7,7 @@ import { textModels, useConsole } from '../console-context';
 import { type AppDraft, DraftError, definitionOf, draftOf, newWidget, type WidgetDraft } from '../lib/app-draft';
 import { Link, navigate, useTitle } from '../lib/router';
 import { AppRunPanel } from './app-run-panel';
+import { AppSharePanel } from './app-share-panel';
 import { WidgetEditor } from './widget-editor';
 import './apps.css';
 
@@ -96,6 +97,19 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
     await save();
   }
 
+  async function remix() {
+    if (!saved) return;
+    setBusy(true);
+    try {
+      // The saved app is what is copied: unsaved edits stay here.
+      const copy = await apps.remix({ appId: saved.appId });
+      navigate(`apps/${encodeURIComponent(copy.appId)}`);
+    } catch (e) {
+      setProblem({ message: messageOf(e) });
+      setBusy(false);
+    }
+  }
+
   async function remove() {
     if (!saved) return;
     setBusy(true);
@@ -178,6 +192,11 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
             <button type="submit" disabled={busy}>
               {busy ? 'Saving…' : saved ? 'Save changes' : 'Create app'}
             </button>
+            {saved && (
+              <button type="button" className="button-secondary" onClick={remix} disabled={busy}>
+                Remix
+              </button>
+            )}
             {saved && !confirmDelete && (
               <button type="button" className="button-secondary" onClick={() => setConfirmDelete(true)} disabled={busy}>
                 Delete app
@@ -196,7 +215,10 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
           </div>
         </form>
         {saved ? (
-          <AppRunPanel apps={apps} app={saved} beforeRun={save} />
+          <div>
+            <AppRunPanel apps={apps} app={saved} beforeRun={save} />
+            <AppSharePanel apps={apps} appId={saved.appId} />
+          </div>
         ) : (
           <section className="panel app-run" aria-label="Run the app">
             <h2>Run the app</h2>

@@ -3,13 +3,16 @@ import { isAbort, messageOf } from '../api/api-error';
 import type { App, AppRun, AppRunEvent, AppsApi, WidgetOutput } from '../api/apps';
 import { formatCount, formatMs, formatUsd } from '../lib/format';
 
+/** A saved app, or a shared one (whose id the page does not know: its link's token stands for it). */
+type RunnableApp = Pick<App, 'widgets'> & { appId?: string };
+
 type Shown = { state: 'waiting' | 'running' | WidgetOutput['status']; text: string; output?: WidgetOutput };
 
 /**
  * Fills the saved app's inputs and runs it: every generation widget's answer streams into its own card as the server
  * runs them in dependency order, then each shows its tokens, latency and cost, and the run its total.
  */
-export function AppRunPanel({ apps, app, beforeRun }: { apps: AppsApi; app: App; beforeRun: () => Promise<App | undefined> }) {
+export function AppRunPanel({ apps, app, beforeRun }: { apps: Pick<AppsApi, 'run'>; app: RunnableApp; beforeRun: () => Promise<RunnableApp | undefined> }) {
   const inputs = app.widgets.filter((w) => w.type === 'input');
   const generated = app.widgets.filter((w) => w.type === 'generation');
   const [values, setValues] = useState<Record<string, string>>({});
@@ -41,7 +44,7 @@ export function AppRunPanel({ apps, app, beforeRun }: { apps: AppsApi; app: App;
       if (!saved) return;
       setShown(Object.fromEntries(saved.widgets.filter((w) => w.type === 'generation').map((w) => [w.name, { state: 'waiting', text: '' }])));
       const given = Object.fromEntries(saved.widgets.filter((w) => w.type === 'input' && values[w.name]?.trim()).map((w) => [w.name, values[w.name]!]));
-      await apps.run(saved.appId, given, onEvent, ac.signal);
+      await apps.run(saved.appId ?? '', given, onEvent, ac.signal);
     } catch (err) {
       if (!isAbort(err)) setError(messageOf(err));
     } finally {

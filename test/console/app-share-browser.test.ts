@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { startTestServer, TEST_API_KEY, type TestServer } from '../support/start-test-server.js';
+import { ensureConsoleBuilt, hasChromium, launchChromium, openConsolePage, SCREENSHOTS, shootBothThemes } from './browser-support.js';
+
+/**
+ * Share links and remix in headless Chromium against a real server with the scripted model: the owner makes a link in
+ * the builder, a fresh signed-out browser context opens it and runs the app (its cost shown), the owner revokes it and
+ * the visitor's reload is refused with a message that says so; then the owner remixes the app into a copy.
+ */
+const ECHO = 'scripted.echo-v1:0';
+const YAML = `models:
+  - id: ${ECHO}
+    provider: scripted
+    upstreamModel: echo
+    pricing: { inputPer1k: 0.001, outputPer1k: 0.002 }
+`;
+
+let server: TestServer;
+let browser: Browser;
+let owner: { context: BrowserContext; page: Page };
+let visitor: { context: BrowserContext; page: Page };
+const pageErrors: string[] = [];
+
+// biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text these tests mean to check.
+const shown = (l: Locator) => l.innerText();
+
+describe('app share links in Chromium', { skip: hasChromium ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install chromium); CI installs it' }, () => {
+  before(async () => {
+    ensureConsoleBuilt();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    [server, browser] = await Promise.all([startTestServer(YAML), launchChromium()]);
+    owner = await openConsolePage(browser, pageErrors);
+    visitor = await openConsolePage(browser, pageErrors);
+  });
+
+  after(async () => {
+    await owner?.context.close();
+    await visitor?.context.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('share an app, run it signed out from the link, revoke the link and see it refused, then remix the app', async () => {
+    const res = await fetch(`${server.url}/quarry/apps`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Tide tables',
+        description: 'Explains a tide in one line.',
+        widgets: [
+          { type: 'input', name: 'place', label: 'Place' },
+          { type: 'generation', name: 'tide', label: 'Tide', prompt: 'Tides at {{place}}', modelId: ECHO },
+        ],
+      }),
+    });
+    const id = ((await res.json()) as { app: { appId: string } }).app.appId;
+
+    const page = owner.page;
+    const apps = page.locator('section[data-page="apps"]');
+    await page.goto(`${server.url}/console/apps/${id}`);
+    await page.getByLabel('API key').fill(TEST_API_KEY);
+    await page.getByLabel('API key').press('Enter');
+    const share = apps.getByRole('region', { name: 'Share' });
+    await share.getByText('No live links.').waitFor();
+    await share.getByRole('button', { name: 'Create share link' }).click();
+    const link = share.getByLabel('New share link (shown once: copy it now)');
+    await link.waitFor();
+    const url = await link.inputValue();
+    assert.match(url, new RegExp(`^${server.url}/console/shared/qa_[A-Za-z0-9_-]{43}$`));
+    await share.getByRole('list', { name: 'Share links' }).getByRole('listitem').first().waitFor();
+    await shootBothThemes(page, 'app-share-panel');
+
+    // A fresh context: no key in its storage, no cookie.
+    const v = visitor.page;
+    await v.goto(url);
+    await v.getByRole('heading', { name: 'Tide tables' }).waitFor();
+    assert.equal(await v.getByLabel('API key').count(), 0, 'the link opens without signing in');
+    assert.equal(await v.title(), 'Tide tables · Shared app · Quarry');
+    await v.getByLabel('Place').fill('Brest');
+    await v.getByRole('button', { name: 'Run app' }).click();
+    const total = v.locator('[data-run-status]');
+    await total.waitFor();
+    assert.equal(await total.getAttribute('data-run-status'), 'succeeded');
+    assert.equal(await shown(v.getByRole('article', { name: 'Output of Tide' }).getByTestId('output')), 'You said: Tides at Brest');
+    assert.match(await shown(total), /cost \$/);
+    assert.match(await shown(v.locator('main')), /Sign in to the console in this tab to remix/);
+    await shootBothThemes(v, 'app-shared-run');
+
+    const shareId = (await share.locator('[data-share]').first().getAttribute('data-share'))!;
+    await share.getByRole('button', { name: `Revoke link ${shareId}` }).click();
+    await share.getByText('No live links.').waitFor();
+
+    await v.reload();
+    const refused = v.getByRole('alert');
+    await refused.waitFor();
+    assert.match(await shown(refused), /This link no longer works[\s\S]*revoked by the app's owner/);
+    await shootBothThemes(v, 'app-shared-revoked');
+
+    await apps.getByRole('button', { name: 'Remix', exact: true }).click();
+    await apps.getByRole('heading', { name: 'Remix of Tide tables', level: 1 }).waitFor();
+    assert.notEqual(new URL(page.url()).pathname, `/console/apps/${id}`);
+    assert.deepEqual(pageErrors, []);
+  });
+});
