@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { CompiledQuery } from 'kysely';
 import type { Logger } from '../core/index.js';
-import type { Database } from '../store/index.js';
+import { type Database, timeOrderedId } from '../store/index.js';
 import type { CostAllocationTags } from './cost-allocation-tags.js';
 import type { BillingTables, UsageRecordsTable, UsageTagsTable } from './tables.js';
 
@@ -119,7 +118,7 @@ export class UsageMeter {
   /** Queues one record. Durable mode: resolves when it is committed, rejects if it could not be. */
   record(r: UsageRecord): Promise<void> {
     const { tags } = r;
-    const id = r.id ?? randomUUID();
+    const id = r.id ?? timeOrderedId();
     // Every column, in COLUMNS order; the ones a caller may leave out (or pass as undefined) take the table's defaults.
     const row: UsageRecordsTable = {
       id,

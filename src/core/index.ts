@@ -1,6 +1,9 @@
+export * from './collect-stream.js';
 export * from './embedding.js';
 export * from './errors.js';
 export * from './guardrail-request.js';
+export * from './ids.js';
+export * from './logger.js';
 export * from './message.js';
 export * from './model-info.js';
 export * from './model-provider.js';
@@ -10,5 +13,3 @@ export * from './stop-reason.js';
 export * from './stream-part.js';
 export * from './tool.js';
 export * from './usage.js';
-export * from './collect-stream.js';
-export * from './logger.js';

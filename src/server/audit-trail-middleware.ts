@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ApiEnv } from '../api/shared/api-env.js';
 import { modelResource } from '../api/shared/authorize-request.js';
 import type { AuditDetails, AuditLog } from '../audit/index.js';
 import { QuarryError } from '../core/index.js';
 import { ACTIONS, isAction } from '../iam/index.js';
+import { timeOrderedId } from '../store/index.js';
 import { DATA_PLANE_ACTIONS, type DataPlaneOperation, dataPlaneOperation, wireApiOf } from './audited-operations.js';
 
 // Bodies past this are not kept for the record (an ingestion upload may be megabytes); the event says so instead.
@@ -49,7 +49,7 @@ export function auditTrail(audit: AuditLog, region: string): MiddlewareHandler<A
     const err = c.error;
     const failed = status >= 400 || err !== undefined;
     audit.record({
-      id: randomUUID(),
+      id: timeOrderedId(),
       time: new Date(started).toISOString(),
       accountId: c.get('accountId'),
       eventName,

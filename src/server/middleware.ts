@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import { type Logger, QuarryError } from '../core/index.js';
 import { getCookie } from 'hono/cookie';
-import { type Action, authenticate, type Authorizer, type ConsoleSessions, type KeyStore, type Principal, type RequestContext } from '../iam/index.js';
 import { type ApiEnv, readBody } from '../api/shared/api-env.js';
+import { type Logger, QuarryError } from '../core/index.js';
+import { type Action, type Authorizer, authenticate, type ConsoleSessions, type KeyStore, type Principal, type RequestContext } from '../iam/index.js';
+import { timeOrderedId } from '../store/index.js';
 import { SESSION_COOKIE } from './console-auth-routes.js';
 
 /**
@@ -12,7 +12,7 @@ import { SESSION_COOKIE } from './console-auth-routes.js';
  */
 export function requestContext(log: Logger): MiddlewareHandler<ApiEnv> {
   return async function requestContext(c, next) {
-    const requestId = randomUUID();
+    const requestId = timeOrderedId();
     const started = performance.now();
     c.set('requestId', requestId);
     c.set('log', log.child({ requestId }));

@@ -1,11 +1,12 @@
-export * from './database.js';
-export * from './migrate.js';
 export * from './blobs/blob-store.js';
 export * from './blobs/file-blob-store.js';
-export * from './jobs/job-queue.js';
+export * from './database.js';
+export * from './is-unique-violation.js';
 export { MAX_JOB_JSON_BYTES } from './jobs/job-json.js';
 export * from './jobs/job-lease-lost-error.js';
-export { type JobTables, type JobsTable, jobMigrations } from './jobs/jobs-table.js';
+export * from './jobs/job-queue.js';
+export { type JobsTable, type JobTables, jobMigrations } from './jobs/jobs-table.js';
 export type { RetryBackoff } from './jobs/retry-delay.js';
 export * from './jobs/store-job-queue.js';
-export * from './is-unique-violation.js';
+export * from './migrate.js';
+export { timeOrderedId } from './time-ordered-id.js';

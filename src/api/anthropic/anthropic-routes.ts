@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
-import type { ModelInfo } from '../../core/index.js';
+import { type ModelInfo, randomHex } from '../../core/index.js';
 import { type ApiDeps, type ApiEnv, invocationContext, MODEL_ID_HEADER, readBody } from '../shared/api-env.js';
 import { parseJsonBody, validate } from '../shared/parse-body.js';
 import { streamResponse } from '../shared/stream-response.js';
@@ -19,7 +18,7 @@ export function anthropicRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.post('/v1/messages', async (c) => {
     const body = validate(messagesRequest, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'messages request');
     const req = fromMessagesRequest(body);
-    const meta = { id: `msg_${randomBytes(12).toString('hex')}`, model: body.model, stopSequences: req.inferenceConfig?.stopSequences };
+    const meta = { id: `msg_${randomHex(24)}`, model: body.model, stopSequences: req.inferenceConfig?.stopSequences };
     const headers = { 'request-id': c.get('requestId') };
     if (!body.stream) {
       const result = await deps.runtime.converse(invocationContext(c, 'anthropic.messages'), req);

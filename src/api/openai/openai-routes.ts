@@ -1,13 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
+import { randomHex } from '../../core/index.js';
 import { type ApiDeps, type ApiEnv, invocationContext, MODEL_ID_HEADER, readBody } from '../shared/api-env.js';
 import { parseJsonBody, validate } from '../shared/parse-body.js';
 import { streamResponse } from '../shared/stream-response.js';
 import { chatCompletionChunks } from './chat-completion-chunks.js';
+import { chatGuardrail } from './chat-guardrail.js';
 import { chatCompletionRequest } from './chat-request-schema.js';
 import { embeddingInputs, embeddingsRequest } from './embeddings-request.js';
 import { encodeEmbedding } from './encode-embedding.js';
-import { chatGuardrail } from './chat-guardrail.js';
 import { fromChatRequest } from './from-chat-request.js';
 import { modelObject } from './model-object.js';
 import { toChatCompletion } from './to-chat-completion.js';
@@ -23,7 +23,7 @@ export function openaiRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const body = validate(chatCompletionRequest, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'chat completion request');
     const guardrail = chatGuardrail(body, (name) => c.req.header(name));
     const req = { ...fromChatRequest(body), ...(guardrail ? { guardrail } : {}) };
-    const meta = { id: `chatcmpl-${randomBytes(12).toString('hex')}`, created: unixNow(), model: body.model };
+    const meta = { id: `chatcmpl-${randomHex(24)}`, created: unixNow(), model: body.model };
     if (!body.stream) {
       const result = await deps.runtime.converse(invocationContext(c, 'openai.chat-completions'), req);
       return c.json(toChatCompletion(result, meta), 200, { [MODEL_ID_HEADER]: result.model.id });

@@ -3,14 +3,14 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { type Logger, silentLogger, validation } from '../../core/index.js';
 import type { Store } from '../database.js';
-import type { EnqueueOptions, Job, JobHandler, JobQueue, JobState, JobWorker, WorkOptions } from './job-queue.js';
+import { timeOrderedId } from '../time-ordered-id.js';
 import { jobJson } from './job-json.js';
 import { JobLeaseLostError } from './job-lease-lost-error.js';
 import { JobLeases } from './job-leases.js';
-import { type JobTables, type JobsTable, toJob } from './jobs-table.js';
+import type { EnqueueOptions, Job, JobHandler, JobQueue, JobState, JobWorker, WorkOptions } from './job-queue.js';
+import { type JobsTable, type JobTables, toJob } from './jobs-table.js';
 import { PollingJobWorker } from './polling-job-worker.js';
 import { defaultRetryBackoff, type RetryBackoff } from './retry-delay.js';
-import { timeOrderedId } from './time-ordered-id.js';
 
 export interface StoreJobQueueOptions {
   logger?: Logger;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { timeOrderedId } from '../time-ordered-id.js';
 import { retryDelayMs } from './retry-delay.js';
-import { timeOrderedId } from './time-ordered-id.js';
 
 test('time-ordered ids are UUIDv7, strictly increasing within a process, even in one millisecond or a clock step back', () => {
   const ids = [timeOrderedId(1_000), ...Array.from({ length: 5000 }, () => timeOrderedId(2_000)), timeOrderedId(500), timeOrderedId(3_000)];

@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import type { ConverseRequest, ConverseResult } from '../../../core/index.js';
+import { type ConverseRequest, type ConverseResult, randomBase62 } from '../../../core/index.js';
 
 /** Pieces of Anthropic's response shape shared by the whole-message and streaming encoders. */
 
 /** Anthropic-style ids (`msg_bdrk_01…`, base62). */
 export function messageId(): string {
-  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-  return `msg_bdrk_01${Array.from(randomBytes(22), (b) => alphabet[b % 62]).join('')}`;
+  return `msg_bdrk_01${randomBase62(22)}`;
 }
 
 /**
