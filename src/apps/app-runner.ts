@@ -24,6 +24,8 @@ export interface WidgetOutput {
 
 export interface AppRun {
   appId: string;
+  /** Set when the server kept the run (an owner's runs, not a share link's), so it can be frozen as a snapshot. */
+  runId?: string;
   status: 'succeeded' | 'failed';
   /** Every widget, in the order the app lists them. */
   outputs: WidgetOutput[];

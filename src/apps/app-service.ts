@@ -4,6 +4,7 @@ import { type AppRecord, AppRepository } from './app-repository.js';
 import { type AppRun, type AppRunEvent, AppRunner, type AppRunnerDeps } from './app-runner.js';
 import type { AppDefinition } from './app-schemas.js';
 import { AppShares } from './app-shares.js';
+import { AppSnapshots } from './app-snapshots.js';
 import { planWidgets } from './widget-graph.js';
 
 /**
@@ -13,10 +14,12 @@ import { planWidgets } from './widget-graph.js';
 export class AppService {
   readonly repo: AppRepository;
   readonly shares: AppShares;
+  readonly snapshots: AppSnapshots;
   private readonly runner: AppRunner;
   constructor(deps: AppRunnerDeps & { db: Database }) {
     this.repo = new AppRepository(deps.db);
     this.shares = new AppShares(deps.db);
+    this.snapshots = new AppSnapshots(deps.db);
     this.runner = new AppRunner(deps);
   }
 
@@ -42,6 +45,7 @@ export class AppService {
     await this.repo.delete(scope, id);
     // A link must not outlive its app, nor open a later app that happened to reuse the id.
     await this.shares.revokeAll(scope, id);
+    await this.snapshots.deleteAll(scope, id);
   }
 
   /**
@@ -58,15 +62,29 @@ export class AppService {
     });
   }
 
-  /** The run's events as they happen; the inputs are checked before the first event (a bad request throws). */
-  events(ctx: AppCallContext, app: AppRecord, inputs: Record<string, string>, stream: boolean): AsyncGenerator<AppRunEvent> {
+  /**
+   * The run's events as they happen; the inputs are checked before the first event (a bad request throws). With
+   * `record`, the finished run is kept (its id in runDone's run) so the owner can snapshot it; a share link's runs are not.
+   */
+  events(ctx: AppCallContext, app: AppRecord, inputs: Record<string, string>, stream: boolean, record = true): AsyncGenerator<AppRunEvent> {
     const req = { appId: app.id, plan: planWidgets(app.widgets), inputs, stream, ...(app.guardrail ? { guardrail: app.guardrail } : {}) };
     this.runner.resolveInputs(req.plan, inputs);
-    return this.runner.events(ctx, req);
+    const events = this.runner.events(ctx, req);
+    return record ? this.recorded(app, inputs, events) : events;
   }
 
-  run(ctx: AppCallContext, app: AppRecord, inputs: Record<string, string>): Promise<AppRun> {
-    const req = { appId: app.id, plan: planWidgets(app.widgets), inputs, stream: false, ...(app.guardrail ? { guardrail: app.guardrail } : {}) };
-    return this.runner.run(ctx, req);
+  async run(ctx: AppCallContext, app: AppRecord, inputs: Record<string, string>, record = true): Promise<AppRun> {
+    let last: AppRun | undefined;
+    for await (const e of this.events(ctx, app, inputs, false, record)) if (e.type === 'runDone') last = e.run;
+    return last!;
+  }
+
+  private async *recorded(app: AppRecord, inputs: Record<string, string>, events: AsyncGenerator<AppRunEvent>): AsyncGenerator<AppRunEvent> {
+    for await (const e of events) {
+      if (e.type === 'runDone') {
+        const runId = await this.snapshots.recordRun(app.accountId, app.id, inputs, e.run);
+        yield { type: 'runDone', run: { ...e.run, runId } };
+      } else yield e;
+    }
   }
 }

@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { QuarryError } from '../core/index.js';
 import type { Principal } from '../iam/index.js';
 import type { Database } from '../store/index.js';
 import { newAppId } from './app-ids.js';
 import type { AppSharesTable, AppTables } from './app-tables.js';
+import { hashLinkToken as hashOf, isLinkToken, newLinkToken } from './share-token.js';
 
 /** At most this many live links per app: enough for any real use, and a bound on what one app can make us store. */
 export const MAX_SHARES_PER_APP = 50;
@@ -30,10 +30,6 @@ export interface OpenedShare {
   principal: Principal;
 }
 
-/** `qa_` and 32 random bytes: unguessable, and recognisable when one turns up in a log or a chat. */
-const newToken = () => `qa_${randomBytes(32).toString('base64url')}`;
-const TOKEN = /^qa_[A-Za-z0-9_-]{43}$/;
-const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 
 const shareOf = (row: AppSharesTable): AppShare => ({
   shareId: row.id,
@@ -67,7 +63,7 @@ export class AppShares {
     if (Number(live.n) >= MAX_SHARES_PER_APP) {
       throw new QuarryError('ServiceQuotaExceededException', `The app already has ${MAX_SHARES_PER_APP} live share links; revoke one first.`);
     }
-    const token = newToken();
+    const token = newLinkToken('qa');
     const row: AppSharesTable = {
       id: newAppId(),
       scope,
@@ -104,7 +100,7 @@ export class AppShares {
 
   /** The share a token opens; unknown → 404, revoked → 403, each saying so. */
   async open(token: string): Promise<OpenedShare> {
-    if (!TOKEN.test(token)) throw unknownLink();
+    if (!isLinkToken('qa', token)) throw unknownLink();
     const row = await this.db.selectFrom('app_shares').selectAll().where('token_hash', '=', hashOf(token)).executeTakeFirst();
     if (!row) throw unknownLink();
     if (row.revoked_at) throw new QuarryError('AccessDeniedException', 'This share link was revoked by the app\'s owner.');

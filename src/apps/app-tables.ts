@@ -32,7 +32,33 @@ export type AppSharesTable = {
   revoked_at: string | null;
 };
 
-export type AppTables = { apps: AppsTable; app_shares: AppSharesTable };
+/** The account's recent runs of an app (the last RECENT_RUNS_PER_APP), kept so one can be frozen as a snapshot. */
+export type AppRunsTable = {
+  id: string;
+  scope: string;
+  app_id: string;
+  /** JSON: the inputs as given (the run's input outputs hold the values used). */
+  inputs: string;
+  /** JSON: the AppRun as the client received it. */
+  run: string;
+  created_at: string;
+};
+
+/** One run frozen with the app as it was then, readable by whoever has its link until it is deleted. */
+export type AppSnapshotsTable = {
+  id: string;
+  scope: string;
+  app_id: string;
+  token_hash: string;
+  app_name: string;
+  app_description: string;
+  /** JSON: the widgets when the run was made, so later edits of the app do not change what the snapshot shows. */
+  widgets: string;
+  run: string;
+  created_at: string;
+};
+
+export type AppTables = { apps: AppsTable; app_shares: AppSharesTable; app_runs: AppRunsTable; app_snapshots: AppSnapshotsTable };
 
 export const appMigrations: Record<string, Migration> = {
   '2026-11-23-80-apps': {
@@ -64,6 +90,33 @@ export const appMigrations: Record<string, Migration> = {
         .addColumn('revoked_at', 'text')
         .execute();
       await db.schema.createIndex('app_shares_app').on('app_shares').columns(['scope', 'app_id']).execute();
+    },
+  },
+  '2026-11-23-82-app-snapshots': {
+    async up(db) {
+      await db.schema
+        .createTable('app_runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('app_id', 'text', (c) => c.notNull())
+        .addColumn('inputs', 'text', (c) => c.notNull())
+        .addColumn('run', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('app_runs_app').on('app_runs').columns(['scope', 'app_id', 'created_at']).execute();
+      await db.schema
+        .createTable('app_snapshots')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('app_id', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('app_name', 'text', (c) => c.notNull())
+        .addColumn('app_description', 'text', (c) => c.notNull())
+        .addColumn('widgets', 'text', (c) => c.notNull())
+        .addColumn('run', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('app_snapshots_app').on('app_snapshots').columns(['scope', 'app_id']).execute();
     },
   },
 };

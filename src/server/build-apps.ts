@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { appRoutes } from '../api/quarry-apps/app-routes.js';
 import { appShareRoutes } from '../api/quarry-apps/app-share-routes.js';
+import { appSnapshotRoutes, sharedSnapshotRoutes } from '../api/quarry-apps/app-snapshot-routes.js';
 import { sharedAppRoutes } from '../api/quarry-apps/shared-app-routes.js';
 import type { ApiEnv } from '../api/shared/api-env.js';
 import { type AppModelPort, AppService } from '../apps/index.js';
@@ -46,7 +47,7 @@ export function buildApps(opts: { config: QuarryConfig; store: Store; runtime: R
   const common = { apps: service, region: config.region, maxBodyBytes: config.limits.maxBodyBytes };
   return {
     service,
-    routes: [appRoutes(common), appShareRoutes(common)],
-    publicRoutes: [sharedAppRoutes({ ...common, authorizer: opts.authorizer, checkSharer: sharerCheck(opts.keys) })],
+    routes: [appRoutes(common), appShareRoutes(common), appSnapshotRoutes(common)],
+    publicRoutes: [sharedAppRoutes({ ...common, authorizer: opts.authorizer, checkSharer: sharerCheck(opts.keys) }), sharedSnapshotRoutes(common)],
   };
 }

@@ -78,7 +78,7 @@ export function sharedAppRoutes(deps: SharedAppRoutesDeps): Hono<ApiEnv> {
   app.post('/quarry/shared-apps/:token/run', async (c) => {
     const { row, inputs, release } = await runnable(c);
     try {
-      return c.json({ run: await apps.run(invocationContext(c, 'quarry.apps.shared-run'), row, inputs) });
+      return c.json({ run: await apps.run(invocationContext(c, 'quarry.apps.shared-run'), row, inputs, false) });
     } finally {
       release();
     }
@@ -88,7 +88,7 @@ export function sharedAppRoutes(deps: SharedAppRoutesDeps): Hono<ApiEnv> {
     const { row, inputs, release } = await runnable(c);
     let events: AsyncGenerator<string>;
     try {
-      events = sseEvents(apps.events(invocationContext(c, 'quarry.apps.shared-run-stream'), row, inputs, true));
+      events = sseEvents(apps.events(invocationContext(c, 'quarry.apps.shared-run-stream'), row, inputs, true, false));
     } catch (e) {
       release();
       throw e;

@@ -171,6 +171,10 @@ export const ACTIONS = {
   'quarry:CreateAppShare': a(APP, 'PermissionsManagement'),
   'quarry:ListAppShares': a(APP, 'List'),
   'quarry:DeleteAppShare': a(APP, 'PermissionsManagement'),
+  // A snapshot is one run frozen and readable by link (deleting it revokes the link).
+  'quarry:CreateAppSnapshot': a(APP, 'PermissionsManagement'),
+  'quarry:ListAppSnapshots': a(APP, 'List'),
+  'quarry:DeleteAppSnapshot': a(APP, 'PermissionsManagement'),
   'quarry:PullModel': a(['foundation-model'], 'Write'),
   'quarry:DeleteModel': a(['foundation-model'], 'Write'),
 } as const satisfies Record<string, ActionSpec>;
