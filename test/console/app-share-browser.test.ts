@@ -104,4 +104,39 @@ describe('app share links in Chromium', { skip: hasChromium ? false : 'Chromium 
     assert.notEqual(new URL(page.url()).pathname, `/console/apps/${id}`);
     assert.deepEqual(pageErrors, []);
   });
+
+  test('snapshot a run in the builder, read it signed out from its link, delete it and see the link refused', async () => {
+    const page = owner.page;
+    const apps = page.locator('section[data-page="apps"]');
+    // The remix from the test before is open: run it, then freeze that run.
+    await apps.getByLabel('Place', { exact: true }).fill('Saint-Malo');
+    await apps.getByRole('button', { name: 'Run app' }).click();
+    await apps.locator('[data-run-status="succeeded"]').waitFor();
+    const cost = await shown(apps.locator('[data-stat="run-cost"]'));
+    await apps.getByRole('button', { name: 'Snapshot this run' }).click();
+    const snapshots = apps.getByRole('region', { name: 'Snapshots' });
+    const link = snapshots.getByLabel('New snapshot link (shown once: copy it now)');
+    await link.waitFor();
+    const url = await link.inputValue();
+    assert.match(url, new RegExp(`^${server.url}/console/snapshots/qs_[A-Za-z0-9_-]{43}$`));
+    await snapshots.getByRole('list', { name: 'Snapshots' }).getByRole('listitem').first().waitFor();
+
+    const v = visitor.page;
+    await v.goto(url);
+    await v.getByRole('heading', { name: 'Remix of Tide tables' }).waitFor();
+    assert.match(await shown(v.getByRole('region', { name: 'Inputs' })), /Place\s+Saint-Malo/);
+    assert.equal(await shown(v.getByRole('article', { name: 'Output of Tide' }).getByTestId('output')), 'You said: Tides at Saint-Malo');
+    assert.equal(await shown(v.locator('[data-stat="run-cost"]')), cost);
+    assert.equal(await v.getByRole('button', { name: 'Run app' }).count(), 0, 'a snapshot runs nothing');
+    await shootBothThemes(v, 'app-snapshot');
+
+    const id = (await snapshots.locator('[data-snapshot]').first().getAttribute('data-snapshot'))!;
+    await snapshots.getByRole('button', { name: `Delete snapshot ${id}` }).click();
+    await snapshots.getByText('No snapshots.').waitFor();
+    await v.reload();
+    const refused = v.getByRole('alert');
+    await refused.waitFor();
+    assert.match(await shown(refused), /This snapshot cannot be shown[\s\S]*deleted the snapshot/);
+    assert.deepEqual(pageErrors, []);
+  });
 });

@@ -37,6 +37,8 @@ export interface WidgetOutput {
 
 export interface AppRun {
   appId: string;
+  /** Set when the server kept the run (the owner's runs): what a snapshot is made from. */
+  runId?: string;
   status: 'succeeded' | 'failed';
   outputs: WidgetOutput[];
   usage: { inputTokens: number; outputTokens: number; totalTokens: number };
@@ -82,6 +84,16 @@ export const appsApi = (api: ApiClient) => ({
   async revokeShare(id: string, shareId: string): Promise<AppShare> {
     return (await api.json<{ share: AppShare }>(`/quarry/apps/${encodeURIComponent(id)}/shares/${encodeURIComponent(shareId)}`, { method: 'DELETE' })).share;
   },
+  /** Freezes a run the server kept; the link's token is in the answer only this once. */
+  async snapshot(id: string, runId: string): Promise<NewAppSnapshot> {
+    return (await api.json<{ snapshot: NewAppSnapshot }>(`/quarry/apps/${encodeURIComponent(id)}/snapshots`, { method: 'POST', body: { runId } })).snapshot;
+  },
+  async snapshots(id: string): Promise<AppSnapshotSummary[]> {
+    return (await api.json<{ snapshots: AppSnapshotSummary[] }>(`/quarry/apps/${encodeURIComponent(id)}/snapshots`)).snapshots;
+  },
+  async deleteSnapshot(id: string, snapshotId: string): Promise<void> {
+    await api.fetch(`/quarry/apps/${encodeURIComponent(id)}/snapshots/${encodeURIComponent(snapshotId)}`, { method: 'DELETE' });
+  },
   /** Copies the app (one of this account's, or one a share link opens) into this account as "Remix of …". */
   async remix(source: { appId: string } | { token: string }): Promise<App> {
     const path = 'appId' in source ? `/quarry/apps/${encodeURIComponent(source.appId)}/remix` : `/quarry/shared-apps/${encodeURIComponent(source.token)}/remix`;
@@ -103,6 +115,34 @@ export interface NewAppShare extends AppShare {
   token: string;
   /** The console page that opens the link, below the server's origin. */
   path: string;
+}
+
+export interface AppSnapshotSummary {
+  snapshotId: string;
+  appId: string;
+  appName: string;
+  createdAt: string;
+  costUsd: number;
+  status: AppRun['status'];
+}
+
+export interface NewAppSnapshot extends AppSnapshotSummary {
+  token: string;
+  path: string;
+}
+
+/** What a snapshot link shows: the app as it was, and the run. */
+export interface SharedSnapshot {
+  appName: string;
+  appDescription: string;
+  widgets: AppDefinition['widgets'];
+  run: Omit<AppRun, 'appId' | 'runId'>;
+  createdAt: string;
+}
+
+/** A snapshot, opened by its link's token, signed out. */
+export async function sharedSnapshot(token: string): Promise<SharedSnapshot> {
+  return ((await (await sharedFetch(`/quarry/app-snapshots/${encodeURIComponent(token)}`)).json()) as { snapshot: SharedSnapshot }).snapshot;
 }
 
 /** What a share link shows: the definition, without the owner's ids. */

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { isAbort, messageOf } from '../api/api-error';
-import type { App, AppsApi } from '../api/apps';
+import type { App, AppsApi, NewAppSnapshot } from '../api/apps';
 import { NoTextModel } from '../components/no-text-model';
 import { ErrorNotice, Loading } from '../components/notice';
 import { textModels, useConsole } from '../console-context';
@@ -8,6 +8,7 @@ import { type AppDraft, DraftError, definitionOf, draftOf, newWidget, type Widge
 import { Link, navigate, useTitle } from '../lib/router';
 import { AppRunPanel } from './app-run-panel';
 import { AppSharePanel } from './app-share-panel';
+import { AppSnapshotPanel } from './app-snapshot-panel';
 import { WidgetEditor } from './widget-editor';
 import './apps.css';
 
@@ -26,6 +27,7 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [snapshot, setSnapshot] = useState<NewAppSnapshot>();
   useTitle(saved ? `${saved.name} · Apps` : 'New app · Apps', active);
 
   // After creating, the address changes to the new id: the builder keeps its state rather than loading it again.
@@ -216,8 +218,9 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
         </form>
         {saved ? (
           <div>
-            <AppRunPanel apps={apps} app={saved} beforeRun={save} />
+            <AppRunPanel apps={apps} app={saved} beforeRun={save} onSnapshot={async (run) => setSnapshot(await apps.snapshot(saved.appId, run.runId ?? ''))} />
             <AppSharePanel apps={apps} appId={saved.appId} />
+            <AppSnapshotPanel apps={apps} appId={saved.appId} made={snapshot} />
           </div>
         ) : (
           <section className="panel app-run" aria-label="Run the app">

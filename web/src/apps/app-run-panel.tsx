@@ -1,18 +1,29 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { isAbort, messageOf } from '../api/api-error';
-import type { App, AppRun, AppRunEvent, AppsApi, WidgetOutput } from '../api/apps';
+import type { App, AppRun, AppRunEvent, AppsApi } from '../api/apps';
 import { formatCount, formatMs, formatUsd } from '../lib/format';
+import { OutputCard, type Shown } from './app-output-card';
 
 /** A saved app, or a shared one (whose id the page does not know: its link's token stands for it). */
 type RunnableApp = Pick<App, 'widgets'> & { appId?: string };
 
-type Shown = { state: 'waiting' | 'running' | WidgetOutput['status']; text: string; output?: WidgetOutput };
 
 /**
  * Fills the saved app's inputs and runs it: every generation widget's answer streams into its own card as the server
  * runs them in dependency order, then each shows its tokens, latency and cost, and the run its total.
  */
-export function AppRunPanel({ apps, app, beforeRun }: { apps: Pick<AppsApi, 'run'>; app: RunnableApp; beforeRun: () => Promise<RunnableApp | undefined> }) {
+export function AppRunPanel({
+  apps,
+  app,
+  beforeRun,
+  onSnapshot,
+}: {
+  apps: Pick<AppsApi, 'run'>;
+  app: RunnableApp;
+  beforeRun: () => Promise<RunnableApp | undefined>;
+  /** Offered once a kept run finishes (the owner's builder; a share link's visitor has no snapshots). */
+  onSnapshot?: (run: AppRun) => Promise<void>;
+}) {
   const inputs = app.widgets.filter((w) => w.type === 'input');
   const generated = app.widgets.filter((w) => w.type === 'generation');
   const [values, setValues] = useState<Record<string, string>>({});
@@ -82,41 +93,7 @@ export function AppRunPanel({ apps, app, beforeRun }: { apps: Pick<AppsApi, 'run
       <div className="app-outputs" aria-busy={busy}>
         {generated.map((w) => {
           const s = shown[w.name];
-          const o = s?.output;
-          return (
-            <article key={w.name} className="card app-output" aria-label={`Output of ${w.label || w.name}`} data-output={w.name} data-state={s?.state ?? 'idle'}>
-              <header className="app-output-head">
-                <strong>{w.label || w.name}</strong> <code className="muted small">{w.modelId}</code>
-                {s && <span className={`badge ${s.state === 'succeeded' ? 'badge-good' : s.state === 'failed' || s.state === 'skipped' ? 'badge-bad' : 'badge-busy'}`}>{s.state}</span>}
-                {o?.guardrailAction === 'INTERVENED' && <span className="badge badge-bad">guardrail intervened</span>}
-              </header>
-              <div className="turn-text app-output-text" data-testid="output">
-                {s ? s.text : <span className="muted">Not run yet.</span>}
-                {s?.state === 'running' && <span className="cursor" aria-hidden="true" />}
-              </div>
-              {o?.error && (
-                <p className="field-error" role="alert">
-                  {o.error.message}
-                </p>
-              )}
-              {o?.usage && (
-                <dl className="stats" aria-label={`Statistics of ${w.name}`}>
-                  <div>
-                    <dt>Tokens</dt>
-                    <dd>{`${formatCount(o.usage.inputTokens)} in · ${formatCount(o.usage.outputTokens)} out`}</dd>
-                  </div>
-                  <div>
-                    <dt>Latency</dt>
-                    <dd>{formatMs(o.latencyMs)}</dd>
-                  </div>
-                  <div>
-                    <dt>Cost</dt>
-                    <dd data-stat="cost">{formatUsd(o.costUsd)}</dd>
-                  </div>
-                </dl>
-              )}
-            </article>
-          );
+          return <OutputCard key={w.name} widget={w} shown={s} />;
         })}
       </div>
       {run && (
@@ -125,6 +102,36 @@ export function AppRunPanel({ apps, app, beforeRun }: { apps: Pick<AppsApi, 'run
           <span data-stat="run-cost">{formatUsd(run.costUsd)}</span>.
         </p>
       )}
+      {run?.runId && onSnapshot && <SnapshotButton run={run} onSnapshot={onSnapshot} />}
     </section>
+  );
+}
+
+function SnapshotButton({ run, onSnapshot }: { run: AppRun; onSnapshot: (run: AppRun) => Promise<void> }) {
+  const [state, setState] = useState<{ busy?: boolean; error?: string }>({});
+  return (
+    <div className="form-actions">
+      <button
+        type="button"
+        className="button-secondary"
+        disabled={state.busy}
+        onClick={async () => {
+          setState({ busy: true });
+          try {
+            await onSnapshot(run);
+            setState({});
+          } catch (e) {
+            setState({ error: messageOf(e) });
+          }
+        }}
+      >
+        Snapshot this run
+      </button>
+      {state.error && (
+        <p className="field-error" role="alert">
+          {state.error}
+        </p>
+      )}
+    </div>
   );
 }
