@@ -8,9 +8,9 @@ export type WidgetStatus = 'succeeded' | 'failed' | 'skipped';
 
 export interface WidgetOutput {
   name: string;
-  type: 'input' | 'generation';
+  type: 'input' | 'generation' | 'text';
   status: WidgetStatus;
-  /** The input's value, or the model's answer. */
+  /** The input's value, the static text, or the model's answer. */
   text: string;
   /** The model that answered (a fallback's, when one took over). */
   modelId?: string;
@@ -123,6 +123,12 @@ export class AppRunner {
     const inSlot = slots(this.deps.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
     const outputs = new Map<string, WidgetOutput>();
     for (const [name, text] of values) outputs.set(name, { name, type: 'input', status: 'succeeded', text });
+    // Static text is a value like an input's, fixed by the app.
+    for (const w of req.plan.widgets) {
+      if (w.type !== 'text') continue;
+      values.set(w.name, w.text);
+      outputs.set(w.name, { name: w.name, type: 'text', status: 'succeeded', text: w.text });
+    }
 
     const tasks = new Map<string, Promise<WidgetOutput>>();
     const taskOf = (w: GenerationWidget): Promise<WidgetOutput> => {

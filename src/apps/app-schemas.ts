@@ -38,7 +38,15 @@ export const generationWidgetSchema = z.strictObject({
   inferenceConfig: inferenceSettingsSchema.optional(),
 });
 
-export const widgetSchema = z.discriminatedUnion('type', [inputWidgetSchema, generationWidgetSchema]);
+/** Fixed text the app shows (instructions, context); prompts may use it as `{{name}}` like an input no one can change. */
+export const textWidgetSchema = z.strictObject({
+  type: z.literal('text'),
+  name: widgetName,
+  label: label.optional(),
+  text: z.string().trim().min(1, 'the text is empty').max(MAX_PROMPT_CHARS),
+});
+
+export const widgetSchema = z.discriminatedUnion('type', [inputWidgetSchema, generationWidgetSchema, textWidgetSchema]);
 
 /** Checked on every generation call of a run, by the runtime, as Converse's guardrailConfig is. */
 export const appGuardrailSchema = z.strictObject({
@@ -61,6 +69,7 @@ export const runAppSchema = z.strictObject({
 export type InferenceSettings = z.infer<typeof inferenceSettingsSchema>;
 export type InputWidget = z.infer<typeof inputWidgetSchema>;
 export type GenerationWidget = z.infer<typeof generationWidgetSchema>;
+export type TextWidget = z.infer<typeof textWidgetSchema>;
 export type Widget = z.infer<typeof widgetSchema>;
 export type AppGuardrail = z.infer<typeof appGuardrailSchema>;
 export type AppDefinition = z.infer<typeof appDefinitionSchema>;

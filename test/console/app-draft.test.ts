@@ -50,3 +50,12 @@ test('what the page can tell before asking the server, with the widget it concer
   w.name = 'has space';
   assert.throws(() => definitionOf(d), /Start with a letter/);
 });
+
+test('a static text widget round-trips, and an empty one is refused next to the field', () => {
+  const d = draftOf({ name: 'A', description: '', widgets: [{ type: 'text', name: 'note', label: 'Note', text: 'Read me.' }] });
+  assert.deepEqual(definitionOf(d).widgets, [{ type: 'text', name: 'note', label: 'Note', text: 'Read me.' }]);
+  const added = newWidget('text', d.widgets, 'm');
+  assert.equal(added.name, 'text1');
+  d.widgets.push(added);
+  assert.throws(() => definitionOf(d), (e: unknown) => e instanceof DraftError && e.widgetKey === added.key && /write its text/.test(e.message));
+});

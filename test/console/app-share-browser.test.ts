@@ -51,6 +51,7 @@ describe('app share links in Chromium', { skip: hasChromium ? false : 'Chromium 
         name: 'Tide tables',
         description: 'Explains a tide in one line.',
         widgets: [
+          { type: 'text', name: 'note', label: 'Note', text: 'Heights are in metres.' },
           { type: 'input', name: 'place', label: 'Place' },
           { type: 'generation', name: 'tide', label: 'Tide', prompt: 'Tides at {{place}}', modelId: ECHO },
         ],
@@ -78,6 +79,7 @@ describe('app share links in Chromium', { skip: hasChromium ? false : 'Chromium 
     await v.goto(url);
     await v.getByRole('heading', { name: 'Tide tables' }).waitFor();
     assert.equal(await v.getByLabel('API key').count(), 0, 'the link opens without signing in');
+    assert.match(await shown(v.locator('[data-static="note"]')), /Note\s+Heights are in metres\./);
     assert.equal(await v.title(), 'Tide tables · Shared app · Quarry');
     await v.getByLabel('Place').fill('Brest');
     await v.getByRole('button', { name: 'Run app' }).click();

@@ -24,7 +24,7 @@ export interface AppSummary {
 
 export interface WidgetOutput {
   name: string;
-  type: 'input' | 'generation';
+  type: 'input' | 'generation' | 'text';
   status: 'succeeded' | 'failed' | 'skipped';
   text: string;
   modelId?: string;

@@ -179,6 +179,9 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
             <button type="button" className="button-secondary" onClick={() => add('generation')} disabled={models.length === 0}>
               + Add generation widget
             </button>
+            <button type="button" className="button-secondary" onClick={() => add('text')}>
+              + Add static text
+            </button>
           </div>
           {problem && (
             <p className="field-error" role="alert">

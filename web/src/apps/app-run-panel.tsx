@@ -68,6 +68,14 @@ export function AppRunPanel({
     <section className="panel app-run" aria-labelledby="app-run-title">
       <h2 id="app-run-title">Run the app</h2>
       <form onSubmit={submit}>
+        {app.widgets.map((w) =>
+          w.type === 'text' ? (
+            <div key={w.name} className="app-static-text" data-static={w.name}>
+              {w.label && <strong>{w.label}</strong>}
+              <p className="turn-text">{w.text}</p>
+            </div>
+          ) : null,
+        )}
         {inputs.length === 0 && <p className="hint">This app has no inputs: its prompts run as written.</p>}
         {inputs.map((w) => (
           <div className="field" key={w.name}>

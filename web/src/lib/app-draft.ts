@@ -1,7 +1,8 @@
 /** The API's widget and app shapes (web/src/api/apps.ts re-exports them), here so this file stays import-free. */
 export type Widget =
   | { type: 'input'; name: string; label?: string; placeholder?: string; defaultValue?: string }
-  | { type: 'generation'; name: string; label?: string; prompt: string; modelId: string; system?: string; inferenceConfig?: { temperature?: number; topP?: number; maxTokens?: number } };
+  | { type: 'generation'; name: string; label?: string; prompt: string; modelId: string; system?: string; inferenceConfig?: { temperature?: number; topP?: number; maxTokens?: number } }
+  | { type: 'text'; name: string; label?: string; text: string };
 
 export interface AppDefinition {
   name: string;
@@ -23,6 +24,8 @@ export interface WidgetDraft {
   modelId: string;
   temperature: string;
   maxTokens: string;
+  /** A static text widget's text. */
+  text: string;
 }
 
 export interface AppDraft {
@@ -38,8 +41,9 @@ export const WIDGET_NAME_RULE = 'Start with a letter; use only letters, digits a
 let nextKey = 1;
 
 export function widgetDraft(w: Widget): WidgetDraft {
-  const base = { key: nextKey++, name: w.name, label: w.label ?? '' };
+  const base = { key: nextKey++, name: w.name, label: w.label ?? '', text: '' };
   if (w.type === 'input') return { ...base, type: 'input', defaultValue: w.defaultValue ?? '', prompt: '', modelId: '', temperature: '', maxTokens: '' };
+  if (w.type === 'text') return { ...base, type: 'text', text: w.text, defaultValue: '', prompt: '', modelId: '', temperature: '', maxTokens: '' };
   const c = w.inferenceConfig ?? {};
   return {
     ...base,
@@ -58,11 +62,12 @@ export function draftOf(app: AppDefinition | undefined): AppDraft {
 
 /** A new widget with a name no other widget has yet (`input1`, `generated2`, …). */
 export function newWidget(type: Widget['type'], existing: WidgetDraft[], modelId: string): WidgetDraft {
-  const stem = type === 'input' ? 'input' : 'generated';
+  const stem = type === 'input' ? 'input' : type === 'text' ? 'text' : 'generated';
   const taken = new Set(existing.map((w) => w.name.toLowerCase()));
   let n = 1;
   while (taken.has(`${stem}${n}`)) n++;
   const name = `${stem}${n}`;
+  if (type === 'text') return widgetDraft({ type, name, text: '' });
   return type === 'input' ? widgetDraft({ type, name }) : widgetDraft({ type, name, prompt: '', modelId });
 }
 
@@ -100,6 +105,10 @@ export function definitionOf(d: AppDraft): AppDefinition {
     if (!WIDGET_NAME.test(w.name)) throw new DraftError(`${where}: ${WIDGET_NAME_RULE}`, w.key);
     const label = w.label.trim() ? { label: w.label.trim() } : {};
     if (w.type === 'input') return { type: 'input', name: w.name, ...label, ...(w.defaultValue ? { defaultValue: w.defaultValue } : {}) };
+    if (w.type === 'text') {
+      if (!w.text.trim()) throw new DraftError(`${where}: write its text.`, w.key);
+      return { type: 'text', name: w.name, ...label, text: w.text };
+    }
     if (!w.prompt.trim()) throw new DraftError(`${where}: write its prompt.`, w.key);
     if (!w.modelId) throw new DraftError(`${where}: choose a model.`, w.key);
     const temperature = numberField(w.temperature, `${where}: temperature`, 0, 1, false, w.key);

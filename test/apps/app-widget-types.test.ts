@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startTestServer, TEST_API_KEY, type TestServer } from '../support/start-test-server.js';
+
+/** Widget types beyond input and generation, over a real server with the scripted model ("You said: <prompt>"). */
+const MODEL = 'scripted.echo-v1:0';
+let server: TestServer;
+before(async () => {
+  server = await startTestServer();
+});
+after(async () => {
+  await server?.stop();
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON replies of many shapes, read field by field and asserted on.
+async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TEST_API_KEY}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : {} };
+}
+
+test('static text is shown and used by prompts as {{name}}, in the run as a text output', async () => {
+  const created = await admin('POST', '/quarry/apps', {
+    name: 'Styled',
+    widgets: [
+      { type: 'text', name: 'style', label: 'House style', text: 'Answer in one line.' },
+      { type: 'input', name: 'q' },
+      { type: 'generation', name: 'a', prompt: '{{style}} {{q}}', modelId: MODEL },
+    ],
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const run = (await admin('POST', `/quarry/apps/${created.body.app.appId}/run`, { inputs: { q: 'Why?' } })).body.run;
+  assert.deepEqual(
+    run.outputs.map((o: { name: string; type: string; text: string }) => [o.name, o.type, o.text]),
+    [
+      ['style', 'text', 'Answer in one line.'],
+      ['q', 'input', 'Why?'],
+      ['a', 'generation', 'You said: Answer in one line. Why?'],
+    ],
+  );
+  const refused = await admin('POST', `/quarry/apps/${created.body.app.appId}/run`, { inputs: { style: 'other' } });
+  assert.equal(refused.status, 400, 'static text is not an input a caller may set');
+  const empty = await admin('POST', '/quarry/apps', { name: 'x', widgets: [{ type: 'text', name: 't', text: '  ' }] });
+  assert.equal(empty.status, 400);
+  assert.match(empty.body.message, /the text is empty/);
+});
