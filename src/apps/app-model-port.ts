@@ -23,3 +23,9 @@ export interface AppModelPort {
 
 /** USD for one call, at the prices the meter bills it at (billing's PriceBook, handed in by the server). */
 export type AppCostOf = (model: ModelInfo, usage: Usage) => number;
+
+/**
+ * A document's text, as knowledge-base ingestion extracts it (PDF, DOCX, HTML, …), handed in by the server so apps
+ * need not know the parsers. Throws a ValidationException saying why a file cannot be read.
+ */
+export type AppExtractText = (file: { name: string; bytes: Uint8Array; contentType?: string }, opts: { maxChars: number; signal?: AbortSignal }) => Promise<string>;

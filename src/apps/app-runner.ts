@@ -1,6 +1,6 @@
 import { type ConverseRequest, type ModelInfo, QuarryError, textOf, toQuarryError, type Usage, usageOf } from '../core/index.js';
 import type { AppCallContext, AppCostOf, AppModelPort } from './app-model-port.js';
-import type { AppGuardrail, GenerationWidget } from './app-schemas.js';
+import type { AppGuardrail, GenerationWidget, Widget } from './app-schemas.js';
 import { EventChannel } from './event-channel.js';
 import { renderTemplate, type WidgetPlan } from './widget-graph.js';
 
@@ -8,7 +8,7 @@ export type WidgetStatus = 'succeeded' | 'failed' | 'skipped';
 
 export interface WidgetOutput {
   name: string;
-  type: 'input' | 'generation' | 'text';
+  type: Widget['type'];
   status: WidgetStatus;
   /** The input's value, the static text, or the model's answer. */
   text: string;
@@ -87,7 +87,8 @@ export class AppRunner {
   /** Checks the inputs before anything runs, so a bad request is refused whole with a clear error. */
   resolveInputs(plan: WidgetPlan, given: Record<string, string>): Map<string, string> {
     const values = new Map<string, string>();
-    const inputs = plan.widgets.filter((w) => w.type === 'input');
+    // A document widget's value is its file's extracted text (see AppService.withDocuments), or text sent as an input.
+    const inputs = plan.widgets.filter((w) => w.type === 'input' || w.type === 'document');
     const names = new Set(inputs.map((w) => w.name));
     const unknown = Object.keys(given).filter((k) => !names.has(k));
     if (unknown.length > 0) {
@@ -96,7 +97,7 @@ export class AppRunner {
     }
     const missing: string[] = [];
     for (const w of inputs) {
-      const v = Object.hasOwn(given, w.name) ? given[w.name]! : w.defaultValue;
+      const v = Object.hasOwn(given, w.name) ? given[w.name]! : w.type === 'input' ? w.defaultValue : undefined;
       if (v === undefined || v.trim() === '') missing.push(w.name);
       else values.set(w.name, v);
     }
@@ -122,7 +123,8 @@ export class AppRunner {
     const channel = new EventChannel<AppRunEvent>();
     const inSlot = slots(this.deps.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
     const outputs = new Map<string, WidgetOutput>();
-    for (const [name, text] of values) outputs.set(name, { name, type: 'input', status: 'succeeded', text });
+    const typeOf = new Map(req.plan.widgets.map((w) => [w.name, w.type]));
+    for (const [name, text] of values) outputs.set(name, { name, type: typeOf.get(name) ?? 'input', status: 'succeeded', text });
     // Static text is a value like an input's, fixed by the app.
     for (const w of req.plan.widgets) {
       if (w.type !== 'text') continue;

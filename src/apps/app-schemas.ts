@@ -46,7 +46,17 @@ export const textWidgetSchema = z.strictObject({
   text: z.string().trim().min(1, 'the text is empty').max(MAX_PROMPT_CHARS),
 });
 
-export const widgetSchema = z.discriminatedUnion('type', [inputWidgetSchema, generationWidgetSchema, textWidgetSchema]);
+/**
+ * A file the person running the app gives (PDF, DOCX, HTML, Markdown, CSV, JSON, text); its extracted text is the
+ * widget's value, used by prompts as `{{name}}`. API callers may send the text itself as an input instead.
+ */
+export const documentWidgetSchema = z.strictObject({
+  type: z.literal('document'),
+  name: widgetName,
+  label: label.optional(),
+});
+
+export const widgetSchema = z.discriminatedUnion('type', [inputWidgetSchema, generationWidgetSchema, textWidgetSchema, documentWidgetSchema]);
 
 /** Checked on every generation call of a run, by the runtime, as Converse's guardrailConfig is. */
 export const appGuardrailSchema = z.strictObject({
@@ -61,15 +71,26 @@ export const appDefinitionSchema = z.strictObject({
   guardrail: appGuardrailSchema.optional(),
 });
 
+/** A document widget's file, base64 in the JSON body (the server's body limit bounds it). */
+export const documentFileSchema = z.strictObject({
+  fileName: z.string().trim().min(1).max(255),
+  contentType: z.string().max(200).optional(),
+  base64: z.string().min(1, 'the file is empty').regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64'),
+});
+
 export const runAppSchema = z.strictObject({
   /** Values of the app's input widgets by name; an input left out takes its default value. */
   inputs: z.record(z.string(), z.string().max(MAX_INPUT_CHARS)).default({}),
+  /** Files for the app's document widgets by name; each file's text becomes that widget's value. */
+  documents: z.record(z.string(), documentFileSchema).default({}),
 });
 
 export type InferenceSettings = z.infer<typeof inferenceSettingsSchema>;
 export type InputWidget = z.infer<typeof inputWidgetSchema>;
 export type GenerationWidget = z.infer<typeof generationWidgetSchema>;
 export type TextWidget = z.infer<typeof textWidgetSchema>;
+export type DocumentWidget = z.infer<typeof documentWidgetSchema>;
+export type DocumentFile = z.infer<typeof documentFileSchema>;
 export type Widget = z.infer<typeof widgetSchema>;
 export type AppGuardrail = z.infer<typeof appGuardrailSchema>;
 export type AppDefinition = z.infer<typeof appDefinitionSchema>;

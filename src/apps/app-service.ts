@@ -1,8 +1,9 @@
+import { QuarryError } from '../core/index.js';
 import type { Database } from '../store/index.js';
-import type { AppCallContext } from './app-model-port.js';
+import type { AppCallContext, AppExtractText } from './app-model-port.js';
 import { type AppRecord, AppRepository } from './app-repository.js';
 import { type AppRun, type AppRunEvent, AppRunner, type AppRunnerDeps } from './app-runner.js';
-import type { AppDefinition } from './app-schemas.js';
+import { type AppDefinition, type DocumentFile, MAX_INPUT_CHARS } from './app-schemas.js';
 import { AppShares } from './app-shares.js';
 import { AppSnapshots } from './app-snapshots.js';
 import { planWidgets } from './widget-graph.js';
@@ -16,7 +17,9 @@ export class AppService {
   readonly shares: AppShares;
   readonly snapshots: AppSnapshots;
   private readonly runner: AppRunner;
-  constructor(deps: AppRunnerDeps & { db: Database }) {
+  private readonly extractText: AppExtractText | undefined;
+  constructor(deps: AppRunnerDeps & { db: Database; extractText?: AppExtractText }) {
+    this.extractText = deps.extractText;
     this.repo = new AppRepository(deps.db);
     this.shares = new AppShares(deps.db);
     this.snapshots = new AppSnapshots(deps.db);
@@ -60,6 +63,29 @@ export class AppService {
       widgets: source.widgets,
       ...(source.guardrail && source.accountId === scope ? { guardrail: source.guardrail } : {}),
     });
+  }
+
+  /**
+   * The inputs with each document widget's file replaced by its extracted text, checked against the app: a file for a
+   * widget that is not a document widget, or given both as a file and as text, is refused.
+   */
+  async withDocuments(app: AppRecord, inputs: Record<string, string>, documents: Record<string, DocumentFile>, signal?: AbortSignal): Promise<Record<string, string>> {
+    const names = Object.keys(documents);
+    if (names.length === 0) return inputs;
+    const docWidgets = new Set(app.widgets.filter((w) => w.type === 'document').map((w) => w.name));
+    for (const n of names) {
+      if (!docWidgets.has(n)) throw new QuarryError('ValidationException', `The app has no document widget named "${n.slice(0, 64)}" (its document widgets: ${[...docWidgets].join(', ') || 'none'}).`);
+      if (Object.hasOwn(inputs, n)) throw new QuarryError('ValidationException', `Document "${n}" was given both as a file and as text; send one.`);
+    }
+    if (!this.extractText) throw new QuarryError('ValidationException', 'This server cannot read documents; send the text as an input instead.');
+    const out = { ...inputs };
+    for (const n of names) {
+      const f = documents[n]!;
+      const text = await this.extractText({ name: f.fileName, bytes: Buffer.from(f.base64, 'base64'), ...(f.contentType ? { contentType: f.contentType } : {}) }, { maxChars: MAX_INPUT_CHARS, ...(signal ? { signal } : {}) });
+      if (!text.trim()) throw new QuarryError('ValidationException', `No text could be read from ${f.fileName} (document "${n}"): is it a scan or an image? Paste its text instead.`);
+      out[n] = text;
+    }
+    return out;
   }
 
   /**

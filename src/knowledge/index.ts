@@ -17,3 +17,4 @@ export { MemoryVectorStoreFactory } from './vector/memory-vector-store.js';
 export { metadataFilterSchema } from './vector/metadata-filter-schema.js';
 export { PgvectorVectorStoreFactory } from './vector/pgvector-vector-store.js';
 export { sourceReaders } from './ingestion/source-readers.js';
+export { parseDocument } from './parse/index.js';

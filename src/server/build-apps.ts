@@ -4,10 +4,12 @@ import { appShareRoutes } from '../api/quarry-apps/app-share-routes.js';
 import { appSnapshotRoutes, sharedSnapshotRoutes } from '../api/quarry-apps/app-snapshot-routes.js';
 import { sharedAppRoutes } from '../api/quarry-apps/shared-app-routes.js';
 import type { ApiEnv } from '../api/shared/api-env.js';
+import type { AppExtractText } from '../apps/index.js';
 import { type AppModelPort, AppService } from '../apps/index.js';
 import type { PriceBook } from '../billing/index.js';
 import { QuarryError } from '../core/index.js';
 import type { Authorizer, KeyStore, Principal } from '../iam/index.js';
+import { parseDocument } from '../knowledge/index.js';
 import type { Runtime } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import type { QuarryConfig } from './config.js';
@@ -18,6 +20,12 @@ export interface BuiltApps {
   /** Share links, answered without credentials (the token is one): mounted before authentication. */
   publicRoutes: Hono<ApiEnv>[];
 }
+
+/** A document widget's file read as knowledge-base ingestion reads one (no OCR: a run should not wait on it). */
+const extractText: AppExtractText = async (file, opts) => {
+  const docs = await parseDocument(file, { maxChars: opts.maxChars, ...(opts.signal ? { signal: opts.signal } : {}) });
+  return docs.map((d) => d.text).join('\n\n');
+};
 
 /**
  * A link runs as the key that made it, so it dies with that key: deleted, disabled or expired. A console session's
@@ -43,7 +51,7 @@ export function buildApps(opts: { config: QuarryConfig; store: Store; runtime: R
   const { config, runtime, prices } = opts;
   // Where the compiler checks that the runtime fits the port the domain declares.
   runtime satisfies AppModelPort;
-  const service = new AppService({ db: opts.store.db, models: runtime, costOf: (model, usage) => prices.costOf(model, config.region, { usage }) });
+  const service = new AppService({ db: opts.store.db, models: runtime, costOf: (model, usage) => prices.costOf(model, config.region, { usage }), extractText });
   const common = { apps: service, region: config.region, maxBodyBytes: config.limits.maxBodyBytes };
   return {
     service,

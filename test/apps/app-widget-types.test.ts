@@ -48,3 +48,40 @@ test('static text is shown and used by prompts as {{name}}, in the run as a text
   assert.equal(empty.status, 400);
   assert.match(empty.body.message, /the text is empty/);
 });
+
+test('a document widget takes a file whose extracted text prompts use as {{name}}; bad files are refused saying why', async () => {
+  const created = await admin('POST', '/quarry/apps', {
+    name: 'Summarizer',
+    widgets: [
+      { type: 'document', name: 'doc', label: 'Document' },
+      { type: 'generation', name: 'sum', prompt: 'Sum up: {{doc}}', modelId: MODEL },
+    ],
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const id = created.body.app.appId as string;
+  const html = '<html><head><title>T</title><script>alert(1)</script></head><body><p>Tides <b>rise</b> twice a day.</p></body></html>';
+  const file = { fileName: 'tides.html', contentType: 'text/html', base64: Buffer.from(html).toString('base64') };
+  const run = await admin('POST', `/quarry/apps/${id}/run`, { documents: { doc: file } });
+  assert.equal(run.status, 200, JSON.stringify(run.body));
+  const [doc, sum] = run.body.run.outputs;
+  assert.equal(doc.type, 'document');
+  assert.match(doc.text, /Tides rise twice a day\./);
+  assert.doesNotMatch(doc.text, /alert|<p>/);
+  assert.match(sum.text, /^You said: Sum up: [\s\S]*Tides rise twice a day\./);
+
+  // API callers may send the text itself instead of a file.
+  const asText = await admin('POST', `/quarry/apps/${id}/run`, { inputs: { doc: 'plain' } });
+  assert.equal(asText.body.run.outputs[1].text, 'You said: Sum up: plain');
+
+  for (const [body, pattern] of [
+    [{}, /"doc" needs a value/],
+    [{ documents: { other: file } }, /no document widget named "other"/],
+    [{ documents: { doc: file }, inputs: { doc: 'x' } }, /both as a file and as text/],
+    [{ documents: { doc: { ...file, fileName: 'x.exe', contentType: 'application/x-msdownload' } } }, /Cannot parse x\.exe/],
+    [{ documents: { doc: { ...file, base64: '%%%' } } }, /not base64/],
+  ] as const) {
+    const r = await admin('POST', `/quarry/apps/${id}/run`, body);
+    assert.equal(r.status, 400, JSON.stringify(r.body));
+    assert.match(r.body.message, pattern);
+  }
+});

@@ -89,13 +89,15 @@ export function appRoutes(deps: AppRoutesDeps): Hono<ApiEnv> {
 
   app.post('/quarry/apps/:id/run', async (c) => {
     const row = await onApp(c, 'quarry:RunApp');
-    const { inputs } = await body(c, runAppSchema, 'RunApp request');
+    const req = await body(c, runAppSchema, 'RunApp request');
+    const inputs = await apps.withDocuments(row, req.inputs, req.documents, c.get('clientSignal'));
     return c.json({ run: await apps.run(invocationContext(c, 'quarry.apps.run'), row, inputs) });
   });
 
   app.post('/quarry/apps/:id/run-stream', async (c) => {
     const row = await onApp(c, 'quarry:RunApp');
-    const { inputs } = await body(c, runAppSchema, 'RunApp request');
+    const req = await body(c, runAppSchema, 'RunApp request');
+    const inputs = await apps.withDocuments(row, req.inputs, req.documents, c.get('clientSignal'));
     const events = apps.events(invocationContext(c, 'quarry.apps.run-stream'), row, inputs, true);
     return streamResponse(c, sseEvents(events), SSE_HEADERS);
   });

@@ -53,7 +53,8 @@ export function sharedAppRoutes(deps: SharedAppRoutesDeps): Hono<ApiEnv> {
     const row = await open(c);
     await deps.checkSharer(c.get('principal'));
     await c.get('authorize')('quarry:RunApp', appArn(region, row.accountId, row.id));
-    const { inputs } = validate(runAppSchema, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'RunApp request');
+    const req = validate(runAppSchema, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'RunApp request');
+    const inputs = await apps.withDocuments(row, req.inputs, req.documents, c.get('clientSignal'));
     const key = `${row.accountId}/${row.id}`;
     const now = running.get(key) ?? 0;
     if (now >= limit) throw new QuarryError('ThrottlingException', `This shared app already has ${limit} runs in progress; try again when one finishes.`);
