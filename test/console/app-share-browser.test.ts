@@ -141,4 +141,29 @@ describe('app share links in Chromium', { skip: hasChromium ? false : 'Chromium 
     assert.match(await shown(refused), /This snapshot cannot be shown[\s\S]*deleted the snapshot/);
     assert.deepEqual(pageErrors, []);
   });
+
+  test('build an app with static text and a document upload in the builder, and run it on a file', async () => {
+    const page = owner.page;
+    const apps = page.locator('section[data-page="apps"]');
+    const widget = (i: number) => apps.locator(`[data-widget-index="${i}"]`);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Apps', exact: true }).click();
+    await apps.getByRole('button', { name: 'New app' }).click();
+    await apps.getByLabel('App name').fill('Brief reader');
+    await apps.getByRole('button', { name: '+ Add static text' }).click();
+    await widget(0).getByLabel('Text', { exact: true }).fill('Upload a brief; you get its gist.');
+    await apps.getByRole('button', { name: '+ Add document upload' }).click();
+    await widget(1).getByLabel('Label (optional)').fill('Brief');
+    await apps.getByRole('button', { name: '+ Add generation widget' }).click();
+    await widget(2).getByLabel('Prompt').fill('Gist of {{document1}}');
+    await apps.getByRole('button', { name: 'Create app' }).click();
+    await apps.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+
+    assert.match(await shown(apps.locator('[data-static="text1"]')), /Upload a brief; you get its gist\./);
+    await apps.getByLabel('Brief', { exact: true }).setInputFiles({ name: 'brief.html', mimeType: 'text/html', buffer: Buffer.from('<h1>Brief</h1><p>Ship on <em>Friday</em>.</p>') });
+    await apps.getByRole('button', { name: 'Run app' }).click();
+    await apps.locator('[data-run-status="succeeded"]').waitFor();
+    assert.match(await shown(apps.getByRole('article', { name: 'Output of generated1' }).getByTestId('output')), /^You said: Gist of [\s\S]*Ship on Friday\./);
+    await shootBothThemes(page, 'app-builder-document');
+    assert.deepEqual(pageErrors, []);
+  });
 });

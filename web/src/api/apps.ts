@@ -1,4 +1,4 @@
-import type { AppDefinition } from '../lib/app-draft';
+import type { AppDefinition, Widget } from '../lib/app-draft';
 import { SseParser } from '../lib/sse-parser';
 import type { ApiClient } from './api-client';
 import { ApiError, errorFromResponse, isAbort, unreachable } from './api-error';
@@ -24,7 +24,7 @@ export interface AppSummary {
 
 export interface WidgetOutput {
   name: string;
-  type: 'input' | 'generation' | 'text';
+  type: Widget['type'];
   status: 'succeeded' | 'failed' | 'skipped';
   text: string;
   modelId?: string;
@@ -33,6 +33,19 @@ export interface WidgetOutput {
   costUsd?: number;
   guardrailAction?: 'INTERVENED' | 'NONE';
   error?: { code: string; message: string };
+}
+
+/** A document widget's file as the run request carries it. */
+export interface DocumentFile {
+  fileName: string;
+  contentType?: string;
+  base64: string;
+}
+
+/** What a run sends: input values, and files for document widgets, by widget name. */
+export interface RunBody {
+  inputs: Record<string, string>;
+  documents?: Record<string, DocumentFile>;
 }
 
 export interface AppRun {
@@ -70,8 +83,8 @@ export const appsApi = (api: ApiClient) => ({
     await api.fetch(`/quarry/apps/${encodeURIComponent(id)}`, { method: 'DELETE' });
   },
   /** Runs the saved app, handing each event to `onEvent` as it arrives (each widget's answer streams). */
-  async run(id: string, inputs: Record<string, string>, onEvent: (e: AppRunEvent) => void, signal?: AbortSignal): Promise<void> {
-    const res = await api.fetch(`/quarry/apps/${encodeURIComponent(id)}/run-stream`, { method: 'POST', body: { inputs }, signal });
+  async run(id: string, body: RunBody, onEvent: (e: AppRunEvent) => void, signal?: AbortSignal): Promise<void> {
+    const res = await api.fetch(`/quarry/apps/${encodeURIComponent(id)}/run-stream`, { method: 'POST', body, signal });
     await readRunStream(res, onEvent);
   },
   /** A read-only link; its token is in the answer only this once. */
@@ -197,8 +210,8 @@ export const sharedAppApi = (token: string) => {
     async get(): Promise<SharedApp> {
       return ((await (await sharedFetch(base)).json()) as { app: SharedApp }).app;
     },
-    async run(_id: string, inputs: Record<string, string>, onEvent: (e: AppRunEvent) => void, signal?: AbortSignal): Promise<void> {
-      await readRunStream(await sharedFetch(`${base}/run-stream`, { method: 'POST', body: { inputs }, signal }), onEvent);
+    async run(_id: string, body: RunBody, onEvent: (e: AppRunEvent) => void, signal?: AbortSignal): Promise<void> {
+      await readRunStream(await sharedFetch(`${base}/run-stream`, { method: 'POST', body, signal }), onEvent);
     },
   };
 };

@@ -182,6 +182,9 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
             <button type="button" className="button-secondary" onClick={() => add('text')}>
               + Add static text
             </button>
+            <button type="button" className="button-secondary" onClick={() => add('document')}>
+              + Add document upload
+            </button>
           </div>
           {problem && (
             <p className="field-error" role="alert">

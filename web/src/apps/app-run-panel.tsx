@@ -1,6 +1,6 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { isAbort, messageOf } from '../api/api-error';
-import type { App, AppRun, AppRunEvent, AppsApi } from '../api/apps';
+import type { App, AppRun, AppRunEvent, AppsApi, DocumentFile } from '../api/apps';
 import { formatCount, formatMs, formatUsd } from '../lib/format';
 import { OutputCard, type Shown } from './app-output-card';
 
@@ -25,6 +25,8 @@ export function AppRunPanel({
   onSnapshot?: (run: AppRun) => Promise<void>;
 }) {
   const inputs = app.widgets.filter((w) => w.type === 'input');
+  const docs = app.widgets.filter((w) => w.type === 'document');
+  const [files, setFiles] = useState<Record<string, File>>({});
   const generated = app.widgets.filter((w) => w.type === 'generation');
   const [values, setValues] = useState<Record<string, string>>({});
   const [shown, setShown] = useState<Record<string, Shown>>({});
@@ -55,7 +57,8 @@ export function AppRunPanel({
       if (!saved) return;
       setShown(Object.fromEntries(saved.widgets.filter((w) => w.type === 'generation').map((w) => [w.name, { state: 'waiting', text: '' }])));
       const given = Object.fromEntries(saved.widgets.filter((w) => w.type === 'input' && values[w.name]?.trim()).map((w) => [w.name, values[w.name]!]));
-      await apps.run(saved.appId ?? '', given, onEvent, ac.signal);
+      const documents = await filesOf(saved.widgets.filter((w) => w.type === 'document').map((w) => w.name), files);
+      await apps.run(saved.appId ?? '', { inputs: given, ...(Object.keys(documents).length ? { documents } : {}) }, onEvent, ac.signal);
     } catch (err) {
       if (!isAbort(err)) setError(messageOf(err));
     } finally {
@@ -76,7 +79,24 @@ export function AppRunPanel({
             </div>
           ) : null,
         )}
-        {inputs.length === 0 && <p className="hint">This app has no inputs: its prompts run as written.</p>}
+        {docs.map((w) => (
+          <div className="field" key={w.name}>
+            <label htmlFor={`app-run-${w.name}`}>{w.label || w.name}</label>
+            <input
+              id={`app-run-${w.name}`}
+              type="file"
+              accept=".pdf,.docx,.html,.htm,.md,.txt,.csv,.tsv,.json,.jsonl"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                setFiles((m) => {
+                  const { [w.name]: _, ...rest } = m;
+                  return f ? { ...rest, [w.name]: f } : rest;
+                });
+              }}
+            />
+          </div>
+        ))}
+        {inputs.length === 0 && docs.length === 0 && <p className="hint">This app has no inputs: its prompts run as written.</p>}
         {inputs.map((w) => (
           <div className="field" key={w.name}>
             <label htmlFor={`app-run-${w.name}`}>{w.label || w.name}</label>
@@ -142,4 +162,19 @@ function SnapshotButton({ run, onSnapshot }: { run: AppRun; onSnapshot: (run: Ap
       )}
     </div>
   );
+}
+
+/** The chosen files of the app's document widgets, base64 for the run request (the server extracts their text). */
+async function filesOf(names: string[], files: Record<string, File>): Promise<Record<string, DocumentFile>> {
+  const out: Record<string, DocumentFile> = {};
+  for (const name of names) {
+    const f = files[name];
+    if (!f) continue;
+    const bytes = new Uint8Array(await f.arrayBuffer());
+    let binary = '';
+    // In slices: String.fromCharCode over a whole large file would overflow the call stack.
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    out[name] = { fileName: f.name, ...(f.type ? { contentType: f.type } : {}), base64: btoa(binary) };
+  }
+  return out;
 }

@@ -18,13 +18,13 @@ type Props = {
 /** One widget of the app being built: a user input, or a model call whose prompt refers to other widgets as {{name}}. */
 export function WidgetEditor({ widget: w, index, count, names, models, invalid, onChange, onMove, onRemove }: Props) {
   const id = (f: string) => `app-w${w.key}-${f}`;
-  const kind = w.type === 'input' ? 'User input' : w.type === 'text' ? 'Static text' : 'Generation';
+  const kind = { input: 'User input', text: 'Static text', document: 'Document upload', generation: 'Generation' }[w.type];
   const refs = w.type === 'generation' ? referencesIn(w.prompt) : [];
   const known = new Set(names);
   return (
     <fieldset className="fieldset app-widget" data-widget={w.name} data-widget-index={index} aria-label={`Widget ${index + 1}: ${kind.toLowerCase()} ${w.name}`} aria-invalid={invalid || undefined}>
       <legend>
-        <span className={`badge ${w.type === 'input' ? 'badge-busy' : w.type === 'text' ? 'badge-muted' : 'badge-good'}`}>{kind}</span> <code>{`{{${w.name || '…'}}}`}</code>
+        <span className={`badge ${w.type === 'input' || w.type === 'document' ? 'badge-busy' : w.type === 'text' ? 'badge-muted' : 'badge-good'}`}>{kind}</span> <code>{`{{${w.name || '…'}}}`}</code>
       </legend>
       <div className="grid-2">
         <div className="field">
@@ -39,7 +39,9 @@ export function WidgetEditor({ widget: w, index, count, names, models, invalid, 
           <input id={id('label')} value={w.label} onChange={(e) => onChange({ label: e.target.value })} maxLength={200} placeholder={w.name} />
         </div>
       </div>
-      {w.type === 'text' ? (
+      {w.type === 'document' ? (
+        <p className="hint">The person running the app chooses a file (PDF, Word, HTML, Markdown, CSV, JSON or text); its text is what prompts get as {`{{${w.name || 'name'}}}`}.</p>
+      ) : w.type === 'text' ? (
         <div className="field">
           <label htmlFor={id('text')}>Text</label>
           <textarea id={id('text')} rows={3} value={w.text} onChange={(e) => onChange({ text: e.target.value })} placeholder="Instructions or context shown to the user; prompts can use it too." />

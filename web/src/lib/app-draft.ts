@@ -2,7 +2,8 @@
 export type Widget =
   | { type: 'input'; name: string; label?: string; placeholder?: string; defaultValue?: string }
   | { type: 'generation'; name: string; label?: string; prompt: string; modelId: string; system?: string; inferenceConfig?: { temperature?: number; topP?: number; maxTokens?: number } }
-  | { type: 'text'; name: string; label?: string; text: string };
+  | { type: 'text'; name: string; label?: string; text: string }
+  | { type: 'document'; name: string; label?: string };
 
 export interface AppDefinition {
   name: string;
@@ -44,6 +45,7 @@ export function widgetDraft(w: Widget): WidgetDraft {
   const base = { key: nextKey++, name: w.name, label: w.label ?? '', text: '' };
   if (w.type === 'input') return { ...base, type: 'input', defaultValue: w.defaultValue ?? '', prompt: '', modelId: '', temperature: '', maxTokens: '' };
   if (w.type === 'text') return { ...base, type: 'text', text: w.text, defaultValue: '', prompt: '', modelId: '', temperature: '', maxTokens: '' };
+  if (w.type === 'document') return { ...base, type: 'document', defaultValue: '', prompt: '', modelId: '', temperature: '', maxTokens: '' };
   const c = w.inferenceConfig ?? {};
   return {
     ...base,
@@ -62,12 +64,13 @@ export function draftOf(app: AppDefinition | undefined): AppDraft {
 
 /** A new widget with a name no other widget has yet (`input1`, `generated2`, …). */
 export function newWidget(type: Widget['type'], existing: WidgetDraft[], modelId: string): WidgetDraft {
-  const stem = type === 'input' ? 'input' : type === 'text' ? 'text' : 'generated';
+  const stem = type === 'generation' ? 'generated' : type;
   const taken = new Set(existing.map((w) => w.name.toLowerCase()));
   let n = 1;
   while (taken.has(`${stem}${n}`)) n++;
   const name = `${stem}${n}`;
   if (type === 'text') return widgetDraft({ type, name, text: '' });
+  if (type === 'document') return widgetDraft({ type, name });
   return type === 'input' ? widgetDraft({ type, name }) : widgetDraft({ type, name, prompt: '', modelId });
 }
 
@@ -105,6 +108,7 @@ export function definitionOf(d: AppDraft): AppDefinition {
     if (!WIDGET_NAME.test(w.name)) throw new DraftError(`${where}: ${WIDGET_NAME_RULE}`, w.key);
     const label = w.label.trim() ? { label: w.label.trim() } : {};
     if (w.type === 'input') return { type: 'input', name: w.name, ...label, ...(w.defaultValue ? { defaultValue: w.defaultValue } : {}) };
+    if (w.type === 'document') return { type: 'document', name: w.name, ...label };
     if (w.type === 'text') {
       if (!w.text.trim()) throw new DraftError(`${where}: write its text.`, w.key);
       return { type: 'text', name: w.name, ...label, text: w.text };
