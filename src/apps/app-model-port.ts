@@ -29,3 +29,6 @@ export type AppCostOf = (model: ModelInfo, usage: Usage) => number;
  * need not know the parsers. Throws a ValidationException saying why a file cannot be read.
  */
 export type AppExtractText = (file: { name: string; bytes: Uint8Array; contentType?: string }, opts: { maxChars: number; signal?: AbortSignal }) => Promise<string>;
+
+/** Passages of a knowledge base for a chatbot turn (Bedrock's Retrieve), searched as the caller; the server hands it in. */
+export type AppKnowledgeSearch = (ctx: AppCallContext, accountId: string, knowledgeBaseId: string, text: string, numberOfResults: number) => Promise<{ text: string; source?: string }[]>;

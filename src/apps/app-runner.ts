@@ -155,7 +155,8 @@ export class AppRunner {
         all.catch(() => undefined);
       }
     }
-    const list = req.plan.widgets.map((w) => outputs.get(w.name)!);
+    // Chatbots are conversations beside the run, not part of it.
+    const list = req.plan.widgets.filter((w) => w.type !== 'chatbot').map((w) => outputs.get(w.name)!);
     const usage = usageOf(0, 0);
     let costUsd = 0;
     for (const o of list) {

@@ -56,7 +56,21 @@ export const documentWidgetSchema = z.strictObject({
   label: label.optional(),
 });
 
-export const widgetSchema = z.discriminatedUnion('type', [inputWidgetSchema, generationWidgetSchema, textWidgetSchema, documentWidgetSchema]);
+/**
+ * A conversation the person running the app has with a model, outside the run's graph (it is not a value prompts
+ * can use). With a knowledge base, each turn is grounded in passages retrieved for the user's latest message.
+ */
+export const chatbotWidgetSchema = z.strictObject({
+  type: z.literal('chatbot'),
+  name: widgetName,
+  label: label.optional(),
+  modelId: z.string().min(1).max(2048),
+  system: z.string().max(MAX_PROMPT_CHARS).optional(),
+  knowledgeBaseId: z.string().regex(/^[0-9A-Z]{10}$/, 'a knowledge base id (10 upper-case letters and digits)').optional(),
+  inferenceConfig: inferenceSettingsSchema.optional(),
+});
+
+export const widgetSchema = z.discriminatedUnion('type', [inputWidgetSchema, generationWidgetSchema, textWidgetSchema, documentWidgetSchema, chatbotWidgetSchema]);
 
 /** Checked on every generation call of a run, by the runtime, as Converse's guardrailConfig is. */
 export const appGuardrailSchema = z.strictObject({
@@ -94,4 +108,15 @@ export type DocumentFile = z.infer<typeof documentFileSchema>;
 export type Widget = z.infer<typeof widgetSchema>;
 export type AppGuardrail = z.infer<typeof appGuardrailSchema>;
 export type AppDefinition = z.infer<typeof appDefinitionSchema>;
+/** The conversation so far, ending with the user's new message; the server keeps no chat state. */
+export const chatTurnSchema = z.strictObject({
+  messages: z
+    .array(z.strictObject({ role: z.enum(['user', 'assistant']), text: z.string().min(1).max(MAX_INPUT_CHARS) }))
+    .min(1)
+    .max(100)
+    .refine((m) => m.at(-1)?.role === 'user', 'the last message must be the user\'s'),
+});
+
+export type ChatbotWidget = z.infer<typeof chatbotWidgetSchema>;
+export type ChatTurnInput = z.infer<typeof chatTurnSchema>;
 export type RunAppInput = z.infer<typeof runAppSchema>;

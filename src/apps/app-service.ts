@@ -1,9 +1,10 @@
 import { QuarryError } from '../core/index.js';
 import type { Database } from '../store/index.js';
-import type { AppCallContext, AppExtractText } from './app-model-port.js';
+import { type ChatReply, chatbotOf, chatTurn } from './app-chat.js';
+import type { AppCallContext, AppExtractText, AppKnowledgeSearch } from './app-model-port.js';
 import { type AppRecord, AppRepository } from './app-repository.js';
 import { type AppRun, type AppRunEvent, AppRunner, type AppRunnerDeps } from './app-runner.js';
-import { type AppDefinition, type DocumentFile, MAX_INPUT_CHARS } from './app-schemas.js';
+import { type AppDefinition, type ChatbotWidget, type ChatTurnInput, type DocumentFile, MAX_INPUT_CHARS } from './app-schemas.js';
 import { AppShares } from './app-shares.js';
 import { AppSnapshots } from './app-snapshots.js';
 import { planWidgets } from './widget-graph.js';
@@ -18,7 +19,9 @@ export class AppService {
   readonly snapshots: AppSnapshots;
   private readonly runner: AppRunner;
   private readonly extractText: AppExtractText | undefined;
-  constructor(deps: AppRunnerDeps & { db: Database; extractText?: AppExtractText }) {
+  private readonly deps: AppRunnerDeps & { knowledge?: AppKnowledgeSearch };
+  constructor(deps: AppRunnerDeps & { db: Database; extractText?: AppExtractText; knowledge?: AppKnowledgeSearch }) {
+    this.deps = deps;
     this.extractText = deps.extractText;
     this.repo = new AppRepository(deps.db);
     this.shares = new AppShares(deps.db);
@@ -63,6 +66,16 @@ export class AppService {
       widgets: source.widgets,
       ...(source.guardrail && source.accountId === scope ? { guardrail: source.guardrail } : {}),
     });
+  }
+
+  /** The app's chatbot of that name, or ResourceNotFoundException. */
+  chatbot(app: AppRecord, name: string): ChatbotWidget {
+    return chatbotOf(app, name);
+  }
+
+  /** One turn of a chatbot widget, as the caller (see app-chat.ts). */
+  chat(ctx: AppCallContext, app: AppRecord, w: ChatbotWidget, turn: ChatTurnInput): Promise<ChatReply> {
+    return chatTurn(this.deps, ctx, app, w, turn);
   }
 
   /**

@@ -1,5 +1,6 @@
+export type { ChatReply } from './app-chat.js';
 export { appArn, isAppId } from './app-ids.js';
-export type { AppCallContext, AppCostOf, AppExtractText, AppModelPort } from './app-model-port.js';
+export type { AppCallContext, AppCostOf, AppExtractText, AppKnowledgeSearch, AppModelPort } from './app-model-port.js';
 export type { AppRecord } from './app-repository.js';
 export type { AppRun, AppRunEvent, WidgetOutput, WidgetStatus } from './app-runner.js';
 export * from './app-schemas.js';

@@ -48,6 +48,10 @@ export function planWidgets(widgets: Widget[]): WidgetPlan {
     if (w.type !== 'generation') continue;
     const refs = referencesOf(w.prompt);
     for (const r of refs) {
+      if (byName.get(r)?.type === 'chatbot') {
+        problems.push(`widget "${w.name}" refers to {{${r}}}, a chatbot: a conversation is not a value a prompt can use`);
+        continue;
+      }
       if (byName.has(r)) continue;
       const near = lower.get(r.toLowerCase());
       const hint = near ? ` (did you mean {{${near}}}?)` : ` (the app's widgets: ${[...byName.keys()].join(', ')})`;

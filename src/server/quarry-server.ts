@@ -156,7 +156,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const guardrails = await buildGuardrails({ store, runtime: () => runtime, catalog, region: config.region, log });
   const agents = new AgentsModule({ db: store.db, region: config.region, models: runtime, knowledge, guardrails, functions: new AgentFunctionRegistry(config.agents) });
   const authorizer = new Authorizer(opts.policies ?? iam, config.accountId);
-  const apps = buildApps({ config, store, runtime, prices, keys, authorizer });
+  const apps = buildApps({ config, store, runtime, prices, keys, authorizer, knowledge });
   const apiDeps = { runtime, keys, region: config.region, accountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes };
   const app = createApp({ ...apiDeps, authorizer, metrics, log, publicRoutes: apps.publicRoutes, knowledge, agents, guardrails, audit, consoleAuth: buildConsoleAuth({ config, store, iam, audit }), routes: [...(opts.routes?.(apiDeps) ?? []), iamAdminRoutes({ iam, region: config.region, maxBodyBytes: config.limits.maxBodyBytes }), quotas.routes, ...budgets.routes, ...provisioned.routes, ...apps.routes, auditRoutes({ audit, defaultAccountId: config.accountId }), pricingRoutes({ prices, region: config.region, operatorAccountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes }), secretsRoutes({ keyring, operatorAccountId: config.accountId, rotation: opts.keyring?.rotation })] });
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;

@@ -85,3 +85,63 @@ test('a document widget takes a file whose extracted text prompts use as {{name}
     assert.match(r.body.message, pattern);
   }
 });
+
+test('a chatbot answers turn by turn (owner and share link alike), beside the run; prompts cannot use it as a value', async () => {
+  const created = await admin('POST', '/quarry/apps', {
+    name: 'Helpdesk',
+    widgets: [
+      { type: 'input', name: 'q' },
+      { type: 'generation', name: 'a', prompt: 'Answer {{q}}', modelId: MODEL },
+      { type: 'chatbot', name: 'bot', label: 'Ask more', modelId: MODEL, system: 'Be kind.' },
+    ],
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const id = created.body.app.appId as string;
+  const run = (await admin('POST', `/quarry/apps/${id}/run`, { inputs: { q: 'x' } })).body.run;
+  assert.deepEqual(
+    run.outputs.map((o: { name: string }) => o.name),
+    ['q', 'a'],
+    'a chatbot is not part of the run',
+  );
+
+  const turn = await admin('POST', `/quarry/apps/${id}/chat/bot`, {
+    messages: [
+      { role: 'user', text: 'hi' },
+      { role: 'assistant', text: 'hello' },
+      { role: 'user', text: 'tell me more' },
+    ],
+  });
+  assert.equal(turn.status, 200, JSON.stringify(turn.body));
+  assert.equal(turn.body.message.role, 'assistant');
+  assert.match(turn.body.message.text, /tell me more/);
+  assert.ok(turn.body.usage.totalTokens > 0);
+  assert.equal(typeof turn.body.costUsd, 'number');
+
+  const { token } = (await admin('POST', `/quarry/apps/${id}/shares`)).body.share;
+  const shared = await fetch(`${server.url}/quarry/shared-apps/${token}/chat/bot`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ messages: [{ role: 'user', text: 'from a visitor' }] }),
+  });
+  assert.equal(shared.status, 200);
+  assert.match(((await shared.json()) as { message: { text: string } }).message.text, /from a visitor/);
+
+  for (const [path, body, status, pattern] of [
+    [`/quarry/apps/${id}/chat/a`, { messages: [{ role: 'user', text: 'x' }] }, 404, /no chatbot named "a"/],
+    [`/quarry/apps/${id}/chat/bot`, { messages: [{ role: 'assistant', text: 'x' }] }, 400, /the last message must be the user's/],
+    [`/quarry/apps/${id}/chat/bot`, { messages: [] }, 400, /messages/],
+  ] as const) {
+    const r = await admin('POST', path, body);
+    assert.equal(r.status, status, JSON.stringify(r.body));
+    assert.match(r.body.message, pattern);
+  }
+  const refs = await admin('POST', '/quarry/apps', {
+    name: 'bad',
+    widgets: [
+      { type: 'chatbot', name: 'bot', modelId: MODEL },
+      { type: 'generation', name: 'g', prompt: 'Use {{bot}}', modelId: MODEL },
+    ],
+  });
+  assert.equal(refs.status, 400);
+  assert.match(refs.body.message, /\{\{bot\}\}, a chatbot/);
+});

@@ -1,9 +1,9 @@
 import { type Context, Hono } from 'hono';
-import { type AppRecord, type AppRunEvent, type AppService, appArn, appDefinitionSchema, runAppSchema } from '../../apps/index.js';
+import { type AppRecord, type AppRunEvent, type AppService, appArn, appDefinitionSchema, chatTurnSchema, runAppSchema } from '../../apps/index.js';
 import { toQuarryError } from '../../core/index.js';
 import type { Action } from '../../iam/index.js';
 import { type ApiEnv, invocationContext, readBody } from '../shared/api-env.js';
-import { authorizeRequest, scopeOf } from '../shared/authorize-request.js';
+import { authorizeRequest, knowledgeBaseResource, scopeOf } from '../shared/authorize-request.js';
 import { parseJsonBody, validate } from '../shared/parse-body.js';
 import { streamResponse } from '../shared/stream-response.js';
 
@@ -100,6 +100,14 @@ export function appRoutes(deps: AppRoutesDeps): Hono<ApiEnv> {
     const inputs = await apps.withDocuments(row, req.inputs, req.documents, c.get('clientSignal'));
     const events = apps.events(invocationContext(c, 'quarry.apps.run-stream'), row, inputs, true);
     return streamResponse(c, sseEvents(events), SSE_HEADERS);
+  });
+
+  app.post('/quarry/apps/:id/chat/:widget', async (c) => {
+    const row = await onApp(c, 'quarry:RunApp');
+    const w = apps.chatbot(row, c.req.param('widget'));
+    if (w.knowledgeBaseId) await authorizeRequest(c, 'bedrock:Retrieve', knowledgeBaseResource(c, region, w.knowledgeBaseId));
+    const turn = await body(c, chatTurnSchema, 'AppChat request');
+    return c.json(await apps.chat(invocationContext(c, 'quarry.apps.chat'), row, w, turn));
   });
 
   return app;

@@ -1,7 +1,7 @@
 import { type Context, Hono } from 'hono';
-import { type AppRecord, type AppService, appArn, runAppSchema } from '../../apps/index.js';
+import { type AppRecord, type AppService, appArn, chatTurnSchema, runAppSchema } from '../../apps/index.js';
 import { QuarryError } from '../../core/index.js';
-import type { Action, Authorizer, Principal } from '../../iam/index.js';
+import { type Action, type Authorizer, type Principal, resourceArn } from '../../iam/index.js';
 import { type ApiEnv, invocationContext, readBody } from '../shared/api-env.js';
 import { parseJsonBody, validate } from '../shared/parse-body.js';
 import { streamResponse } from '../shared/stream-response.js';
@@ -18,8 +18,10 @@ export interface SharedAppRoutesDeps {
   maxConcurrentRuns?: number;
 }
 
-/** All a link's holder can cause: running this app's widgets' model calls (and their guardrail checks). */
+/** All a link's holder can cause: running this app's widgets' model calls (and their guardrail checks), and searching its chatbots' knowledge bases. */
 const RUN_ACTIONS: ReadonlySet<Action> = new Set(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream', 'bedrock:ApplyGuardrail']);
+
+const knowledgeBaseArn = (region: string, accountId: string, id: string) => resourceArn({ type: 'knowledge-base', id, region, accountId });
 
 /**
  * Read-only app links, answered signed out (mounted before authentication): GET /quarry/shared-apps/{token} shows the
@@ -39,22 +41,27 @@ export function sharedAppRoutes(deps: SharedAppRoutesDeps): Hono<ApiEnv> {
     const { share, principal } = await apps.shares.open(c.req.param('token') ?? '');
     const row = await apps.get(share.accountId, share.appId);
     const arn = appArn(region, row.accountId, row.id);
+    // The knowledge bases the app's chatbots are grounded in: a link may search those and no other.
+    const kbArns = new Set(row.widgets.flatMap((w) => (w.type === 'chatbot' && w.knowledgeBaseId ? [knowledgeBaseArn(region, row.accountId, w.knowledgeBaseId)] : [])));
     c.set('principal', principal);
     c.set('accountId', share.accountId);
     c.set('authorize', async (action: Action, resource: string) => {
-      const allowed = action === 'quarry:RunApp' ? resource === arn : RUN_ACTIONS.has(action);
+      const allowed = action === 'quarry:RunApp' ? resource === arn : action === 'bedrock:Retrieve' ? kbArns.has(resource) : RUN_ACTIONS.has(action);
       if (!allowed) throw new QuarryError('AccessDeniedException', `A share link only runs its app; it does not allow ${action}.`);
       await authorizer.check(principal, action, resource, { 'quarry:AuthMethod': 'share-link' });
     });
     return row;
   };
 
-  const runnable = async (c: Context<ApiEnv>): Promise<{ row: AppRecord; inputs: Record<string, string>; release: () => void }> => {
+  const runnable = async (c: Context<ApiEnv>, withInputs = true): Promise<{ row: AppRecord; inputs: Record<string, string>; release: () => void }> => {
     const row = await open(c);
     await deps.checkSharer(c.get('principal'));
     await c.get('authorize')('quarry:RunApp', appArn(region, row.accountId, row.id));
-    const req = validate(runAppSchema, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'RunApp request');
-    const inputs = await apps.withDocuments(row, req.inputs, req.documents, c.get('clientSignal'));
+    let inputs: Record<string, string> = {};
+    if (withInputs) {
+      const req = validate(runAppSchema, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'RunApp request');
+      inputs = await apps.withDocuments(row, req.inputs, req.documents, c.get('clientSignal'));
+    }
     const key = `${row.accountId}/${row.id}`;
     const now = running.get(key) ?? 0;
     if (now >= limit) throw new QuarryError('ThrottlingException', `This shared app already has ${limit} runs in progress; try again when one finishes.`);
@@ -69,6 +76,18 @@ export function sharedAppRoutes(deps: SharedAppRoutesDeps): Hono<ApiEnv> {
     };
     return { row, inputs, release };
   };
+
+  app.post('/quarry/shared-apps/:token/chat/:widget', async (c) => {
+    const { row, release } = await runnable(c, false);
+    try {
+      const w = apps.chatbot(row, c.req.param('widget'));
+      if (w.knowledgeBaseId) await c.get('authorize')('bedrock:Retrieve', knowledgeBaseArn(region, row.accountId, w.knowledgeBaseId));
+      const turn = validate(chatTurnSchema, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'AppChat request');
+      return c.json(await apps.chat(invocationContext(c, 'quarry.apps.shared-chat'), row, w, turn));
+    } finally {
+      release();
+    }
+  });
 
   app.get('/quarry/shared-apps/:token', async (c) => {
     const row = await open(c);
