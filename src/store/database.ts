@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { BACKSTOP_PAGES, checkpointInBackground } from './sqlite-checkpointer.js';
 import { cachedStatements } from './statement-cache.js';
 
 /**
@@ -63,7 +64,18 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   const db: Database = new Kysely<object>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  if (file === ':memory:') return { db, dialect: 'sqlite', close: () => db.destroy() };
+  // WAL checkpoints run in a worker (see sqlite-checkpointer.ts); SQLite's own, inside a commit, is only a backstop.
+  sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+  const stopCheckpoints = checkpointInBackground(file);
+  return {
+    db,
+    dialect: 'sqlite',
+    close: async () => {
+      await stopCheckpoints();
+      await db.destroy();
+    },
+  };
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
