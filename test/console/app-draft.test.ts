@@ -59,3 +59,12 @@ test('a static text widget round-trips, and an empty one is refused next to the 
   d.widgets.push(added);
   assert.throws(() => definitionOf(d), (e: unknown) => e instanceof DraftError && e.widgetKey === added.key && /write its text/.test(e.message));
 });
+
+test('a chatbot widget round-trips with its instructions and knowledge base, and a malformed id is refused', () => {
+  const bot = { type: 'chatbot' as const, name: 'chat1', modelId: 'm', system: 'Be kind.', knowledgeBaseId: 'KB00000001', inferenceConfig: { maxTokens: 20 } };
+  const d = draftOf({ name: 'A', description: '', widgets: [bot] });
+  assert.deepEqual(definitionOf(d).widgets, [bot]);
+  d.widgets[0]!.knowledgeBaseId = 'kb-1';
+  assert.throws(() => definitionOf(d), /a knowledge base id is 10 upper-case letters/);
+  assert.equal(newWidget('chatbot', [], 'm').name, 'chat1');
+});

@@ -155,6 +155,9 @@ describe('app share links in Chromium', { skip: hasChromium ? false : 'Chromium 
     await widget(1).getByLabel('Label (optional)').fill('Brief');
     await apps.getByRole('button', { name: '+ Add generation widget' }).click();
     await widget(2).getByLabel('Prompt').fill('Gist of {{document1}}');
+    await apps.getByRole('button', { name: '+ Add chatbot' }).click();
+    await widget(3).getByLabel('Label (optional)').fill('Ask the brief');
+    await widget(3).getByLabel('Instructions (system prompt, optional)').fill('Answer briefly.');
     await apps.getByRole('button', { name: 'Create app' }).click();
     await apps.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
 
@@ -163,6 +166,13 @@ describe('app share links in Chromium', { skip: hasChromium ? false : 'Chromium 
     await apps.getByRole('button', { name: 'Run app' }).click();
     await apps.locator('[data-run-status="succeeded"]').waitFor();
     assert.match(await shown(apps.getByRole('article', { name: 'Output of generated1' }).getByTestId('output')), /^You said: Gist of [\s\S]*Ship on Friday\./);
+    const bot = apps.getByRole('article', { name: 'Chatbot Ask the brief' });
+    await bot.getByLabel('Message to Ask the brief').fill('When do we ship?');
+    await bot.getByRole('button', { name: 'Send' }).click();
+    const answer = bot.locator('[data-role="assistant"]');
+    await answer.waitFor();
+    assert.match(await shown(answer), /You said: When do we ship\?/);
+    assert.match(await shown(answer.locator('[data-stat="chat-cost"]')), /in · \d+ out · \$/);
     await shootBothThemes(page, 'app-builder-document');
     assert.deepEqual(pageErrors, []);
   });

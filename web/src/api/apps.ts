@@ -35,6 +35,20 @@ export interface WidgetOutput {
   error?: { code: string; message: string };
 }
 
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  text: string;
+}
+
+export interface ChatReply {
+  message: { role: 'assistant'; text: string };
+  modelId: string;
+  usage: { inputTokens: number; outputTokens: number; totalTokens: number };
+  latencyMs: number;
+  costUsd: number;
+  citations: { text: string; source?: string }[];
+}
+
 /** A document widget's file as the run request carries it. */
 export interface DocumentFile {
   fileName: string;
@@ -86,6 +100,10 @@ export const appsApi = (api: ApiClient) => ({
   async run(id: string, body: RunBody, onEvent: (e: AppRunEvent) => void, signal?: AbortSignal): Promise<void> {
     const res = await api.fetch(`/quarry/apps/${encodeURIComponent(id)}/run-stream`, { method: 'POST', body, signal });
     await readRunStream(res, onEvent);
+  },
+  /** One chatbot turn: the whole conversation goes each time (the server keeps none). */
+  async chat(id: string, widget: string, messages: ChatMessage[]): Promise<ChatReply> {
+    return api.json<ChatReply>(`/quarry/apps/${encodeURIComponent(id)}/chat/${encodeURIComponent(widget)}`, { method: 'POST', body: { messages } });
   },
   /** A read-only link; its token is in the answer only this once. */
   async share(id: string): Promise<NewAppShare> {
@@ -209,6 +227,9 @@ export const sharedAppApi = (token: string) => {
   return {
     async get(): Promise<SharedApp> {
       return ((await (await sharedFetch(base)).json()) as { app: SharedApp }).app;
+    },
+    async chat(_id: string, widget: string, messages: ChatMessage[]): Promise<ChatReply> {
+      return (await sharedFetch(`${base}/chat/${encodeURIComponent(widget)}`, { method: 'POST', body: { messages } })).json() as Promise<ChatReply>;
     },
     async run(_id: string, body: RunBody, onEvent: (e: AppRunEvent) => void, signal?: AbortSignal): Promise<void> {
       await readRunStream(await sharedFetch(`${base}/run-stream`, { method: 'POST', body, signal }), onEvent);

@@ -185,6 +185,9 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
             <button type="button" className="button-secondary" onClick={() => add('document')}>
               + Add document upload
             </button>
+            <button type="button" className="button-secondary" onClick={() => add('chatbot')} disabled={models.length === 0}>
+              + Add chatbot
+            </button>
           </div>
           {problem && (
             <p className="field-error" role="alert">

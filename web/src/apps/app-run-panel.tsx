@@ -2,6 +2,7 @@ import { type FormEvent, useRef, useState } from 'react';
 import { isAbort, messageOf } from '../api/api-error';
 import type { App, AppRun, AppRunEvent, AppsApi, DocumentFile } from '../api/apps';
 import { formatCount, formatMs, formatUsd } from '../lib/format';
+import { AppChatbot } from './app-chatbot';
 import { OutputCard, type Shown } from './app-output-card';
 
 /** A saved app, or a shared one (whose id the page does not know: its link's token stands for it). */
@@ -18,7 +19,7 @@ export function AppRunPanel({
   beforeRun,
   onSnapshot,
 }: {
-  apps: Pick<AppsApi, 'run'>;
+  apps: Pick<AppsApi, 'run' | 'chat'>;
   app: RunnableApp;
   beforeRun: () => Promise<RunnableApp | undefined>;
   /** Offered once a kept run finishes (the owner's builder; a share link's visitor has no snapshots). */
@@ -130,6 +131,7 @@ export function AppRunPanel({
           <span data-stat="run-cost">{formatUsd(run.costUsd)}</span>.
         </p>
       )}
+      {app.widgets.map((w) => (w.type === 'chatbot' ? <AppChatbot key={w.name} apps={apps} appId={app.appId ?? ''} widget={w} /> : null))}
       {run?.runId && onSnapshot && <SnapshotButton run={run} onSnapshot={onSnapshot} />}
     </section>
   );

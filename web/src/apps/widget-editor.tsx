@@ -18,7 +18,7 @@ type Props = {
 /** One widget of the app being built: a user input, or a model call whose prompt refers to other widgets as {{name}}. */
 export function WidgetEditor({ widget: w, index, count, names, models, invalid, onChange, onMove, onRemove }: Props) {
   const id = (f: string) => `app-w${w.key}-${f}`;
-  const kind = { input: 'User input', text: 'Static text', document: 'Document upload', generation: 'Generation' }[w.type];
+  const kind = { input: 'User input', text: 'Static text', document: 'Document upload', generation: 'Generation', chatbot: 'Chatbot' }[w.type];
   const refs = w.type === 'generation' ? referencesIn(w.prompt) : [];
   const known = new Set(names);
   return (
@@ -31,7 +31,14 @@ export function WidgetEditor({ widget: w, index, count, names, models, invalid, 
           <label htmlFor={id('name')}>Name</label>
           <input id={id('name')} value={w.name} onChange={(e) => onChange({ name: e.target.value })} autoComplete="off" spellCheck={false} aria-describedby={id('name-hint')} />
           <span id={id('name-hint')} className="hint">
-            Prompts use it as <code>{`{{${w.name || 'name'}}}`}</code>. {WIDGET_NAME_RULE}
+            {w.type === 'chatbot' ? (
+              'A conversation, not a value: prompts cannot use it. '
+            ) : (
+              <>
+                Prompts use it as <code>{`{{${w.name || 'name'}}}`}</code>.{' '}
+              </>
+            )}
+            {WIDGET_NAME_RULE}
           </span>
         </div>
         <div className="field">
@@ -53,26 +60,42 @@ export function WidgetEditor({ widget: w, index, count, names, models, invalid, 
         </div>
       ) : (
         <>
-          <div className="field">
-            <label htmlFor={id('prompt')}>Prompt</label>
-            <textarea id={id('prompt')} rows={3} value={w.prompt} onChange={(e) => onChange({ prompt: e.target.value })} aria-describedby={id('prompt-refs')} placeholder="Write a short story about {{topic}}" />
-            <span id={id('prompt-refs')} className="hint">
-              {refs.length === 0 ? (
-                'Refer to inputs and other widgets as {{name}}.'
-              ) : (
-                <>
-                  Uses{' '}
-                  {refs.map((r) => (
-                    <span key={r} className={`badge ${known.has(r) && r !== w.name ? 'badge-muted' : 'badge-bad'}`} title={known.has(r) ? undefined : 'No widget has this name'}>
-                      {r || '(empty)'}
-                      {!known.has(r) && ' — unknown'}
-                      {r === w.name && ' — itself'}
-                    </span>
-                  ))}
-                </>
-              )}
-            </span>
-          </div>
+          {w.type === 'chatbot' ? (
+            <div className="grid-2">
+              <div className="field">
+                <label htmlFor={id('system')}>Instructions (system prompt, optional)</label>
+                <textarea id={id('system')} rows={2} value={w.system} onChange={(e) => onChange({ system: e.target.value })} placeholder="You answer questions about our travel policy." />
+              </div>
+              <div className="field">
+                <label htmlFor={id('kb')}>Knowledge base ID (optional)</label>
+                <input id={id('kb')} value={w.knowledgeBaseId} onChange={(e) => onChange({ knowledgeBaseId: e.target.value.trim().toUpperCase() })} maxLength={10} spellCheck={false} aria-describedby={id('kb-hint')} />
+                <span id={id('kb-hint')} className="hint">
+                  Each answer is grounded in passages found for the user's message.
+                </span>
+              </div>
+            </div>
+          ) : (
+            <div className="field">
+              <label htmlFor={id('prompt')}>Prompt</label>
+              <textarea id={id('prompt')} rows={3} value={w.prompt} onChange={(e) => onChange({ prompt: e.target.value })} aria-describedby={id('prompt-refs')} placeholder="Write a short story about {{topic}}" />
+              <span id={id('prompt-refs')} className="hint">
+                {refs.length === 0 ? (
+                  'Refer to inputs and other widgets as {{name}}.'
+                ) : (
+                  <>
+                    Uses{' '}
+                    {refs.map((r) => (
+                      <span key={r} className={`badge ${known.has(r) && r !== w.name ? 'badge-muted' : 'badge-bad'}`} title={known.has(r) ? undefined : 'No widget has this name'}>
+                        {r || '(empty)'}
+                        {!known.has(r) && ' — unknown'}
+                        {r === w.name && ' — itself'}
+                      </span>
+                    ))}
+                  </>
+                )}
+              </span>
+            </div>
+          )}
           <div className="grid-3">
             <ModelSelect id={id('model')} label="Model" models={models} value={w.modelId} onChange={(modelId) => onChange({ modelId })} />
             <div className="field">

@@ -3,7 +3,8 @@ export type Widget =
   | { type: 'input'; name: string; label?: string; placeholder?: string; defaultValue?: string }
   | { type: 'generation'; name: string; label?: string; prompt: string; modelId: string; system?: string; inferenceConfig?: { temperature?: number; topP?: number; maxTokens?: number } }
   | { type: 'text'; name: string; label?: string; text: string }
-  | { type: 'document'; name: string; label?: string };
+  | { type: 'document'; name: string; label?: string }
+  | { type: 'chatbot'; name: string; label?: string; modelId: string; system?: string; knowledgeBaseId?: string; inferenceConfig?: { temperature?: number; topP?: number; maxTokens?: number } };
 
 export interface AppDefinition {
   name: string;
@@ -27,6 +28,9 @@ export interface WidgetDraft {
   maxTokens: string;
   /** A static text widget's text. */
   text: string;
+  /** A chatbot's system prompt and knowledge base id. */
+  system: string;
+  knowledgeBaseId: string;
 }
 
 export interface AppDraft {
@@ -42,10 +46,24 @@ export const WIDGET_NAME_RULE = 'Start with a letter; use only letters, digits a
 let nextKey = 1;
 
 export function widgetDraft(w: Widget): WidgetDraft {
-  const base = { key: nextKey++, name: w.name, label: w.label ?? '', text: '' };
+  const base = { key: nextKey++, name: w.name, label: w.label ?? '', text: '', system: '', knowledgeBaseId: '' };
   if (w.type === 'input') return { ...base, type: 'input', defaultValue: w.defaultValue ?? '', prompt: '', modelId: '', temperature: '', maxTokens: '' };
   if (w.type === 'text') return { ...base, type: 'text', text: w.text, defaultValue: '', prompt: '', modelId: '', temperature: '', maxTokens: '' };
   if (w.type === 'document') return { ...base, type: 'document', defaultValue: '', prompt: '', modelId: '', temperature: '', maxTokens: '' };
+  if (w.type === 'chatbot') {
+    const c = w.inferenceConfig ?? {};
+    return {
+      ...base,
+      type: 'chatbot',
+      defaultValue: '',
+      prompt: '',
+      modelId: w.modelId,
+      system: w.system ?? '',
+      knowledgeBaseId: w.knowledgeBaseId ?? '',
+      temperature: c.temperature === undefined ? '' : String(c.temperature),
+      maxTokens: c.maxTokens === undefined ? '' : String(c.maxTokens),
+    };
+  }
   const c = w.inferenceConfig ?? {};
   return {
     ...base,
@@ -64,13 +82,14 @@ export function draftOf(app: AppDefinition | undefined): AppDraft {
 
 /** A new widget with a name no other widget has yet (`input1`, `generated2`, …). */
 export function newWidget(type: Widget['type'], existing: WidgetDraft[], modelId: string): WidgetDraft {
-  const stem = type === 'generation' ? 'generated' : type;
+  const stem = type === 'generation' ? 'generated' : type === 'chatbot' ? 'chat' : type;
   const taken = new Set(existing.map((w) => w.name.toLowerCase()));
   let n = 1;
   while (taken.has(`${stem}${n}`)) n++;
   const name = `${stem}${n}`;
   if (type === 'text') return widgetDraft({ type, name, text: '' });
   if (type === 'document') return widgetDraft({ type, name });
+  if (type === 'chatbot') return widgetDraft({ type, name, modelId });
   return type === 'input' ? widgetDraft({ type, name }) : widgetDraft({ type, name, prompt: '', modelId });
 }
 
@@ -113,11 +132,24 @@ export function definitionOf(d: AppDraft): AppDefinition {
       if (!w.text.trim()) throw new DraftError(`${where}: write its text.`, w.key);
       return { type: 'text', name: w.name, ...label, text: w.text };
     }
-    if (!w.prompt.trim()) throw new DraftError(`${where}: write its prompt.`, w.key);
+    if (w.type === 'generation' && !w.prompt.trim()) throw new DraftError(`${where}: write its prompt.`, w.key);
     if (!w.modelId) throw new DraftError(`${where}: choose a model.`, w.key);
     const temperature = numberField(w.temperature, `${where}: temperature`, 0, 1, false, w.key);
     const maxTokens = numberField(w.maxTokens, `${where}: max tokens`, 1, 1_000_000, true, w.key);
     const inferenceConfig = { ...(temperature !== undefined ? { temperature } : {}), ...(maxTokens !== undefined ? { maxTokens } : {}) };
+    if (w.type === 'chatbot') {
+      const kb = w.knowledgeBaseId.trim();
+      if (kb && !/^[0-9A-Z]{10}$/.test(kb)) throw new DraftError(`${where}: a knowledge base id is 10 upper-case letters and digits (see the Knowledge bases page).`, w.key);
+      return {
+        type: 'chatbot',
+        name: w.name,
+        ...label,
+        modelId: w.modelId,
+        ...(w.system.trim() ? { system: w.system } : {}),
+        ...(kb ? { knowledgeBaseId: kb } : {}),
+        ...(Object.keys(inferenceConfig).length ? { inferenceConfig } : {}),
+      };
+    }
     return { type: 'generation', name: w.name, ...label, prompt: w.prompt, modelId: w.modelId, ...(Object.keys(inferenceConfig).length ? { inferenceConfig } : {}) };
   });
   return { name: d.name.trim(), description: d.description.trim(), widgets };

@@ -1,0 +1,78 @@
+import { type FormEvent, useState } from 'react';
+import { messageOf } from '../api/api-error';
+import type { AppsApi, ChatMessage, ChatReply, Widget } from '../api/apps';
+import { formatCount, formatUsd } from '../lib/format';
+
+type Turn = ChatMessage & { reply?: ChatReply };
+
+/**
+ * A chatbot widget in the run panel: the conversation lives in the page and goes whole with each turn; each answer
+ * shows its tokens and cost, and the passages it was grounded in when the chatbot has a knowledge base.
+ */
+export function AppChatbot({ apps, appId, widget: w }: { apps: Pick<AppsApi, 'chat'>; appId: string; widget: Extract<Widget, { type: 'chatbot' }> }) {
+  const [turns, setTurns] = useState<Turn[]>([]);
+  const [draft, setDraft] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const id = `app-chat-${w.name}`;
+
+  async function send(e: FormEvent) {
+    e.preventDefault();
+    const text = draft.trim();
+    if (!text || busy) return;
+    const asked: Turn[] = [...turns, { role: 'user', text }];
+    setTurns(asked);
+    setDraft('');
+    setBusy(true);
+    setError(undefined);
+    try {
+      const reply = await apps.chat(appId, w.name, asked.map(({ role, text: t }) => ({ role, text: t })));
+      setTurns([...asked, { role: 'assistant', text: reply.message.text, reply }]);
+    } catch (err) {
+      setError(messageOf(err));
+      // The unanswered message goes back to the box, so sending again retries it.
+      setTurns(turns);
+      setDraft(text);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <article className="card app-output app-chatbot" aria-label={`Chatbot ${w.label || w.name}`} data-chatbot={w.name}>
+      <header className="app-output-head">
+        <strong>{w.label || w.name}</strong> <code className="muted small">{w.modelId}</code>
+        {w.knowledgeBaseId && <span className="badge badge-muted">grounded in {w.knowledgeBaseId}</span>}
+      </header>
+      <ol className="app-chat-turns" aria-live="polite">
+        {turns.map((t, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: turns are only ever appended; the index is their identity.
+          <li key={i} className={`app-chat-turn app-chat-${t.role}`} data-role={t.role}>
+            <span className="muted small">{t.role === 'user' ? 'You' : w.label || w.name}</span>
+            <div className="turn-text">{t.text}</div>
+            {t.reply && (
+              <p className="muted small" data-stat="chat-cost">
+                {formatCount(t.reply.usage.inputTokens)} in · {formatCount(t.reply.usage.outputTokens)} out · {formatUsd(t.reply.costUsd)}
+                {t.reply.citations.length > 0 && ` · from ${t.reply.citations.length} passage${t.reply.citations.length > 1 ? 's' : ''}`}
+              </p>
+            )}
+          </li>
+        ))}
+      </ol>
+      <form onSubmit={send} className="app-chat-form">
+        <label htmlFor={id} className="sr-only">
+          Message to {w.label || w.name}
+        </label>
+        <textarea id={id} rows={2} value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="Type a message" />
+        <button type="submit" disabled={busy || !draft.trim()}>
+          {busy ? 'Sending…' : 'Send'}
+        </button>
+      </form>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </article>
+  );
+}
