@@ -7,6 +7,7 @@ import { type AppRun, type AppRunEvent, AppRunner, type AppRunnerDeps } from './
 import { type AppDefinition, type ChatbotWidget, type ChatTurnInput, type DocumentFile, MAX_INPUT_CHARS } from './app-schemas.js';
 import { AppShares } from './app-shares.js';
 import { AppSnapshots } from './app-snapshots.js';
+import { type DraftAppRequest, draftApp } from './draft-app.js';
 import { planWidgets } from './widget-graph.js';
 
 /**
@@ -66,6 +67,11 @@ export class AppService {
       widgets: source.widgets,
       ...(source.guardrail && source.accountId === scope ? { guardrail: source.guardrail } : {}),
     });
+  }
+
+  /** A definition drafted by a model from a one-line description; not saved (see draft-app.ts). */
+  draft(ctx: AppCallContext, req: DraftAppRequest): Promise<AppDefinition> {
+    return draftApp(this.deps.models, ctx, req);
   }
 
   /** The app's chatbot of that name, or ResourceNotFoundException. */

@@ -8,4 +8,5 @@ export { AppService } from './app-service.js';
 export { type AppShare, AppShares, MAX_SHARES_PER_APP, type NewAppShare, type OpenedShare } from './app-shares.js';
 export { type AppSnapshot, AppSnapshots, MAX_SNAPSHOTS_PER_APP, type NewAppSnapshot, RECENT_RUNS_PER_APP } from './app-snapshots.js';
 export { type AppTables, appMigrations } from './app-tables.js';
+export { type DraftAppRequest, draftAppRequestSchema } from './draft-app.js';
 export { planWidgets, referencesOf, renderTemplate, type WidgetPlan } from './widget-graph.js';

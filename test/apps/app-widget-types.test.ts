@@ -145,3 +145,18 @@ test('a chatbot answers turn by turn (owner and share link alike), beside the ru
   assert.equal(refs.status, 400);
   assert.match(refs.body.message, /\{\{bot\}\}, a chatbot/);
 });
+
+test('an app is drafted from a one-line description by a text model (not saved), and a model that cannot is a clear error', async () => {
+  const r = await admin('POST', '/quarry/apps/draft', { description: 'Write a limerick about a topic', modelId: MODEL });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  // The scripted model fills the schema with the description's last word.
+  assert.deepEqual(r.body.draft.widgets, [{ type: 'input', name: 'topic', label: 'topic' }]);
+  assert.equal(r.body.draft.name, 'topic');
+  assert.equal((await admin('GET', '/quarry/apps')).body.apps.filter((a: { name: string }) => a.name === 'topic').length, 0, 'a draft is not saved');
+
+  const bad = await admin('POST', '/quarry/apps/draft', { description: 'Make poems!', modelId: MODEL });
+  assert.equal(bad.status, 424, JSON.stringify(bad.body));
+  assert.match(bad.body.message, /could not draft a valid app/);
+  const invalid = await admin('POST', '/quarry/apps/draft', { description: '', modelId: MODEL });
+  assert.equal(invalid.status, 400);
+});

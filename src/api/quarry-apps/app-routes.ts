@@ -1,5 +1,5 @@
 import { type Context, Hono } from 'hono';
-import { type AppRecord, type AppRunEvent, type AppService, appArn, appDefinitionSchema, chatTurnSchema, runAppSchema } from '../../apps/index.js';
+import { type AppRecord, type AppRunEvent, type AppService, appArn, appDefinitionSchema, chatTurnSchema, draftAppRequestSchema, runAppSchema } from '../../apps/index.js';
 import { toQuarryError } from '../../core/index.js';
 import type { Action } from '../../iam/index.js';
 import { type ApiEnv, invocationContext, readBody } from '../shared/api-env.js';
@@ -71,6 +71,13 @@ export function appRoutes(deps: AppRoutesDeps): Hono<ApiEnv> {
     await authorizeRequest(c, 'quarry:CreateApp', '*');
     const def = await body(c, appDefinitionSchema, 'CreateApp request');
     return c.json({ app: appView(await apps.create(scopeOf(c), def), region) }, 201);
+  });
+
+  // Drafting is a step of creating: it needs quarry:CreateApp, and the runtime checks the model call as the caller's.
+  app.post('/quarry/apps/draft', async (c) => {
+    await authorizeRequest(c, 'quarry:CreateApp', '*');
+    const req = await body(c, draftAppRequestSchema, 'DraftApp request');
+    return c.json({ draft: await apps.draft(invocationContext(c, 'quarry.apps.draft'), req) });
   });
 
   app.get('/quarry/apps/:id', async (c) => c.json({ app: appView(await onApp(c, 'quarry:GetApp'), region) }));
