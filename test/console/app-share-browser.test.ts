@@ -176,4 +176,26 @@ describe('app share links in Chromium', { skip: hasChromium ? false : 'Chromium 
     await shootBothThemes(page, 'app-builder-document');
     assert.deepEqual(pageErrors, []);
   });
+
+  test('draft an app from a one-line description: the widgets come back into the builder, unsaved', async () => {
+    const page = owner.page;
+    const apps = page.locator('section[data-page="apps"]');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Apps', exact: true }).click();
+    await apps.getByRole('button', { name: 'New app' }).click();
+    const form = apps.getByRole('form', { name: 'Draft from a description' });
+    await form.getByRole('button', { name: 'Draft widgets' }).click();
+    assert.match(await shown(form.getByRole('alert')), /Describe the app in a sentence first/);
+    // The scripted model fills the draft schema with the description's last word.
+    await form.getByLabel('What should the app do?').fill('Write a limerick about a topic');
+    await form.getByRole('button', { name: 'Draft widgets' }).click();
+    await apps.locator('[data-widget-index="0"]').waitFor();
+    assert.equal(await apps.getByLabel('App name').inputValue(), 'topic');
+    assert.equal(await apps.locator('[data-widget-index="0"]').getByLabel('Name', { exact: true }).inputValue(), 'topic');
+    assert.equal(new URL(page.url()).pathname, '/console/apps/new', 'nothing saved yet');
+    await form.getByLabel('What should the app do?').fill('Make poems!');
+    await form.getByRole('button', { name: 'Draft widgets' }).click();
+    await form.getByRole('alert').filter({ hasText: 'could not draft a valid app' }).waitFor();
+    await shootBothThemes(page, 'app-draft');
+    assert.deepEqual(pageErrors, []);
+  });
 });

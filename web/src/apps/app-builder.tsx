@@ -6,6 +6,7 @@ import { ErrorNotice, Loading } from '../components/notice';
 import { textModels, useConsole } from '../console-context';
 import { type AppDraft, DraftError, definitionOf, draftOf, newWidget, type WidgetDraft } from '../lib/app-draft';
 import { Link, navigate, useTitle } from '../lib/router';
+import { AppDraftForm } from './app-draft-form';
 import { AppRunPanel } from './app-run-panel';
 import { AppSharePanel } from './app-share-panel';
 import { AppSnapshotPanel } from './app-snapshot-panel';
@@ -146,6 +147,16 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
         </div>
       </header>
       {models.length === 0 && <NoTextModel />}
+      {!saved && models.length > 0 && (
+        <AppDraftForm
+          apps={apps}
+          models={models}
+          onDrafted={(def) => {
+            edit(() => draftOf({ ...def, description: def.description ?? '' }));
+            setNotice(undefined);
+          }}
+        />
+      )}
       <div className="app-layout">
         <form className="panel app-editor" onSubmit={submit} aria-labelledby="app-editor-title" noValidate>
           <h2 id="app-editor-title">Build</h2>
