@@ -160,3 +160,31 @@ test('an app is drafted from a one-line description by a text model (not saved),
   const invalid = await admin('POST', '/quarry/apps/draft', { description: '', modelId: MODEL });
   assert.equal(invalid.status, 400);
 });
+
+test("a grounded chatbot searches its knowledge base as the caller: bedrock:Retrieve is checked, and a missing base is named", async () => {
+  const id = (
+    await admin('POST', '/quarry/apps', {
+      name: 'Grounded',
+      widgets: [{ type: 'chatbot', name: 'bot', modelId: MODEL, knowledgeBaseId: 'KB00000001' }],
+    })
+  ).body.app.appId as string;
+  const turn = { messages: [{ role: 'user', text: 'where is the offsite?' }] };
+  const missing = await admin('POST', `/quarry/apps/${id}/chat/bot`, turn);
+  assert.equal(missing.status, 404, JSON.stringify(missing.body));
+  assert.match(missing.body.message, /KB00000001/);
+
+  assert.equal((await admin('POST', '/quarry/iam/users', { userName: 'chatter' })).status, 201);
+  const key = (await admin('POST', '/quarry/iam/users/chatter/keys', {})).body.key.apiKey as string;
+  await admin('POST', '/quarry/iam/policies', {
+    policyName: 'chat-no-retrieve',
+    policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['quarry:RunApp', 'bedrock:InvokeModel'], Resource: '*' }] },
+  });
+  assert.equal((await admin('PUT', '/quarry/iam/users/chatter/policies/chat-no-retrieve')).status, 204);
+  const res = await fetch(`${server.url}/quarry/apps/${id}/chat/bot`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(turn),
+  });
+  assert.equal(res.status, 403);
+  assert.match(((await res.json()) as { message: string }).message, /bedrock:Retrieve/);
+});
