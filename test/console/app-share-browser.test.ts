@@ -198,4 +198,23 @@ describe('app share links in Chromium', { skip: hasChromium ? false : 'Chromium 
     await shootBothThemes(page, 'app-draft');
     assert.deepEqual(pageErrors, []);
   });
+
+  test('a signed-in visitor remixes a shared app from its link into their own account', async () => {
+    const auth = { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' };
+    const made = await fetch(`${server.url}/quarry/apps`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ name: 'Fog horn', widgets: [{ type: 'input', name: 'q' }, { type: 'generation', name: 'a', prompt: 'Say {{q}}', modelId: ECHO }] }),
+    });
+    const id = ((await made.json()) as { app: { appId: string } }).app.appId;
+    const share = await fetch(`${server.url}/quarry/apps/${id}/shares`, { method: 'POST', headers: auth });
+    const { path } = ((await share.json()) as { share: { path: string } }).share;
+    // The owner's tab holds a key, so the shared page offers the remix.
+    const page = owner.page;
+    await page.goto(`${server.url}${path}`);
+    await page.getByRole('button', { name: 'Remix into my account' }).click();
+    await page.locator('section[data-page="apps"]').getByRole('heading', { name: 'Remix of Fog horn', level: 1 }).waitFor();
+    assert.match(new URL(page.url()).pathname, /^\/console\/apps\/[0-9A-Z]{10}$/);
+    assert.deepEqual(pageErrors, []);
+  });
 });
