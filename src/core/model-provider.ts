@@ -29,6 +29,12 @@ export interface ModelProvider {
   embed?(req: EmbedRequest & { model: ModelInfo }, opts: CallOptions): Promise<EmbedResult>;
   /** Exact count where the provider has the tokenizer; the runtime falls back to an estimate otherwise. */
   countTokens?(req: GenerateRequest): Promise<number>;
+  /**
+   * An active health check that costs nothing (no tokens): resolves when the provider could take a call now, rejects
+   * with why not. Routing calls it on an interval when health checks are configured; a provider without one is never
+   * taken out of rotation by a check, only by its calls failing (the circuit breaker).
+   */
+  probe?(opts: CallOptions): Promise<void>;
   close?(): Promise<void>;
 }
 

@@ -65,6 +65,15 @@ export class LlamaProvider implements ModelProvider {
     return [...byId.values()];
   }
 
+  /**
+   * The engine is in this process, so there is no upstream to ask: healthy while open. A model still loading is not
+   * waited for (a large one takes longer than any check's timeout), and a failed load is dropped and retried on the
+   * next call, so neither says the provider cannot serve.
+   */
+  async probe(): Promise<void> {
+    if (this.closed) throw new QuarryError('ServiceUnavailableException', `Provider ${this.id} is closed.`);
+  }
+
   generate(req: GenerateRequest, opts: CallOptions): Promise<ConverseResult> {
     return collectStream(this.stream(req, opts));
   }

@@ -226,6 +226,19 @@ describe('ollama specifics', () => {
     );
   });
 
+  test('probe reads /api/tags without loading a model, and fails when Ollama is down or answers something else', async () => {
+    const call = { signal: new AbortController().signal };
+    upstream.enqueue(json('tags.json'));
+    await create().probe!(call);
+    assert.deepEqual(
+      upstream.requests.map((r) => r.path),
+      ['/api/tags'],
+    );
+    upstream.enqueue({ headers: { 'content-type': 'application/json' }, body: '{"nope":1}' });
+    await assert.rejects(create().probe!(call), /model list/);
+    await assert.rejects(create({ baseUrl: await closedPortUrl() }).probe!(call), (e: unknown) => QuarryError.isInstance(e) && e.retryable);
+  });
+
   test('unknown options are a ValidationException', () => {
     assert.throws(() => create({ options: { keep_alive: '5m' } }), (e: unknown) => QuarryError.isInstance(e) && e.code === 'ValidationException');
   });

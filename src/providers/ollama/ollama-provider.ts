@@ -16,7 +16,7 @@ import { fromOllamaChat } from './from-ollama-chat.js';
 import { mapOllamaError, upstreamReturned } from './map-ollama-error.js';
 import { ollamaFetch } from './ollama-fetch.js';
 import { parseOllamaOptions } from './ollama-options.js';
-import { ollamaChatChunkSchema, ollamaEmbedSchema } from './ollama-schemas.js';
+import { ollamaChatChunkSchema, ollamaEmbedSchema, ollamaTagsSchema } from './ollama-schemas.js';
 import { OllamaStreamMapper } from './ollama-stream-mapper.js';
 import { toOllamaChat } from './to-ollama-chat.js';
 
@@ -112,6 +112,19 @@ export const createOllamaProvider: ProviderFactory = (settings) => {
     }
   }
 
-  const provider: ModelProvider = { id: settings.id, type: settings.type, listModels, generate, stream, embed };
+  /** `/api/tags`: lists what is pulled without loading anything, so a check never evicts a model from memory. */
+  async function probe(opts: CallOptions): Promise<void> {
+    const d = deadline(opts.signal);
+    try {
+      const tags = ollamaTagsSchema.safeParse(await clientFor(d.signal).list());
+      if (!tags.success) throw upstreamReturned('a model list without `models`', tags.error);
+    } catch (e) {
+      throw d.reason ?? mapOllamaError(e, baseUrl, 'request');
+    } finally {
+      d.dispose();
+    }
+  }
+
+  const provider: ModelProvider = { id: settings.id, type: settings.type, listModels, generate, stream, embed, probe };
   return provider;
 };

@@ -4,7 +4,7 @@ import { after, beforeEach, describe, test } from 'node:test';
 import { collectStream, type GenerateRequest, type ModelInfo, QuarryError, type StreamPart } from '../../core/index.js';
 import { assertStreamOrder, drain, replay } from '../conformance/assert-stream-order.js';
 import { conformanceRequests, providerConformance, WEATHER_TOOL } from '../conformance/provider-conformance.js';
-import { type Reply, sseEvents, startReplayServer } from '../conformance/replay-server.js';
+import { closedPortUrl, type Reply, sseEvents, startReplayServer } from '../conformance/replay-server.js';
 import { createOpenAICompatibleProvider } from './index.js';
 import { SseDecoder } from './sse-decoder.js';
 
@@ -304,6 +304,19 @@ describe('openai-compatible specifics', () => {
     }
     await upstream.requests[0].closedEarly;
     assert.equal(parts[0].type, 'messageStart');
+  });
+
+  test('probe lists models with the key, and fails on an error status, a non-list body, or no upstream', async () => {
+    const p = create();
+    upstream.enqueue({ headers: { 'content-type': 'application/json' }, body: JSON.stringify({ object: 'list', data: [{ id: 'gpt-4o-mini' }] }) });
+    await p.probe!(call());
+    assert.equal(upstream.requests[0].path, '/v1/models');
+    assert.equal(upstream.requests[0].headers.authorization, 'Bearer sk-test-123');
+    upstream.enqueue({ status: 503, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { message: 'overloaded' } }) });
+    await assert.rejects(p.probe!(call()), (e: QuarryError) => e.retryable);
+    upstream.enqueue({ headers: { 'content-type': 'application/json' }, body: '{"choices":[]}' });
+    await assert.rejects(p.probe!(call()), /model list/);
+    await assert.rejects(create({ baseUrl: `${await closedPortUrl()}/v1` }).probe!(call()), (e: QuarryError) => e.code === 'ServiceUnavailableException');
   });
 });
 

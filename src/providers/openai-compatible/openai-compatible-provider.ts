@@ -13,10 +13,10 @@ import {
   type StreamPart,
   textOf,
 } from '../../core/index.js';
-import { startDeadline } from './call-deadline.js';
-import { discoverOpenAIModels } from './discover-openai-models.js';
 import { estimateInputTokens } from '../shared/estimate-tokens.js';
 import { estimatedUsage } from '../shared/estimated-usage.js';
+import { startDeadline } from './call-deadline.js';
+import { discoverOpenAIModels } from './discover-openai-models.js';
 import { fromOpenAIResponse } from './from-openai-response.js';
 import { mapOpenAITransportError, upstreamErrorMessage, upstreamReturned } from './map-openai-error.js';
 import { parseOpenAICompatibleOptions } from './openai-compatible-options.js';
@@ -157,6 +157,18 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
     }
   }
 
+  /** `GET /models`: every server in this family answers it, it costs no tokens, and it needs the same key as a call. */
+  async function probe(opts: CallOptions): Promise<void> {
+    const d = deadline(opts.signal);
+    try {
+      await discoverOpenAIModels(http, settings.id, d);
+    } catch (e) {
+      throw d.reason ?? mapOpenAITransportError(e, baseUrl, 'request');
+    } finally {
+      d.dispose();
+    }
+  }
+
   const provider: ModelProvider = {
     id: settings.id,
     type: settings.type,
@@ -165,6 +177,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
     stream,
     embed,
     countTokens: (req) => estimateInputTokens(req),
+    probe,
     close: () => http.close(),
   };
   return provider;
