@@ -159,7 +159,10 @@ export class DeploymentSet {
     if (ds.some((d) => !d.spec.drained && d.spec.capacity !== undefined && d.outstanding >= d.spec.capacity)) {
       return new QuarryError('ThrottlingException', `Every deployment of ${this.name} is at capacity or failing; retry shortly.`);
     }
-    return new QuarryError('ServiceUnavailableException', `Every deployment of ${this.name} is failing (circuit breakers open); retry shortly.`);
+    if (ds.every((d) => d.spec.drained || d.active?.inRotation === false)) {
+      return new QuarryError('ServiceUnavailableException', `Every deployment of ${this.name} is drained or failing its health checks; retry shortly.`);
+    }
+    return new QuarryError('ServiceUnavailableException', `Every deployment of ${this.name} is failing (circuit breakers open or health checks failing); retry shortly.`);
   }
 }
 

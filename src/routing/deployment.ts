@@ -1,4 +1,5 @@
 import type { ModelInfo, ModelProvider } from '../core/index.js';
+import type { ActiveHealth, ActiveHealthReport } from './active-health.js';
 import { type BreakerState, CircuitBreaker } from './circuit-breaker.js';
 import type { BreakerPolicy } from './routing-config.js';
 
@@ -35,6 +36,8 @@ export interface DeploymentHealth {
   timeouts: number;
   /** Times the breaker opened. */
   breakerOpened: number;
+  /** Active health checks; absent when this deployment is not checked. */
+  active?: ActiveHealthReport;
 }
 
 /**
@@ -49,6 +52,8 @@ export class Deployment {
   failures = 0;
   timeouts = 0;
   readonly breaker: CircuitBreaker;
+  /** Set by the `HealthChecker` when this deployment is checked actively. */
+  active?: ActiveHealth;
 
   constructor(
     readonly spec: DeploymentSpec,
@@ -59,10 +64,20 @@ export class Deployment {
     this.breaker = new CircuitBreaker(breaker, now);
   }
 
-  /** Whether a call may go here now: not drained, below capacity, breaker letting calls through. */
+  /**
+   * Whether a call may go here now: not drained, below capacity, breaker letting calls through, and not failing its
+   * active checks. The two health signals veto independently: either one takes the deployment out, and it is back
+   * only when the checks pass again (`healthyThreshold` in a row) and the breaker lets calls through (closed, or
+   * half-open for its probe calls). Neither touches calls already sent, which finish where they are.
+   */
   available(): boolean {
     const s = this.spec;
-    return !s.drained && (s.capacity === undefined || this.outstanding < s.capacity) && this.breaker.available();
+    return (
+      !s.drained &&
+      (s.capacity === undefined || this.outstanding < s.capacity) &&
+      this.breaker.available() &&
+      (this.active === undefined || this.active.inRotation)
+    );
   }
 
   begin(): void {
@@ -115,6 +130,7 @@ export class Deployment {
       failures: this.failures,
       timeouts: this.timeouts,
       breakerOpened: this.breaker.opened,
+      active: this.active?.report(),
     };
   }
 }

@@ -1,3 +1,4 @@
+export * from './active-health.js';
 export * from './breaker-sync.js';
 export * from './cache-directive.js';
 export * from './cache-key.js';
@@ -5,6 +6,7 @@ export * from './circuit-breaker.js';
 export * from './classify-failure.js';
 export * from './deployment.js';
 export * from './exact-response-cache.js';
+export * from './health-checker.js';
 export * from './lru-response-cache-store.js';
 export * from './redis-breaker-sync.js';
 export * from './redis-response-cache-store.js';

@@ -5,12 +5,14 @@ import type { BreakerSync } from './breaker-sync.js';
 import { Deployment, type DeploymentHealth } from './deployment.js';
 import { DeploymentSet } from './deployment-set.js';
 import { DirectRoute } from './direct-route.js';
+import { HealthChecker, type Schedule } from './health-checker.js';
 import { ModelRoute } from './model-route.js';
 import { RetryBudget } from './retry-budget.js';
 import type { Preflight, Route } from './route.js';
 import {
   type DeploymentEntry,
   defaultRoutingPolicy,
+  healthCheckFor,
   type InferenceProfileEntry,
   type RoutingConfig,
   type RoutingPolicy,
@@ -37,6 +39,9 @@ export interface RouterOptions {
   random?: () => number;
   now?: () => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Injected by tests: the health checker's timers and wall clock. */
+  schedule?: Schedule;
+  wallClock?: () => number;
 }
 
 const MAX_ROUTES = 4096;
@@ -68,6 +73,7 @@ export class Router {
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly log: Logger;
+  readonly healthChecker: HealthChecker;
 
   constructor(private readonly o: RouterOptions) {
     const c = o.config;
@@ -81,6 +87,25 @@ export class Router {
     this.now = o.now ?? (() => performance.now());
     this.sleep = o.sleep ?? sleepFor;
     this.log = o.log ?? silentLogger;
+    this.healthChecker = new HealthChecker({ log: this.log, schedule: o.schedule, now: o.wallClock });
+  }
+
+  /**
+   * Builds every configured deployment that has active checks, so they are probed from start-up rather than from
+   * their first call. A deployment that cannot be built yet (its model not listed) is left to its first call.
+   */
+  async startHealthChecks(): Promise<void> {
+    if (!this.enabled) return;
+    await Promise.all(
+      this.o.config.deployments
+        .filter((e) => healthCheckFor(this.policy, e) !== undefined)
+        .map((e) => this.deployment(e).catch((err) => this.log.warn({ err, deployment: e.id }, 'deployment not checked until its first call'))),
+    );
+  }
+
+  /** Stops the health checks. */
+  close(): void {
+    this.healthChecker.close();
   }
 
   /**
@@ -218,7 +243,11 @@ export class Router {
         this.policy.latencySmoothing,
         this.now,
       );
-    if (!this.deployments.has(e.id)) this.o.breakerSync?.attach(e.id, d.breaker);
+    if (!this.deployments.has(e.id)) {
+      this.o.breakerSync?.attach(e.id, d.breaker);
+      const check = healthCheckFor(this.policy, e);
+      if (check) this.healthChecker.watch(d, check);
+    }
     this.deployments.set(e.id, d);
     return d;
   }
@@ -237,6 +266,8 @@ export class Router {
       );
       this.deployments.set(id, d);
       this.o.breakerSync?.attach(id, d.breaker);
+      const check = healthCheckFor(this.policy, undefined);
+      if (check) this.healthChecker.watch(d, check);
     }
     return d;
   }

@@ -4,6 +4,22 @@ import { z } from 'zod';
 export const routingStrategySchema = z.enum(['priority', 'least-outstanding', 'lowest-latency', 'weighted', 'lowest-cost']);
 export type RoutingStrategy = z.infer<typeof routingStrategySchema>;
 
+/**
+ * Active health checks: each deployment's provider is probed (`ModelProvider.probe`, a call that costs no tokens)
+ * every `intervalMs`; after `unhealthyThreshold` failed probes in a row the deployment leaves rotation, after
+ * `healthyThreshold` good ones in a row it returns.
+ */
+export const healthCheckSchema = z
+  .object({
+    intervalMs: z.number().int().min(100).max(3_600_000).default(10_000),
+    /** A probe that has not answered by then failed. */
+    timeoutMs: z.number().int().min(10).max(600_000).default(2_000),
+    unhealthyThreshold: z.number().int().min(1).max(100).default(3),
+    healthyThreshold: z.number().int().min(1).max(100).default(2),
+  })
+  .strict();
+export type HealthCheckPolicy = z.infer<typeof healthCheckSchema>;
+
 /** One `deployments:` entry: a model served by one provider (an endpoint or a local engine) in one region. */
 export const deploymentEntrySchema = z
   .object({
@@ -25,6 +41,11 @@ export const deploymentEntrySchema = z
     costPer1k: z.number().nonnegative().optional(),
     /** Takes no new calls (calls in flight finish). */
     drained: z.boolean().default(false),
+    /**
+     * This deployment's active checks: `false` turns them off for it, an object overrides fields of
+     * `routing.healthCheck` (and turns checks on for this deployment alone when that is absent).
+     */
+    healthCheck: z.union([z.literal(false), healthCheckSchema.partial()]).optional(),
   })
   .strict();
 
@@ -78,6 +99,12 @@ export const routingPolicySchema = z
     firstTokenTimeoutMs: z.number().int().positive().optional(),
     /** A whole (non-streamed) attempt that takes longer is abandoned and retried elsewhere. */
     attemptTimeoutMs: z.number().int().positive().optional(),
+    /**
+     * Active health checks for every deployment whose provider can be probed; off when absent. Off by default
+     * because a probe is traffic to upstreams nobody asked for (LiteLLM's background checks are opt-in too), and
+     * the circuit breaker already finds failing deployments from real calls.
+     */
+    healthCheck: healthCheckSchema.optional(),
     /** Weight of the newest sample in the latency average that `lowest-latency` compares. */
     latencySmoothing: z.number().gt(0).max(1).default(0.2),
   })
@@ -139,6 +166,14 @@ export interface RoutingConfig {
 /** Routing is on when any of its sections is present; otherwise every model goes straight to its one provider. */
 export function routingConfigured(c: RoutingConfig): boolean {
   return c.routing !== undefined || c.deployments.length > 0 || c.inferenceProfiles.length > 0 || Object.keys(c.fallbacks).length > 0;
+}
+
+/** The checks that apply to one deployment, or undefined when it is not checked. */
+export function healthCheckFor(policy: RoutingPolicy, entry: Pick<DeploymentEntry, 'healthCheck'> | undefined): HealthCheckPolicy | undefined {
+  const own = entry?.healthCheck;
+  if (own === false) return undefined;
+  if (own === undefined) return policy.healthCheck;
+  return healthCheckSchema.parse({ ...policy.healthCheck, ...own });
 }
 
 export const defaultRoutingPolicy = (): RoutingPolicy => routingPolicySchema.parse({});
