@@ -9,7 +9,10 @@ import { AgentPartsService } from './agent-parts-service.js';
 import { AgentRepository } from './agent-repository.js';
 import { AgentService } from './agent-service.js';
 import type { AgentDefinition } from './orchestration/agent-definition.js';
+import type { AgentMemoryStore, AgentSessionStore } from './orchestration/agent-session-store.js';
 import type { AgentModelPort, GuardrailLookup, KnowledgeBaseLookup } from './prepare-agent.js';
+import { StoreAgentMemory } from './sessions/store-agent-memory.js';
+import { StoreAgentSessions } from './sessions/store-agent-sessions.js';
 
 export interface AgentsModuleOptions {
   /** Migrated with agentMigrations. */
@@ -30,6 +33,9 @@ export class AgentsModule {
   readonly service: AgentService;
   readonly parts: AgentPartsService;
   readonly functions: AgentFunctionRegistry;
+  /** InvokeAgent sessions and cross-session memory, in the store: a session goes on on whichever replica is asked next. */
+  readonly sessions: AgentSessionStore;
+  readonly memory: AgentMemoryStore;
   private readonly region: string;
 
   constructor(opts: AgentsModuleOptions) {
@@ -37,6 +43,8 @@ export class AgentsModule {
     const parts = new AgentPartsRepository(agents);
     this.functions = opts.functions ?? new AgentFunctionRegistry();
     this.region = opts.region;
+    this.sessions = new StoreAgentSessions(opts.db);
+    this.memory = new StoreAgentMemory(opts.db);
     const knowledgeBases = opts.knowledge ? knowledgeBaseLookup(opts.knowledge) : undefined;
     const guardrails = opts.guardrails ? guardrailLookup(opts.guardrails) : undefined;
     this.service = new AgentService({ agents, parts, models: opts.models, functions: this.functions, knowledgeBases, guardrails, region: opts.region });

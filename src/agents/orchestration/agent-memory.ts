@@ -35,7 +35,10 @@ export class AgentMemory implements AgentMemoryStore {
     return list.slice(-max);
   }
 
-  async delete(ref: MemoryRef): Promise<void> {
-    this.entries.delete(AgentMemory.key(ref));
+  async delete(ref: MemoryRef, sessionId?: string): Promise<void> {
+    const key = AgentMemory.key(ref);
+    const left = sessionId === undefined ? [] : (this.entries.get(key) ?? []).filter((e) => e.sessionId !== sessionId);
+    if (left.length) this.entries.set(key, left);
+    else this.entries.delete(key);
   }
 }

@@ -48,6 +48,6 @@ export interface AgentMemoryStore {
   add(ref: MemoryRef, s: Omit<SessionSummary, 'at'>): Promise<void>;
   /** Newest last, at most `max`, none older than `storageDays`. */
   recent(ref: MemoryRef, storageDays: number, max: number): Promise<SessionSummary[]>;
-  /** Forgets everything under the memory id (DeleteAgentMemory). */
-  delete(ref: MemoryRef): Promise<void>;
+  /** Forgets everything under the memory id, or only one session's summary (DeleteAgentMemory). */
+  delete(ref: MemoryRef, sessionId?: string): Promise<void>;
 }

@@ -45,20 +45,26 @@ export class StoreAgentSessions implements AgentSessionStore {
     const token = randomUUID();
     const key = { scope: ref.accountId, agent_id: ref.agentId, alias_id: ref.aliasId, session_id: ref.sessionId };
     const claim = { lease_token: token, lease_until: iso(now + this.leaseMs) };
-    const inserted = await this.db
-      .insertInto('agent_sessions')
-      .values({ ...key, ...claim, state: null, expires_at: iso(now + ttlMs), updated_at: iso(now) })
-      .onConflict((oc) => oc.columns(['scope', 'agent_id', 'alias_id', 'session_id']).doNothing())
-      .executeTakeFirst();
     let state: string | null = null;
-    if (!Number(inserted.numInsertedOrUpdatedRows ?? 0)) {
+    // Twice at most: the row can vanish between the insert that found it and the take (a sweep on some replica
+    // deleting it as expired and unclaimed), and then the insert is tried again.
+    for (let attempt = 1; ; attempt++) {
+      const inserted = await this.db
+        .insertInto('agent_sessions')
+        .values({ ...key, ...claim, state: null, expires_at: iso(now + ttlMs), updated_at: iso(now) })
+        .onConflict((oc) => oc.columns(['scope', 'agent_id', 'alias_id', 'session_id']).doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0)) break;
       const taken = await this.byKey(this.db.updateTable('agent_sessions').set(claim), key)
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', iso(now))]))
         .returning(['state', 'expires_at'])
         .executeTakeFirst();
-      if (!taken) throw new QuarryError('ConflictException', `Session ${ref.sessionId} is already handling an invocation; wait for it to finish.`);
-      // Idle past its TTL: it starts over, whatever it held.
-      if (taken.expires_at >= iso(now)) state = taken.state;
+      if (taken) {
+        // Idle past its TTL: it starts over, whatever it held.
+        if (taken.expires_at >= iso(now)) state = taken.state;
+        break;
+      }
+      if (attempt === 2) throw new QuarryError('ConflictException', `Session ${ref.sessionId} is already handling an invocation; wait for it to finish.`);
     }
     const decoded = state ? decodeSession(state, agent) : undefined;
     const session: AgentSession = { sessionAttributes: {}, promptSessionAttributes: {}, history: [], ...decoded, busy: true, lastUsed: now, ttlMs };

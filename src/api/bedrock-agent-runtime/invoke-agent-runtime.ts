@@ -1,11 +1,12 @@
 import type { Hono } from 'hono';
-import type { AgentsModule } from '../../agents/index.js';
 import { ServerActionRunner } from '../../agents/executors/index.js';
+import type { AgentsModule } from '../../agents/index.js';
 import { AgentOrchestrator, guardResolverOf, knowledgeSearchOf } from '../../agents/orchestration/index.js';
 import type { GuardrailModule } from '../../guardrails/index.js';
 import type { KnowledgeModule } from '../../knowledge/index.js';
 import { createSafeFetch } from '../../net/index.js';
 import type { ApiDeps, ApiEnv } from '../shared/api-env.js';
+import { agentMemoryRoutes } from './agent-memory-routes.js';
 import { invokeAgentRoutes } from './invoke-agent-routes.js';
 
 export interface AgentRuntimeDeps extends ApiDeps {
@@ -17,7 +18,7 @@ export interface AgentRuntimeDeps extends ApiDeps {
 /**
  * InvokeAgent as the server mounts it: the loop over the runtime (so every model call is authorized, admitted and
  * metered as the caller's), the HTTP and module executors, knowledge-base search, the guardrails engine as guard,
- * and the control plane's alias resolver for the agent and its collaborators. Sessions live in this instance.
+ * the control plane's alias resolver for the agent and its collaborators, and sessions and memory in the store.
  */
 export function agentRuntimeRoutes(deps: AgentRuntimeDeps): Hono<ApiEnv> {
   const resolveAgent = (accountId: string, agentId: string, aliasId: string) => deps.agents.definition(accountId, agentId, aliasId);
@@ -25,8 +26,12 @@ export function agentRuntimeRoutes(deps: AgentRuntimeDeps): Hono<ApiEnv> {
     models: deps.runtime,
     runner: new ServerActionRunner({ fetch: createSafeFetch() }),
     resolveAgent,
+    sessions: deps.agents.sessions,
+    memory: deps.agents.memory,
     ...(deps.knowledge ? { knowledge: knowledgeSearchOf(deps.knowledge) } : {}),
     ...(deps.guardrails ? { guardFor: guardResolverOf(deps.guardrails.engine) } : {}),
   });
-  return invokeAgentRoutes({ orchestrator, resolveAgent, region: deps.region, maxBodyBytes: deps.maxBodyBytes });
+  const app = invokeAgentRoutes({ orchestrator, resolveAgent, region: deps.region, maxBodyBytes: deps.maxBodyBytes });
+  app.route('/', agentMemoryRoutes({ memory: deps.agents.memory, resolveAgent, region: deps.region }));
+  return app;
 }

@@ -115,6 +115,8 @@ export const ACTIONS = {
   'bedrock:UpdateAgentAlias': a(ALIAS, 'Write'),
   'bedrock:DeleteAgentAlias': a(ALIAS, 'Write'),
   'bedrock:InvokeAgent': a(ALIAS, 'Write'),
+  'bedrock:GetAgentMemory': a(ALIAS, 'Read'),
+  'bedrock:DeleteAgentMemory': a(ALIAS, 'Write'),
 
   // Tags.
   'bedrock:TagResource': a(TAGGABLE, 'Tagging'),
