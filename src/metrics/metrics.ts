@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface InvocationObservation {
   model: string;
@@ -8,6 +8,16 @@ export interface InvocationObservation {
   seconds: number;
   inputTokens: number;
   outputTokens: number;
+}
+
+/** What the deployment gauges read of one deployment (routing's `DeploymentHealth` fits). */
+export interface DeploymentHealthSample {
+  id: string;
+  model: string;
+  provider: string;
+  state: string;
+  drained: boolean;
+  active?: { state: string; consecutiveFailures: number };
 }
 
 /** Prometheus metrics for `GET /metrics`: invocations, latency, tokens and errors by model and API. */
@@ -44,6 +54,49 @@ export class Metrics {
     labelNames: ['model', 'api', 'code'] as const,
     registers: [this.registry],
   });
+
+  /**
+   * Reports routing's deployments on every scrape (gauges read at collection, so routing keeps no metric state on its
+   * hot path). Healthy means neither health signal keeps it out: breaker not open and active checks not failing;
+   * drained is its own gauge, since a drained deployment is out of rotation by choice, not because it is sick.
+   */
+  trackDeployments(read: () => readonly DeploymentHealthSample[]): void {
+    const labelNames = ['deployment', 'model', 'provider'] as const;
+    const each = (g: Gauge<(typeof labelNames)[number]>, value: (d: DeploymentHealthSample) => number | undefined) => {
+      g.reset();
+      for (const d of read()) {
+        const v = value(d);
+        if (v !== undefined) g.set({ deployment: d.id, model: d.model, provider: d.provider }, v);
+      }
+    };
+    new Gauge({
+      name: 'quarry_deployment_healthy',
+      help: 'Whether a routed deployment passes its health signals (breaker not open, active checks not failing): 1 or 0.',
+      labelNames,
+      registers: [this.registry],
+      collect() {
+        each(this, (d) => (d.state !== 'open' && d.active?.state !== 'unhealthy' ? 1 : 0));
+      },
+    });
+    new Gauge({
+      name: 'quarry_deployment_drained',
+      help: 'Whether a routed deployment is drained (takes no new calls): 1 or 0.',
+      labelNames,
+      registers: [this.registry],
+      collect() {
+        each(this, (d) => (d.drained ? 1 : 0));
+      },
+    });
+    new Gauge({
+      name: 'quarry_deployment_health_check_consecutive_failures',
+      help: 'Failed active health checks in a row, for deployments that are checked.',
+      labelNames,
+      registers: [this.registry],
+      collect() {
+        each(this, (d) => d.active?.consecutiveFailures);
+      },
+    });
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'quarry_process_' });

@@ -6,6 +6,7 @@ import { AgentFunctionRegistry, AgentsModule, agentMigrations } from '../agents/
 import { auditRoutes } from '../api/quarry-admin/audit-routes.js';
 import { iamAdminRoutes } from '../api/quarry-admin/iam-admin-routes.js';
 import { pricingRoutes } from '../api/quarry-admin/pricing-routes.js';
+import { routingHealthRoutes } from '../api/quarry-admin/routing-health-routes.js';
 import { secretsRoutes } from '../api/quarry-admin/secrets-routes.js';
 import type { ApiEnv } from '../api/shared/api-env.js';
 import { appMigrations } from '../apps/index.js';
@@ -149,6 +150,8 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
     await store.close();
     throw e;
   });
+  metrics.trackDeployments(() => runtime.router.health());
+  await runtime.router.startHealthChecks();
   const quotas = await buildQuotas({ config, store, iam, admission, log });
   const budgets = await buildBudgets({ config, store, iam, runtime, meter, admission, log, prices, redis: quotas.redis });
   const provisioned = await buildProvisioned({ config, store, runtime, meter, prices, limiter: quotas.module.limiter, admission, log });
@@ -158,7 +161,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const authorizer = new Authorizer(opts.policies ?? iam, config.accountId);
   const apps = buildApps({ config, store, runtime, prices, keys, authorizer, knowledge });
   const apiDeps = { runtime, keys, region: config.region, accountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes };
-  const app = createApp({ ...apiDeps, authorizer, metrics, log, publicRoutes: apps.publicRoutes, knowledge, agents, guardrails, audit, consoleAuth: buildConsoleAuth({ config, store, iam, audit }), routes: [...(opts.routes?.(apiDeps) ?? []), iamAdminRoutes({ iam, region: config.region, maxBodyBytes: config.limits.maxBodyBytes }), quotas.routes, ...budgets.routes, ...provisioned.routes, ...apps.routes, auditRoutes({ audit, defaultAccountId: config.accountId }), pricingRoutes({ prices, region: config.region, operatorAccountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes }), secretsRoutes({ keyring, operatorAccountId: config.accountId, rotation: opts.keyring?.rotation })] });
+  const app = createApp({ ...apiDeps, authorizer, metrics, log, publicRoutes: apps.publicRoutes, knowledge, agents, guardrails, audit, consoleAuth: buildConsoleAuth({ config, store, iam, audit }), routes: [...(opts.routes?.(apiDeps) ?? []), iamAdminRoutes({ iam, region: config.region, maxBodyBytes: config.limits.maxBodyBytes }), quotas.routes, ...budgets.routes, ...provisioned.routes, ...apps.routes, auditRoutes({ audit, defaultAccountId: config.accountId }), pricingRoutes({ prices, region: config.region, operatorAccountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes }), secretsRoutes({ keyring, operatorAccountId: config.accountId, rotation: opts.keyring?.rotation }), routingHealthRoutes({ health: () => runtime.router.health(), operatorAccountId: config.accountId })] });
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
   let listener: Listener;
   try {
@@ -207,6 +210,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
       // After the listener closed, so the calls it finished are in; before the store closes, so they are written.
       await audit.close();
       await keys.flush();
+      runtime.router.close();
       await catalog.close();
       await runtime.cache?.store.close?.();
       await breakerSync?.close();

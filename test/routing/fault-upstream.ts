@@ -43,6 +43,10 @@ export interface FaultUpstream {
   readonly seen: SeenRequest[];
   /** Replaces what requests do from now on. */
   setPlan(plan: FaultPlan): void;
+  /** What `GET /v1/models` (the health check's probe) does from now on: `ok`, an HTTP error, `hang` or `reset`. */
+  setModels(fault: 'ok' | { status: number } | 'hang' | 'reset'): void;
+  /** `GET /v1/models` requests received so far (not in `seen`, which holds model calls). */
+  readonly modelListings: number;
   close(): Promise<void>;
 }
 
@@ -82,7 +86,17 @@ export function faultFromPrompt(prompt: string): Fault | undefined {
 export async function startFaultUpstream(name: string, plan: FaultPlan = () => 'ok'): Promise<FaultUpstream> {
   const seen: SeenRequest[] = [];
   let current = plan;
+  let models: 'ok' | { status: number } | 'hang' | 'reset' = 'ok';
+  let modelListings = 0;
   const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url?.endsWith('/models')) {
+      modelListings++;
+      if (models === 'hang') return;
+      if (models === 'reset') req.socket.destroy();
+      else if (models === 'ok') json(res, 200, { object: 'list', data: [{ id: 'gpt-test', object: 'model' }] });
+      else json(res, models.status, { error: { message: `${name} is down`, type: 'server_error' } });
+      return;
+    }
     let body = '';
     req.on('data', (d) => {
       body += d;
@@ -110,6 +124,12 @@ export async function startFaultUpstream(name: string, plan: FaultPlan = () => '
     seen,
     setPlan(p) {
       current = p;
+    },
+    setModels(f) {
+      models = f;
+    },
+    get modelListings() {
+      return modelListings;
     },
     close: () =>
       new Promise<void>((resolve) => {

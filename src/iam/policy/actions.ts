@@ -148,6 +148,8 @@ export const ACTIONS = {
   // The keyring that seals stored secrets (server-wide; the routes admit the default account's principals only).
   'quarry:GetSecretsKeyring': a(NONE, 'Read'),
   'quarry:RotateSecretsKeyring': a(NONE, 'Write'),
+  // Routing's deployments and their health (server-wide; the route admits the default account's principals only).
+  'quarry:GetRoutingHealth': a(NONE, 'Read'),
   'quarry:CreateBudget': a(BUDGET, 'Write'),
   'quarry:GetBudget': a(BUDGET, 'Read'),
   'quarry:ListBudgets': a(NONE, 'List'),
