@@ -1,4 +1,5 @@
-// Gateway overhead: Quarry vs a direct call to the upstream vs a minimal 10-line fetch proxy, side by side in one run.
+// Gateway overhead: Quarry vs a direct call to the upstream vs a minimal 10-line fetch proxy, side by side in one run;
+// also Quarry with a policy-evaluated user key and quotas on ("quarry guarded"), for the cost of those steps.
 //   node --import tsx bench/gateway-overhead.ts [--seconds 3] [--concurrency 1,10,50] [--rounds 3]
 // Each cell runs `rounds` times, interleaved with the other targets of its row, and the median round is reported:
 // this machine is shared and one round can be off by 30%. Prints a table and the headline ratios (throughput at c=10
@@ -35,6 +36,35 @@ const proxy = await start('minimal-proxy.ts', [upUrl], 'proxy.log');
 const undiciProxy = await start('undici-proxy.ts', [upUrl], 'undici-proxy.log');
 const dataDir = mkdtempSync(join(tmpdir(), 'quarry-bench-'));
 const quarry = await start('quarry-target.ts', [upUrl, dataDir, API_KEY], 'quarry.log');
+// The same server with what issue 5 adds on the request path switched on: a non-administrator key whose attached
+// policy is evaluated on every call, and requests-per-minute, tokens-per-minute and concurrency quotas (high enough
+// never to refuse) admitted and settled on every call.
+const guardedDir = mkdtempSync(join(tmpdir(), 'quarry-bench-guarded-'));
+const GUARDED_QUOTAS = 'quotas:\n  default: { requestsPerMinute: 10000000, tokensPerMinute: 1000000000, concurrentRequests: 10000 }\n  exemptAdministrators: false\n';
+const guarded = await start('quarry-target.ts', [upUrl, guardedDir, API_KEY, GUARDED_QUOTAS], 'quarry-guarded.log');
+const guardedKey = await userKey(`http://127.0.0.1:${guarded.port}`);
+
+/** A user with one policy (invoke any model but a denied family), and a bearer key of theirs. */
+async function userKey(base: string): Promise<string> {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(base + path, { method, headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+    const text = await r.text();
+    return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+  };
+  await call('POST', '/quarry/iam/users', { userName: 'bench-user' });
+  const policyDocument = {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], Resource: '*' },
+      { Effect: 'Deny', Action: 'bedrock:*', Resource: 'arn:aws:bedrock:*::foundation-model/forbidden.*' },
+    ],
+  };
+  await call('POST', '/quarry/iam/policies', { policyName: 'bench-invoke', policyDocument });
+  await call('PUT', '/quarry/iam/users/bench-user/policies/bench-invoke');
+  const { key } = (await call('POST', '/quarry/iam/users/bench-user/keys', { type: 'bearer' })) as { key: { apiKey: string } };
+  return key.apiKey;
+}
 
 const chatBody = (stream: boolean) =>
   JSON.stringify({
@@ -46,6 +76,7 @@ const chatBody = (stream: boolean) =>
 const converseBody = JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'Write one sentence about a fox.' }] }], inferenceConfig: { maxTokens: 64 } });
 const json = { 'content-type': 'application/json' };
 const auth = { ...json, authorization: `Bearer ${API_KEY}` };
+const guardedAuth = { ...json, authorization: `Bearer ${guardedKey}` };
 
 interface Row {
   scenario: string;
@@ -72,6 +103,7 @@ try {
         body: converseBody,
         headers: auth,
       },
+      { target: 'quarry guarded', url: `http://127.0.0.1:${guarded.port}`, path: '/v1/chat/completions', body: chatBody(stream), headers: guardedAuth },
     ];
     for (const c of levels) {
       const results = new Map<string, LoadResult[]>();
@@ -86,8 +118,9 @@ try {
     }
   }
 } finally {
-  for (const p of [upstream, proxy, undiciProxy, quarry]) p.child.kill('SIGTERM');
+  for (const p of [upstream, proxy, undiciProxy, quarry, guarded]) p.child.kill('SIGTERM');
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(guardedDir, { recursive: true, force: true });
 }
 
 const find = (scenario: string, target: string, c: number) => rows.find((x) => x.scenario === scenario && x.target === target && x.c === c)?.r;
@@ -115,5 +148,16 @@ for (const scenario of ['chat', 'chat stream']) {
         `(the undici proxy alone adds ${f(at(u1) - at(d1), 3)} ms, the fetch proxy ${f(at(m1) - at(d1), 3)} ms)`,
     );
   }
+}
+for (const scenario of ['chat', 'chat stream']) {
+  const at = (r: LoadResult | undefined) => (r ? (scenario === 'chat' ? r.p50 : r.ttfb50) : Number.NaN);
+  const plain = (c: number) => find(scenario, 'quarry /v1/chat', c);
+  const guardedAt = (c: number) => find(scenario, 'quarry guarded', c);
+  const p10 = find(scenario, 'minimal proxy', 10);
+  lines.push(
+    `- ${scenario}, policy + quotas (quarry guarded vs quarry /v1/chat): added p50 at c=1 ${f(at(guardedAt(1)) - at(plain(1)), 3)} ms, at c=10 ${f(at(guardedAt(10)) - at(plain(10)), 3)} ms; ` +
+      `throughput at c=10 ${guardedAt(10) && plain(10) ? ((100 * guardedAt(10)!.rps) / plain(10)!.rps).toFixed(0) : '-'}% of the plain server's, ` +
+      `${guardedAt(10) && p10 ? ((100 * guardedAt(10)!.rps) / p10.rps).toFixed(0) : '-'}% of the minimal proxy's`,
+  );
 }
 console.log(lines.join('\n'));
