@@ -291,6 +291,19 @@ describe('anthropic specifics', () => {
     }
   });
 
+  test('probe lists one model page with the key, and fails on an error status', async () => {
+    const call = { signal: new AbortController().signal };
+    upstream.enqueue({
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: [{ type: 'model', id: 'claude-sonnet-4-5', display_name: 'Claude', created_at: '2025-09-29T00:00:00Z' }], has_more: true, first_id: 'a', last_id: 'a' }),
+    });
+    await create().probe!(call);
+    assert.equal(upstream.requests.length, 1, 'one page, not the whole listing');
+    assert.match(upstream.requests[0]!.path, /^\/v1\/models\?limit=1/);
+    upstream.enqueue({ status: 529, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }) });
+    await assert.rejects(create().probe!(call), (e: unknown) => QuarryError.isInstance(e) && e.retryable);
+  });
+
   test('unknown options are a ValidationException', () => {
     assert.throws(() => create({ options: { beta: ['x'] } }), (e: unknown) => QuarryError.isInstance(e) && e.code === 'ValidationException');
   });

@@ -1,13 +1,14 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { CallOptions, ConverseResult, GenerateRequest, ModelProvider, ProviderFactory, StreamPart } from '../../core/index.js';
+import { startDeadline } from '../shared/call-deadline.js';
+import { estimateInputTokens } from '../shared/estimate-tokens.js';
 import { parseAnthropicOptions } from './anthropic-options.js';
 import { anthropicStreamEventSchema } from './anthropic-schemas.js';
 import { AnthropicStreamMapper } from './anthropic-stream-mapper.js';
-import { startDeadline } from '../shared/call-deadline.js';
-import { estimateInputTokens } from '../shared/estimate-tokens.js';
 
 // Claude's tokenizer is not public (o200k runs within 10–20% of it); an image costs w×h/750, about 1,600 at a megapixel.
 const CLAUDE_COSTS = { perMessage: 3, perImage: 1_600 };
+
 import { fromAnthropicMessage } from './from-anthropic-message.js';
 import { mapAnthropicError, upstreamReturned } from './map-anthropic-error.js';
 import { toAnthropicRequest } from './to-anthropic-request.js';
@@ -105,6 +106,21 @@ export const createAnthropicProvider: ProviderFactory = (settings) => {
     }
   }
 
+  /**
+   * `GET /v1/models?limit=1`: free, authenticated like a call, and one page only. A gateway standing in for Anthropic
+   * that lacks the endpoint fails it: give such a deployment `healthCheck: false`.
+   */
+  async function probe(opts: CallOptions): Promise<void> {
+    const d = deadline(opts.signal);
+    try {
+      await client.models.list({ limit: 1 }, { signal: d.signal });
+    } catch (e) {
+      throw d.reason ?? mapAnthropicError(e, baseUrl);
+    } finally {
+      d.dispose();
+    }
+  }
+
   const provider: ModelProvider = {
     id: settings.id,
     type: settings.type,
@@ -112,6 +128,7 @@ export const createAnthropicProvider: ProviderFactory = (settings) => {
     generate,
     stream,
     countTokens,
+    probe,
   };
   return provider;
 };
