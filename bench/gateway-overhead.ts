@@ -21,9 +21,16 @@ const API_KEY = 'qk-bench-0123456789abcdef';
 const here = new URL('.', import.meta.url).pathname;
 mkdirSync(join(here, '.out'), { recursive: true });
 
+// Killed however this process ends (a failed set-up included), so no server outlives the run.
+const children: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGTERM');
+});
+
 function start(script: string, args: string[], logName: string): Promise<{ child: ChildProcess; port: number }> {
   const log = openSync(join(here, '.out', logName), 'w');
   const child = fork(join(here, script), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', log, log, 'ipc'] });
+  children.push(child);
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve({ child, port: (m as { port: number }).port }));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}; see bench/.out/${logName}`)));
