@@ -57,3 +57,22 @@ test('mistakes are reported with their path', () => {
   bad('deployments:\n  - { id: a, model: m, provider: east, weight: -1 }\n', /weight/);
   bad('responseCache: { scope: everyone }\n', /scope/);
 });
+
+test('health checks: off when absent, defaults when routing.healthCheck is empty, per-deployment overrides, typos refused', () => {
+  const parse = (routing: string, deployment = '') =>
+    parseConfig(
+      `${PROVIDERS}models:
+  - { id: "acme.chat-v1:0", provider: east }
+routing: ${routing}
+deployments:
+  - { id: e, model: "acme.chat-v1:0", provider: east${deployment} }
+`,
+      {},
+    );
+  assert.equal(parse('{}').routing?.healthCheck, undefined);
+  assert.deepEqual(parse('{ healthCheck: {} }').routing?.healthCheck, { intervalMs: 10_000, timeoutMs: 2_000, unhealthyThreshold: 3, healthyThreshold: 2 });
+  assert.equal(parse('{}', ', healthCheck: false').deployments[0]?.healthCheck, false);
+  assert.deepEqual(parse('{}', ', healthCheck: { intervalMs: 500 }').deployments[0]?.healthCheck, { intervalMs: 500 });
+  assert.throws(() => parse('{ healthCheck: { interval: 5000 } }'), /interval/);
+  assert.throws(() => parse('{ healthCheck: { unhealthyThreshold: 0 } }'), /unhealthyThreshold/);
+});

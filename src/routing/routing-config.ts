@@ -9,15 +9,23 @@ export type RoutingStrategy = z.infer<typeof routingStrategySchema>;
  * every `intervalMs`; after `unhealthyThreshold` failed probes in a row the deployment leaves rotation, after
  * `healthyThreshold` good ones in a row it returns.
  */
+const healthCheckFields = {
+  intervalMs: z.number().int().min(100).max(3_600_000),
+  /** A probe that has not answered by then failed. */
+  timeoutMs: z.number().int().min(10).max(600_000),
+  unhealthyThreshold: z.number().int().min(1).max(100),
+  healthyThreshold: z.number().int().min(1).max(100),
+};
 export const healthCheckSchema = z
   .object({
-    intervalMs: z.number().int().min(100).max(3_600_000).default(10_000),
-    /** A probe that has not answered by then failed. */
-    timeoutMs: z.number().int().min(10).max(600_000).default(2_000),
-    unhealthyThreshold: z.number().int().min(1).max(100).default(3),
-    healthyThreshold: z.number().int().min(1).max(100).default(2),
+    intervalMs: healthCheckFields.intervalMs.default(10_000),
+    timeoutMs: healthCheckFields.timeoutMs.default(2_000),
+    unhealthyThreshold: healthCheckFields.unhealthyThreshold.default(3),
+    healthyThreshold: healthCheckFields.healthyThreshold.default(2),
   })
   .strict();
+/** A deployment's override: only the fields it names (no defaults, so the rest come from `routing.healthCheck`). */
+const healthCheckOverrideSchema = z.object(healthCheckFields).partial().strict();
 export type HealthCheckPolicy = z.infer<typeof healthCheckSchema>;
 
 /** One `deployments:` entry: a model served by one provider (an endpoint or a local engine) in one region. */
@@ -45,7 +53,7 @@ export const deploymentEntrySchema = z
      * This deployment's active checks: `false` turns them off for it, an object overrides fields of
      * `routing.healthCheck` (and turns checks on for this deployment alone when that is absent).
      */
-    healthCheck: z.union([z.literal(false), healthCheckSchema.partial()]).optional(),
+    healthCheck: z.union([z.literal(false), healthCheckOverrideSchema]).optional(),
   })
   .strict();
 
