@@ -24,7 +24,6 @@ interface Watched {
   d: Deployment;
   health: ActiveHealth;
   cancel?: () => void;
-  running?: Promise<void>;
 }
 
 /**
@@ -68,11 +67,6 @@ export class HealthChecker {
     void this.check(w);
   }
 
-  /** Probes every watched deployment now (each once, joining a probe already running); for tests and admin use. */
-  async checkAll(): Promise<void> {
-    await Promise.all([...this.watched.values()].map((w) => w.running ?? this.check(w)));
-  }
-
   /** Stops every check; a probe in flight finishes but records nothing. */
   close(): void {
     this.closed = true;
@@ -80,14 +74,10 @@ export class HealthChecker {
   }
 
   private check(w: Watched): Promise<void> {
-    w.cancel?.();
     w.cancel = undefined;
-    const run = this.probe(w).finally(() => {
-      w.running = undefined;
+    return this.probe(w).finally(() => {
       if (!this.closed) w.cancel = this.schedule(() => void this.check(w), w.health.policy.intervalMs);
     });
-    w.running = run;
-    return run;
   }
 
   private async probe(w: Watched): Promise<void> {
