@@ -88,6 +88,13 @@ test('a deployment whose probe fails leaves rotation without any request failing
   const listed = ((await admin.json()) as { deployments: { id: string; active?: { state: string; lastError?: string } }[] }).deployments;
   assert.equal(listed.find((d) => d.id === 'acme-east')?.active?.state, 'unhealthy');
   assert.equal(listed.find((d) => d.id === 'acme-west')?.active?.state, 'healthy');
+  // Deployments are the server's infrastructure: another account's administrator may not read their health.
+  await server.iam.ensureAccount('111111111111', 'other');
+  const { apiKey: otherKey } = await server.keys.addBearerKey(await server.keys.ensurePrincipal('ops', true, '111111111111'));
+  const denied = await fetch(`${server.url}/quarry/routing/deployments`, { headers: { authorization: `Bearer ${otherKey}` } });
+  assert.equal(denied.status, 403);
+  assert.equal(denied.headers.get('x-amzn-errortype')?.split(':')[0], 'AccessDeniedException');
+  assert.match(((await denied.json()) as { message: string }).message, /only principals of the default account/);
   const text = await metrics();
   assert.match(text, /quarry_deployment_healthy\{deployment="acme-east",[^}]*\} 0/);
   assert.match(text, /quarry_deployment_healthy\{deployment="acme-west",[^}]*\} 1/);
