@@ -123,7 +123,7 @@ export class SecretKeyring {
       throw new KeyringStartupError(
         `The keyring's key ${row.id} is wrapped with master key ${row.master_key_id}, but ${this.master.source} holds ${this.allMasters()
           .map((m) => m.id)
-          .join(', ')}. Start with the master key this store was created with; to change master keys, list the new key first and the old one after it.`,
+          .join(', ')}. Start with the master key this store was created with (replicas sharing one store all need the same QUARRY_MASTER_KEY); to change master keys, list the new key first and the old one after it.`,
       );
     }
     try {

@@ -30,6 +30,7 @@ test('compose: three identical Quarry replicas on PostgreSQL and Redis, healthy 
     assert.match(s.environment?.QUARRY_STORE_URL ?? '', /^postgres:\/\/[^@]+@postgres:5432\/\w+\?schema=\w+$/, name);
     assert.match(s.environment?.QUARRY_REDIS_URL ?? '', /^redis:\/\/redis:6379$/, name);
     assert.ok(s.environment?.QUARRY_BOOTSTRAP_API_KEY, `${name}: one administrator key for all replicas`);
+    assert.ok(s.environment?.QUARRY_MASTER_KEY, `${name}: one master key for the keyring all replicas share`);
     assert.equal(s.depends_on?.postgres?.condition, 'service_healthy');
     assert.equal(s.depends_on?.redis?.condition, 'service_healthy');
     assert.ok(s.volumes?.some((v) => v.startsWith('blobs:/data')), `${name}: the blob volume is shared`);

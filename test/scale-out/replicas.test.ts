@@ -96,7 +96,8 @@ audit:
   dataPlane: true
 `,
   );
-  const env = { ...process.env, QUARRY_BOOTSTRAP_API_KEY: API_KEY, QUARRY_LOG_LEVEL: 'warn' };
+  // One master key for all: the secrets keyring lives in the shared store (docs/scale-out.md).
+  const env = { ...process.env, QUARRY_BOOTSTRAP_API_KEY: API_KEY, QUARRY_MASTER_KEY: randomBytes(32).toString('base64'), QUARRY_LOG_LEVEL: 'warn' };
   // Each replica has its own data dir (blobs stay local in this test); all state that matters is in PostgreSQL and Redis.
   const replicas = [0, 1, 2].map((i) => new Replica(`replica-${i}`, { configFile, dataDir: join(dir, `data-${i}`), env }));
   const balancer = await startBalancer(() => replicas.map((r) => r.url));
