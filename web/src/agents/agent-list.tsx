@@ -1,5 +1,5 @@
 import type { AgentsApi } from '../api/agents';
-import { EmptyState, ErrorNotice, Loading } from '../components/notice';
+import { ResourceList } from '../components/resource-list';
 import { usePageList } from '../lib/use-page-list';
 import { AgentRow } from './agent-row';
 import { CreateAgentForm } from './create-agent-form';
@@ -19,40 +19,19 @@ export function AgentList({ agents, active }: { agents: AgentsApi; active: boole
         </button>
       </header>
       <div className="kb-layout">
-        <section aria-labelledby="agent-list-title">
-          <h2 id="agent-list-title">Your agents</h2>
-          {error && (
-            <ErrorNotice title="Agents could not be listed" onRetry={load}>
-              {error}
-            </ErrorNotice>
-          )}
-          {!list && !error && <Loading what="agents" />}
-          {list && list.length === 0 && (
-            <EmptyState title="No agents yet">Create one with the form, prepare it, then open it to test it in a conversation.</EmptyState>
-          )}
-          {list && list.length > 0 && (
-            <div className="table-wrap">
-              <table className="table" aria-label="Agents">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Model</th>
-                    <th scope="col">Updated</th>
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((a) => (
-                    <AgentRow key={a.agentId} agents={agents} agent={a} onChanged={load} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </section>
+        <ResourceList
+          title="Your agents"
+          titleId="agent-list-title"
+          list={list}
+          error={error}
+          reload={load}
+          errorTitle="Agents could not be listed"
+          what="agents"
+          empty={{ title: 'No agents yet', body: 'Create one with the form, prepare it, then open it to test it in a conversation.' }}
+          label="Agents"
+          columns={[{ label: 'Name' }, { label: 'Status' }, { label: 'Model' }, { label: 'Updated' }, { label: 'Actions', hidden: true }]}
+          row={(a) => <AgentRow key={a.agentId} agents={agents} agent={a} onChanged={load} />}
+        />
         <CreateAgentForm agents={agents} onCreated={load} />
       </div>
     </>

@@ -1,5 +1,5 @@
 import type { GuardrailsApi } from '../api/guardrails';
-import { EmptyState, ErrorNotice, Loading } from '../components/notice';
+import { ResourceList } from '../components/resource-list';
 import { usePageList } from '../lib/use-page-list';
 import { CreateGuardrailForm } from './create-guardrail-form';
 import { GuardrailRow } from './guardrail-row';
@@ -19,43 +19,22 @@ export function GuardrailList({ g, active }: { g: GuardrailsApi; active: boolean
         </button>
       </header>
       <div className="kb-layout">
-        <section aria-labelledby="gr-list-title">
-          <h2 id="gr-list-title">Your guardrails</h2>
-          {error && (
-            <ErrorNotice title="Guardrails could not be listed" onRetry={load}>
-              {error}
-            </ErrorNotice>
-          )}
-          {!list && !error && <Loading what="guardrails" />}
-          {list && list.length === 0 && (
-            <EmptyState title="No guardrails yet">
-              Create one with the form, test text against it here, then name it in a Converse or InvokeModel call (guardrailConfig) to check prompts and answers.
-            </EmptyState>
-          )}
-          {list && list.length > 0 && (
-            <div className="table-wrap">
-              <table className="table" aria-label="Guardrails">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Id</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Version</th>
-                    <th scope="col">Updated</th>
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((r) => (
-                    <GuardrailRow key={r.id} g={g} row={r} onChanged={load} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </section>
+        <ResourceList
+          title="Your guardrails"
+          titleId="gr-list-title"
+          list={list}
+          error={error}
+          reload={load}
+          errorTitle="Guardrails could not be listed"
+          what="guardrails"
+          empty={{
+            title: 'No guardrails yet',
+            body: 'Create one with the form, test text against it here, then name it in a Converse or InvokeModel call (guardrailConfig) to check prompts and answers.',
+          }}
+          label="Guardrails"
+          columns={[{ label: 'Name' }, { label: 'Id' }, { label: 'Status' }, { label: 'Version' }, { label: 'Updated' }, { label: 'Actions', hidden: true }]}
+          row={(r) => <GuardrailRow key={r.id} g={g} row={r} onChanged={load} />}
+        />
         <CreateGuardrailForm g={g} onCreated={load} />
       </div>
     </>

@@ -1,5 +1,5 @@
 import type { KnowledgeApi } from '../api/knowledge';
-import { EmptyState, ErrorNotice, Loading } from '../components/notice';
+import { ResourceList } from '../components/resource-list';
 import { Link } from '../lib/router';
 import { usePageList } from '../lib/use-page-list';
 import { CreateKnowledgeBaseForm } from './create-knowledge-base-form';
@@ -20,49 +20,36 @@ export function KnowledgeBaseList({ kb, active }: { kb: KnowledgeApi; active: bo
         </button>
       </header>
       <div className="kb-layout">
-        <section aria-labelledby="kb-list-title">
-          <h2 id="kb-list-title">All knowledge bases</h2>
-          {error && (
-            <ErrorNotice title="The knowledge bases could not be listed" onRetry={load}>
-              {error}
-            </ErrorNotice>
+        <ResourceList
+          title="All knowledge bases"
+          titleId="kb-list-title"
+          list={list}
+          error={error}
+          reload={load}
+          errorTitle="The knowledge bases could not be listed"
+          what="knowledge bases"
+          empty={{
+            title: 'No knowledge bases yet',
+            body: 'Create one with the form: give it a name and pick the embedding model that indexes its documents. Then add a data source and sync it.',
+          }}
+          label="Knowledge bases"
+          columns={[{ label: 'Name' }, { label: 'Id' }, { label: 'Status' }, { label: 'Updated' }]}
+          row={(k) => (
+            <tr key={k.knowledgeBaseId}>
+              <td>
+                <Link to={`knowledge-bases/${encodeURIComponent(k.knowledgeBaseId)}`}>{k.name}</Link>
+                {k.description && <div className="muted small">{k.description}</div>}
+              </td>
+              <td>
+                <code>{k.knowledgeBaseId}</code>
+              </td>
+              <td>
+                <StatusBadge status={k.status} />
+              </td>
+              <td className="small">{new Date(k.updatedAt).toLocaleString()}</td>
+            </tr>
           )}
-          {!list && !error && <Loading what="knowledge bases" />}
-          {list && list.length === 0 && (
-            <EmptyState title="No knowledge bases yet">Create one with the form: give it a name and pick the embedding model that indexes its documents. Then add a data source and sync it.</EmptyState>
-          )}
-          {list && list.length > 0 && (
-            <div className="table-wrap">
-              <table className="table" aria-label="Knowledge bases">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Id</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Updated</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((k) => (
-                    <tr key={k.knowledgeBaseId}>
-                      <td>
-                        <Link to={`knowledge-bases/${encodeURIComponent(k.knowledgeBaseId)}`}>{k.name}</Link>
-                        {k.description && <div className="muted small">{k.description}</div>}
-                      </td>
-                      <td>
-                        <code>{k.knowledgeBaseId}</code>
-                      </td>
-                      <td>
-                        <StatusBadge status={k.status} />
-                      </td>
-                      <td className="small">{new Date(k.updatedAt).toLocaleString()}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </section>
+        />
         <CreateKnowledgeBaseForm kb={kb} />
       </div>
     </>

@@ -1,5 +1,5 @@
 import type { ProvisionedApi } from '../api/provisioned';
-import { EmptyState, ErrorNotice, Loading } from '../components/notice';
+import { ResourceList } from '../components/resource-list';
 import { usePageList } from '../lib/use-page-list';
 import { BuyThroughputForm } from './buy-throughput-form';
 import { ProvisionedRow } from './provisioned-row';
@@ -19,46 +19,27 @@ export function ProvisionedList({ pt, active }: { pt: ProvisionedApi; active: bo
         </button>
       </header>
       <div className="kb-layout">
-        <section aria-labelledby="pt-list-title">
-          <h2 id="pt-list-title">Your provisioned throughput</h2>
-          {error && (
-            <ErrorNotice title="Provisioned throughput could not be listed" onRetry={load}>
-              {error}
-            </ErrorNotice>
-          )}
-          {!list && !error && <Loading what="provisioned throughput" />}
-          {list && list.length === 0 && (
-            <EmptyState title="No provisioned throughput yet">
-              Every call is served on demand and billed by the token. Buy model units with the form when steady traffic would cost less by the hour, or to keep capacity
-              for it; invoke them with the provisioned model&apos;s ARN as the model id.
-            </EmptyState>
-          )}
-          {list && list.length > 0 && (
-            <div className="table-wrap">
-              <table className="table" aria-label="Provisioned throughput">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Model</th>
-                    <th scope="col" className="num">
-                      Units
-                    </th>
-                    <th scope="col">Commitment</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((r) => (
-                    <ProvisionedRow key={r.provisionedModelArn} pt={pt} row={r} onChanged={load} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </section>
+        <ResourceList
+          title="Your provisioned throughput"
+          titleId="pt-list-title"
+          list={list}
+          error={error}
+          reload={load}
+          errorTitle="Provisioned throughput could not be listed"
+          what="provisioned throughput"
+          empty={{
+            title: 'No provisioned throughput yet',
+            body: (
+              <>
+                Every call is served on demand and billed by the token. Buy model units with the form when steady traffic would cost less by the hour, or to keep capacity
+                for it; invoke them with the provisioned model&apos;s ARN as the model id.
+              </>
+            ),
+          }}
+          label="Provisioned throughput"
+          columns={[{ label: 'Name' }, { label: 'Model' }, { label: 'Units', numeric: true }, { label: 'Commitment' }, { label: 'Status' }, { label: 'Actions', hidden: true }]}
+          row={(r) => <ProvisionedRow key={r.provisionedModelArn} pt={pt} row={r} onChanged={load} />}
+        />
         <BuyThroughputForm pt={pt} onBought={load} />
       </div>
     </>
