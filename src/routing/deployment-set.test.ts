@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { QuarryError, type StreamPart } from '../core/index.js';
 import { ask, budget, FakeProvider, model, testRouter } from '../../test/routing/fake-provider.js';
+import { QuarryError, type StreamPart } from '../core/index.js';
 
 const e500 = () => new QuarryError('ModelErrorException', 'The upstream failed (HTTP 500): boom', { retryable: true });
 const e400 = () => new QuarryError('ValidationException', 'bad request');
@@ -95,6 +95,20 @@ test('retries honour the request deadline: a backoff that would not fit ends the
   await assert.rejects((await router.route('m')).generate(ask('m'), budget(400)), /HTTP 500/);
   assert.deepEqual(sleeps, []);
   assert.equal(p.calls, 1);
+});
+
+test("an upstream's Retry-After: waited out when within the retry policy, otherwise no retry and the delay goes to the caller", async () => {
+  const throttled = (ms: number) => new QuarryError('ThrottlingException', 'The upstream is rate limiting: slow down', { retryable: true, retryAfterMs: ms });
+  const cfg = 'routing:\n  retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 }\n  breaker: { consecutiveFailures: 10 }\nmodels:\n  - { id: m, provider: a }\n';
+  const soon = new FakeProvider('a', [{ fail: throttled(700) }, { ok: 'a' }]);
+  const first = testRouter(cfg, [soon], [model('m', { providerId: 'a' })]);
+  assert.equal((await (await first.router.route('m')).generate(ask('m'), budget())).attempts, 2);
+  assert.deepEqual(first.sleeps, [700], 'not the 50 ms backoff: the upstream asked for 700');
+  const late = new FakeProvider('a', [{ fail: throttled(30_000) }, { ok: 'a' }]);
+  const second = testRouter(cfg, [late], [model('m', { providerId: 'a' })]);
+  await assert.rejects((await second.router.route('m')).generate(ask('m'), budget()), (e: QuarryError) => e.code === 'ThrottlingException' && e.retryAfterMs === 30_000);
+  assert.deepEqual(second.sleeps, []);
+  assert.equal(late.calls, 1);
 });
 
 test('no retry once the request itself was aborted (client gone), and the deployment is not blamed', async () => {

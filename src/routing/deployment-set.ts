@@ -137,7 +137,11 @@ export class DeploymentSet {
       }
       if (tries >= maxAttempts || budget.signal.aborted || !isRetryable(err) || !o.retryBudget.withdraw()) throw thrown;
       if (pickDeployment(o.strategy, ds, excluded, this.turn, o.random) < 0) {
-        const wait = backoffMs(tries, o.policy.retry.baseDelayMs, o.policy.retry.maxDelayMs, o.random);
+        // An upstream that said when to come back is not asked sooner; one that asked for longer than retries ever
+        // wait gets no retry at all, and its Retry-After goes to the client instead.
+        const asked = err.retryAfterMs ?? 0;
+        if (asked > o.policy.retry.maxDelayMs) throw thrown;
+        const wait = Math.max(asked, backoffMs(tries, o.policy.retry.baseDelayMs, o.policy.retry.maxDelayMs, o.random));
         // Sleeping past the deadline would only turn this failure into a timeout.
         if (wait >= budget.remainingMs()) throw thrown;
         if (wait > 0) {

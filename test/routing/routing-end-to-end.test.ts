@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import OpenAI from 'openai';
-import { type TestServer, TEST_ACCESS_KEY_ID, TEST_API_KEY, TEST_SECRET_ACCESS_KEY, startTestServer } from '../support/start-test-server.js';
+import { startTestServer, TEST_ACCESS_KEY_ID, TEST_API_KEY, TEST_SECRET_ACCESS_KEY, type TestServer } from '../support/start-test-server.js';
 import { type Fault, type FaultUpstream, startFaultUpstream } from './fault-upstream.js';
 
 /**
@@ -139,6 +139,24 @@ describe('what is not retried', () => {
     const records = await recordsOf(res.headers.get('x-amzn-requestid')!);
     assert.equal(records.length, 1);
     assert.notEqual(records[0]!.outcome, 'ok');
+  });
+
+  test("an upstream's Retry-After longer than retries wait: no retry, and the client gets it, in either wire format", async () => {
+    const calls = lite.seen.length;
+    const res = await converse('[fault:throttle:7] hello', { model: 'acme.lite-v1:0' });
+    assert.equal(res.status, 429);
+    assert.equal(res.headers.get('x-amzn-errortype')?.split(':')[0], 'ThrottlingException');
+    assert.equal(res.headers.get('retry-after'), '7');
+    assert.match(((await res.json()) as { message: string }).message, /rate limiting/);
+    const chat = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ model: 'acme.lite-v1:0', messages: [{ role: 'user', content: '[fault:throttle:7] hello' }] }),
+    });
+    assert.equal(chat.status, 429);
+    assert.equal(chat.headers.get('retry-after'), '7');
+    assert.match(((await chat.json()) as { error: { type: string } }).error.type, /rate_limit/);
+    assert.equal(lite.seen.length - calls, 2, 'each call reached the upstream once');
   });
 
   test('a malformed answer is an error, not retried', async () => {

@@ -1,5 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import { type ErrorCode, QuarryError } from '../../core/index.js';
+import { retryAfterMs } from '../shared/index.js';
 
 /** Maps whatever the Anthropic SDK (or the response parsing around it) threw to the canonical error. */
 export function mapAnthropicError(e: unknown, baseUrl: string): QuarryError {
@@ -32,8 +33,10 @@ export function mapAnthropicError(e: unknown, baseUrl: string): QuarryError {
 
 function fromApiError(e: APIError, baseUrl: string): QuarryError {
   const message = e.apiMessage ?? upstreamMessage(e.error) ?? e.message;
-  const err = (code: ErrorCode, text: string, retryable?: boolean) => new QuarryError(code, text, { cause: e, retryable });
   const status = e.status;
+  const wait = status === 429 || status === 503 || status === 529 ? retryAfterMs(e.headers) : undefined;
+  const err = (code: ErrorCode, text: string, retryable?: boolean) =>
+    new QuarryError(code, text, { cause: e, retryable, ...(wait !== undefined ? { retryAfterMs: wait } : {}) });
   if (status === undefined) {
     // An `event: error` inside a stream: no status, only Anthropic's error type.
     switch (e.type) {

@@ -30,10 +30,14 @@ export function upstreamErrorMessage(body: string): string {
   return excerpt === '' ? '(empty body)' : excerpt;
 }
 
-/** Maps an upstream HTTP error response to the canonical error, keeping the upstream message. */
-export function mapOpenAIHttpError(status: number, body: string, baseUrl: string): QuarryError {
+/**
+ * Maps an upstream HTTP error response to the canonical error, keeping the upstream message and, for a refusal that
+ * says when to come back (429, 503), that delay.
+ */
+export function mapOpenAIHttpError(status: number, body: string, baseUrl: string, retryAfter?: number): QuarryError {
   const message = upstreamErrorMessage(body);
-  const err = (code: ErrorCode, text: string, retryable?: boolean) => new QuarryError(code, text, { retryable });
+  const err = (code: ErrorCode, text: string, retryable?: boolean) =>
+    new QuarryError(code, text, { retryable, ...(retryAfter !== undefined && (status === 429 || status === 503) ? { retryAfterMs: retryAfter } : {}) });
   if (status === 400 || status === 422) return err('ValidationException', message);
   if (status === 401 || status === 403) {
     return err('AccessDeniedException', `The upstream at ${baseUrl} refused the configured credentials (HTTP ${status}): ${message}`);

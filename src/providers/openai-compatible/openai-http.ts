@@ -1,5 +1,6 @@
-import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
+import { Pool } from 'undici';
+import { retryAfterMs } from '../shared/index.js';
 import type { CallDeadline } from './call-deadline.js';
 import { mapOpenAIHttpError, mapOpenAITransportError } from './map-openai-error.js';
 
@@ -72,7 +73,7 @@ export class OpenAIHttp {
     } catch {
       // The status alone still says what went wrong.
     }
-    throw mapOpenAIHttpError(res.statusCode, text, this.baseUrl);
+    throw mapOpenAIHttpError(res.statusCode, text, this.baseUrl, retryAfterMs(res.headers));
   }
 
   /** Reads a whole success body; a connection lost half-way is a truncated answer. */
