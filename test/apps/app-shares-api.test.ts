@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, TEST_API_KEY, type TestServer } from '../support/start-test-server.js';
+import { jsonCalls } from './json-calls.js';
 
 /**
  * Share links and remixes over a real server with the scripted model: a link opens one app signed out and runs it as
@@ -17,29 +18,7 @@ after(async () => {
   await server?.stop();
 });
 
-interface Reply {
-  status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: the replies are JSON of many shapes, read field by field and asserted on.
-  body: Record<string, any>;
-  errorType: string | undefined;
-  text: string;
-}
-
-async function call(key: string | undefined, method: string, path: string, body?: unknown): Promise<Reply> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  let parsed = {};
-  try {
-    parsed = text ? JSON.parse(text) : {};
-  } catch {}
-  return { status: res.status, body: parsed, errorType: res.headers.get('x-amzn-errortype')?.split(':')[0] ?? undefined, text };
-}
-const admin = (method: string, path: string, body?: unknown) => call(TEST_API_KEY, method, path, body);
-const anon = (method: string, path: string, body?: unknown) => call(undefined, method, path, body);
+const { call, admin, anon } = jsonCalls(() => server.url);
 
 const writer = {
   name: 'Lighthouse writer',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startTestServer, TEST_API_KEY, type TestServer } from '../support/start-test-server.js';
+import { jsonCalls } from './json-calls.js';
 
 /**
  * Snapshots over a real server with the scripted model: a run the server kept (its runId in the answer) is frozen with
@@ -17,16 +18,7 @@ after(async () => {
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON replies of many shapes, read field by field and asserted on.
-async function call(key: string | undefined, method: string, path: string, body?: unknown): Promise<{ status: number; body: any; errorType?: string }> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : {}, errorType: res.headers.get('x-amzn-errortype')?.split(':')[0] };
-}
-const admin = (method: string, path: string, body?: unknown) => call(TEST_API_KEY, method, path, body);
+const { call, admin } = jsonCalls(() => server.url);
 
 const app = {
   name: 'Haiku',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BedrockClient, CreateGuardrailCommand } from '@aws-sdk/client-bedrock';
 import { startTestServer, TEST_ACCESS_KEY_ID, TEST_API_KEY, TEST_SECRET_ACCESS_KEY, type TestServer } from '../support/start-test-server.js';
+import { jsonCalls, type Reply } from './json-calls.js';
 
 /**
  * The app builder's API over a real server with the scripted model (which answers "You said: <prompt>"): definitions
@@ -18,23 +19,7 @@ after(async () => {
   await server?.stop();
 });
 
-interface Reply {
-  status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: the replies are JSON of many shapes, read field by field and asserted on.
-  body: Record<string, any>;
-  errorType: string | undefined;
-}
-
-async function call(key: string, method: string, path: string, body?: unknown): Promise<Reply> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : {}, errorType: res.headers.get('x-amzn-errortype')?.split(':')[0] ?? undefined };
-}
-const admin = (method: string, path: string, body?: unknown) => call(TEST_API_KEY, method, path, body);
+const { call, admin } = jsonCalls(() => server.url);
 
 const twoWidgets = {
   name: 'Lighthouse writer',
