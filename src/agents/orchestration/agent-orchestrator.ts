@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type ConverseRequest, type Message, QuarryError, textOf, toQuarryError } from '../../core/index.js';
+import { type ConverseRequest, type ConverseResult, type Message, QuarryError, textOf, toQuarryError } from '../../core/index.js';
 import type { ScoredChunk } from '../../knowledge/index.js';
 import type { ActionRunner } from './action-runner.js';
 import { type AgentCollaborator, type AgentDefinition, DEFAULT_MAX_ITERATIONS, DEFAULT_MAX_TOTAL_TOKENS } from './agent-definition.js';
 import { extractCitations } from './agent-citations.js';
-import type { AgentEvent, AgentTrace, ReturnControlInput, TraceEvent } from './agent-events.js';
+import type { AgentCitation, AgentEvent, AgentTrace, ReturnControlInput, TraceEvent } from './agent-events.js';
 import { type AgentGuard, type GuardResolver, NO_GUARD } from './agent-guard.js';
 import { AgentMemory } from './agent-memory.js';
+import { DEFAULT_GUARDRAIL_INTERVAL, GuardedRelease, splitAnswer } from './guarded-release.js';
 import type { AgentMemoryStore, AgentSessionStore } from './agent-session-store.js';
 import type { AgentCallContext, AgentModelPort, KnowledgeSearch } from './agent-ports.js';
 import { orchestrationPrompt } from './agent-prompt.js';
@@ -15,6 +16,7 @@ import { type AgentTool, agentTools } from './agent-tools.js';
 import { type ModelDialect, nativeDialect, reactDialect, type ToolResultEntry } from './model-dialect.js';
 import { runPostProcessing, runPreProcessing, summariseSession } from './processing-steps.js';
 import { type InvocationResult, matchResults } from './return-control.js';
+import { streamTurn } from './streamed-turn.js';
 import { type Dispatched, dispatchToolCall, guarded } from './tool-dispatch.js';
 import { truncateObservation } from './tool-observation.js';
 
@@ -35,6 +37,8 @@ export interface InvokeAgentInput {
   };
   endSession?: boolean;
   memoryId?: string;
+  /** Bedrock's streamingConfigurations: the final answer as several chunks, guarded every `applyGuardrailInterval` characters. */
+  streaming?: { streamFinalResponse?: boolean; applyGuardrailInterval?: number };
 }
 
 /** Resolves a collaborator's alias to its definition (the control plane's resolver). */
@@ -81,6 +85,8 @@ interface Invocation {
   chain: string[];
   collaboratorName?: string;
   trace: (t: AgentTrace) => TraceEvent;
+  /** Set when the caller asked for the final answer streamed: the guardrail interval, in characters. */
+  streamInterval?: number;
 }
 
 /**
@@ -140,6 +146,7 @@ export class AgentOrchestrator {
         chain,
         ...(collaboratorName ? { collaboratorName } : {}),
         trace: (trace) => ({ type: 'trace', trace, agent: agentIds, callerChain: chain, ...(collaboratorName ? { collaboratorName } : {}) }),
+        ...(input.streaming?.streamFinalResponse ? { streamInterval: input.streaming.applyGuardrailInterval ?? DEFAULT_GUARDRAIL_INTERVAL } : {}),
       };
       if (results?.length) yield* this.resume(inv, results);
       else if (input.inputText) yield* this.start(inv, input.inputText);
@@ -312,18 +319,15 @@ export class AgentOrchestrator {
           },
         },
       });
+      const live = this.liveRelease(inv, specs);
+      if (live) {
+        yield* this.streamAnswer(inv, state, req, traceId, live);
+        return;
+      }
       const started = Date.now();
       const res = await this.deps.models.converse(ctx, req);
       state.tokens += res.usage.inputTokens + res.usage.outputTokens;
-      yield inv.trace({
-        orchestrationTrace: {
-          modelInvocationOutput: {
-            traceId,
-            rawResponse: { content: truncateObservation(JSON.stringify(res.message.content), MAX_TRACE_PROMPT_CHARS) },
-            metadata: { totalTimeMs: Date.now() - started, usage: { inputTokens: res.usage.inputTokens, outputTokens: res.usage.outputTokens } },
-          },
-        },
-      });
+      yield inv.trace(modelOutputTrace(traceId, res, started));
       const turn = dialect.read(res.message, traceId);
       if (turn.rationale) yield inv.trace({ orchestrationTrace: { rationale: { traceId, text: turn.rationale } } });
       if (turn.kind === 'invalid') {
@@ -374,6 +378,46 @@ export class AgentOrchestrator {
     }
   }
 
+  /**
+   * The release for a turn streamed as the model writes it, when the caller asked for streaming and this turn can
+   * only be the answer. A turn that may still call a tool (the agent has tools: a native model can write text and
+   * then a call; a ReAct one writes its thought first), or whose answer post-processing will rewrite, is read whole
+   * and its answer sent in pieces afterwards, so that no rationale or draft escapes as answer text.
+   */
+  private liveRelease(inv: Invocation, specs: unknown[]): GuardedRelease | undefined {
+    if (inv.streamInterval === undefined || !this.deps.models.converseStream) return undefined;
+    if (inv.dialect.react || specs.length || inv.agent.promptOverrides?.postProcessing?.enabled) return undefined;
+    return new GuardedRelease(inv.agent.guardrail ? inv.guard : undefined, inv.streamInterval);
+  }
+
+  /** The final turn streamed: chunks as the guardrail releases them, then the traces a whole answer would have had. */
+  private async *streamAnswer(inv: Invocation, state: LoopState, req: ConverseRequest, traceId: string, release: GuardedRelease): AsyncGenerator<AgentEvent> {
+    const started = Date.now();
+    const handle = await this.deps.models.converseStream!(inv.ctx, req);
+    const turn = streamTurn(handle.parts, release);
+    let sent = false;
+    let r: IteratorResult<string, ConverseResult | undefined>;
+    try {
+      for (r = await turn.next(); !r.done; r = await turn.next()) {
+        sent = true;
+        yield { type: 'chunk', text: r.value, citations: [] };
+      }
+    } finally {
+      // A client that went away mid-answer closes the model's stream too.
+      await turn.return(undefined);
+    }
+    const res = r.value;
+    if (res) {
+      state.tokens += res.usage.inputTokens + res.usage.outputTokens;
+      yield inv.trace(modelOutputTrace(traceId, res, started));
+    }
+    if (release.intervened) yield inv.trace({ guardrailTrace: { traceId, action: 'INTERVENED', outputAssessments: release.assessments } });
+    const text = release.released + (release.blocked?.text ?? '');
+    if (!sent) yield { type: 'chunk', text: '', citations: [] };
+    yield inv.trace({ orchestrationTrace: { observation: { traceId, type: 'FINISH', finalResponse: { text } } } });
+    this.remember(inv, state.inputText, text);
+  }
+
   /** The model's final answer: citations, the output guardrail, optional post-processing, then the chunk. */
   private async *answer(inv: Invocation, state: LoopState, raw: string, traceId: string): AsyncGenerator<AgentEvent> {
     let { text, citations } = extractCitations(raw, state.references);
@@ -395,9 +439,20 @@ export class AgentOrchestrator {
     yield* this.finish(inv, state.inputText, text, citations);
   }
 
-  private async *finish(inv: Invocation, question: string, text: string, citations: import('./agent-events.js').AgentCitation[]): AsyncGenerator<AgentEvent> {
+  private async *finish(inv: Invocation, question: string, text: string, citations: AgentCitation[]): AsyncGenerator<AgentEvent> {
+    this.remember(inv, question, text);
+    if (inv.streamInterval === undefined) {
+      yield { type: 'chunk', text, citations };
+      return;
+    }
+    // An answer that was whole before it could be sent still arrives in the streamed shape; the citations, whose
+    // spans are offsets into the whole answer, ride on the last piece, once all the text they point into is out.
+    const pieces = splitAnswer(text, inv.streamInterval);
+    for (const [i, piece] of pieces.entries()) yield { type: 'chunk', text: piece, citations: i === pieces.length - 1 ? citations : [] };
+  }
+
+  private remember(inv: Invocation, question: string, text: string): void {
     inv.session.history = trimHistory([...inv.session.history, { role: 'user', content: [{ text: question }] }, { role: 'assistant', content: [{ text: text || '(no answer)' }] }]);
-    yield { type: 'chunk', text, citations };
   }
 
   private async *fail(inv: Invocation, state: LoopState, reason: string, answer: string): AsyncGenerator<AgentEvent> {
@@ -444,6 +499,18 @@ export class AgentOrchestrator {
 
 function aliasArn(a: AgentDefinition): string {
   return `arn:aws:bedrock:${a.region}:${a.accountId}:agent-alias/${a.agentId}/${a.agentAliasId}`;
+}
+
+function modelOutputTrace(traceId: string, res: ConverseResult, started: number): AgentTrace {
+  return {
+    orchestrationTrace: {
+      modelInvocationOutput: {
+        traceId,
+        rawResponse: { content: truncateObservation(JSON.stringify(res.message.content), MAX_TRACE_PROMPT_CHARS) },
+        metadata: { totalTimeMs: Date.now() - started, usage: { inputTokens: res.usage.inputTokens, outputTokens: res.usage.outputTokens } },
+      },
+    },
+  };
 }
 
 function promptTrace(req: ConverseRequest): string {

@@ -1,4 +1,4 @@
-import type { ConverseRequest, ConverseResult, Logger, ModelInfo } from '../../core/index.js';
+import type { ConverseRequest, ConverseResult, Logger, ModelInfo, StreamPart } from '../../core/index.js';
 import type { Principal } from '../../iam/index.js';
 import type { MetadataFilter, ScoredChunk, SearchType } from '../../knowledge/index.js';
 
@@ -19,6 +19,8 @@ export interface AgentCallContext {
 export interface AgentModelPort {
   resolveModel(id: string): Promise<{ model: ModelInfo }>;
   converse(ctx: AgentCallContext, req: ConverseRequest): Promise<ConverseResult & { model: ModelInfo }>;
+  /** The same call streamed, for InvokeAgent's streamFinalResponse; without it final answers arrive whole. */
+  converseStream?(ctx: AgentCallContext, req: ConverseRequest): Promise<{ model: ModelInfo; parts: AsyncIterable<StreamPart> }>;
 }
 
 export interface KnowledgeSearchQuery {

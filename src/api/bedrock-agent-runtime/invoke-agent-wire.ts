@@ -1,9 +1,8 @@
-import { EventStreamCodec } from '@smithy/eventstream-codec';
-import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { z } from 'zod';
-import type { ErrorCode, Message } from '../../core/index.js';
 import type { AgentCitation, AgentEvent, AgentTrace, InvokeAgentInput, TraceMetadata } from '../../agents/orchestration/index.js';
+import type { ErrorCode, Message } from '../../core/index.js';
 import { metadataFilterSchema } from '../../knowledge/index.js';
+import { encodeEvent, encodeExceptionMessage } from '../bedrock/event-stream.js';
 import { wireReference } from './retrieval-wire.js';
 
 /** InvokeAgent of `@aws-sdk/client-bedrock-agent-runtime`: the request body, and the response's event stream. */
@@ -69,7 +68,7 @@ export const invokeAgentBody = z
       .regex(/^[0-9a-zA-Z._:-]{2,100}$/, 'memoryId is 2-100 letters, digits, ".", "_", ":" or "-"')
       .optional(),
     bedrockModelConfigurations: z.unknown().optional(),
-    streamingConfigurations: z.object({ streamFinalResponse: z.boolean().optional(), applyGuardrailInterval: z.number().optional() }).passthrough().optional(),
+    streamingConfigurations: z.object({ streamFinalResponse: z.boolean().optional(), applyGuardrailInterval: z.number().int().min(1).max(1_000_000).optional() }).strict().optional(),
     promptCreationConfigurations: z.unknown().optional(),
   })
   .strict();
@@ -84,6 +83,7 @@ export function invokeAgentInput(sessionId: string, b: InvokeAgentBody): InvokeA
     ...(b.inputText ? { inputText: b.inputText } : {}),
     ...(b.endSession ? { endSession: true } : {}),
     ...(b.memoryId ? { memoryId: b.memoryId } : {}),
+    ...(b.streamingConfigurations ? { streaming: b.streamingConfigurations } : {}),
     ...(st
       ? {
           sessionState: {
@@ -99,16 +99,7 @@ export function invokeAgentInput(sessionId: string, b: InvokeAgentBody): InvokeA
   };
 }
 
-const codec = new EventStreamCodec(toUtf8, fromUtf8);
 
-function frame(headers: Record<string, string>, payload: unknown): Uint8Array {
-  return codec.encode({
-    headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, { type: 'string' as const, value: v }])),
-    body: fromUtf8(JSON.stringify(payload)),
-  });
-}
-
-const event = (type: string, payload: unknown) => frame({ ':event-type': type, ':content-type': 'application/json', ':message-type': 'event' }, payload);
 
 // The exception members of InvokeAgent's ResponseStream. Model-side failures are Bedrock's dependencyFailedException.
 const STREAM_EXCEPTION: Partial<Record<ErrorCode, string>> = {
@@ -129,7 +120,7 @@ const STREAM_EXCEPTION: Partial<Record<ErrorCode, string>> = {
 
 export function encodeAgentException(code: ErrorCode, message: string): Uint8Array {
   const type = STREAM_EXCEPTION[code] ?? 'internalServerException';
-  return frame({ ':exception-type': type, ':content-type': 'application/json', ':message-type': 'exception' }, { message, ...(type === 'dependencyFailedException' ? { resourceName: 'model' } : {}) });
+  return encodeExceptionMessage(type, { message, ...(type === 'dependencyFailedException' ? { resourceName: 'model' } : {}) });
 }
 
 const wireCitation = (c: AgentCitation) => ({
@@ -175,13 +166,13 @@ function wireTrace(t: AgentTrace): unknown {
 export function encodeAgentEvent(e: AgentEvent, enableTrace: boolean): Uint8Array | undefined {
   switch (e.type) {
     case 'chunk':
-      return event('chunk', {
+      return encodeEvent('chunk', {
         bytes: Buffer.from(e.text, 'utf8').toString('base64'),
         ...(e.citations.length ? { attribution: { citations: e.citations.map(wireCitation) } } : {}),
       });
     case 'trace':
       if (!enableTrace) return undefined;
-      return event('trace', {
+      return encodeEvent('trace', {
         sessionId: e.agent.sessionId,
         agentId: e.agent.agentId,
         agentAliasId: e.agent.agentAliasId,
@@ -192,7 +183,7 @@ export function encodeAgentEvent(e: AgentEvent, enableTrace: boolean): Uint8Arra
         trace: wireTrace(e.trace),
       });
     case 'returnControl':
-      return event('returnControl', { invocationId: e.invocationId, invocationInputs: e.invocationInputs });
+      return encodeEvent('returnControl', { invocationId: e.invocationId, invocationInputs: e.invocationInputs });
     default: {
       const never: never = e;
       throw new Error(`unknown agent event ${(never as { type: string }).type}`);

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { silentLogger } from '../../core/index.js';
+import { Playbook } from '../../../test/support/playbook-provider.js';
+import type { AgentDefinition } from './agent-definition.js';
+import type { AgentEvent, ChunkEvent } from './agent-events.js';
+import { AgentOrchestrator } from './agent-orchestrator.js';
+import type { AgentCallContext, AgentModelPort } from './agent-ports.js';
+import { functionsFromFunctionSchema } from './functions-from-function-schema.js';
+
+/**
+ * streamFinalResponse inside the loop: a turn that may still call a tool is read whole, so a native model's text
+ * before its tool call (the rationale) never reaches the caller as answer text; the answer then goes out in pieces.
+ */
+const ctx: AgentCallContext = {
+  requestId: 'req-s',
+  principal: { id: 'admin', name: 'admin', keyId: 'k', isAdmin: true, authMethod: 'bearer' },
+  api: 'bedrock-agent.invoke-agent',
+  signal: new AbortController().signal,
+  log: silentLogger,
+};
+
+const agent: AgentDefinition = {
+  accountId: '000000000000',
+  region: 'us-east-1',
+  agentId: 'AGENT00002',
+  agentName: 'streamer',
+  agentAliasId: 'TSTALIASID',
+  agentVersion: 'DRAFT',
+  instruction: 'You help with orders.',
+  foundationModel: 'playbook.agent-v1:0',
+  actionGroups: [{ name: 'orders', executor: { kind: 'returnControl' }, functions: functionsFromFunctionSchema([{ name: 'find', parameters: { orderId: { type: 'string', required: true } } }]) }],
+  userInput: false,
+  knowledgeBases: [],
+  idleSessionTtlSeconds: 600,
+};
+
+/** The playbook's port with its provider's stream behind converseStream, counting streamed calls. */
+function streamingPort(pb: Playbook) {
+  const provider = pb.provider();
+  const port: AgentModelPort & { streamed: number } = {
+    ...pb.port(),
+    streamed: 0,
+    async converseStream(c, req) {
+      port.streamed++;
+      return { model: pb.model, parts: provider.stream({ ...req, model: pb.model }, { signal: c.signal }) };
+    },
+  };
+  return port;
+}
+
+async function chunks(gen: AsyncGenerator<AgentEvent>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of gen) if (e.type === 'chunk') out.push((e as ChunkEvent).text);
+  return out;
+}
+
+const ANSWER = 'Order A-1 left the warehouse this morning and arrives on Friday.';
+
+describe('streamFinalResponse in the orchestrator', () => {
+  test('an agent with tools: the final turn is read whole, then sent in pieces of the interval', async () => {
+    const pb = new Playbook([{ text: 'I will look it up.', toolCalls: [{ name: 'orders__find', input: { orderId: 'A-1' } }] }, { text: ANSWER }]);
+    const port = streamingPort(pb);
+    const o = new AgentOrchestrator({ models: port });
+    const first = o.invoke(ctx, agent, { sessionId: 's1', inputText: 'where is A-1?', streaming: { streamFinalResponse: true } });
+    const rc: AgentEvent[] = [];
+    for await (const e of first) rc.push(e);
+    assert.ok(!rc.some((e) => e.type === 'chunk'), 'the rationale before the tool call is not an answer chunk');
+    const ret = rc.find((e) => e.type === 'returnControl')!;
+    const pieces = await chunks(
+      o.invoke(ctx, agent, {
+        sessionId: 's1',
+        sessionState: { invocationId: ret.type === 'returnControl' ? ret.invocationId : '', returnControlInvocationResults: [{ functionResult: { actionGroup: 'orders', function: 'find', responseBody: { TEXT: { body: 'shipped' } } } }] },
+        streaming: { streamFinalResponse: true, applyGuardrailInterval: 20 },
+      }),
+    );
+    assert.equal(pieces.join(''), ANSWER);
+    assert.deepEqual(
+      pieces.map((p) => p.length),
+      [20, 20, 20, ANSWER.length - 60],
+    );
+    assert.equal(port.streamed, 0, 'turns that may call tools are not streamed');
+  });
+
+  test('an agent without tools streams its answer from the model; without the option it is one chunk', async () => {
+    const pb = new Playbook([{ text: ANSWER }, { text: ANSWER }]);
+    const port = streamingPort(pb);
+    const o = new AgentOrchestrator({ models: port });
+    const bare = { ...agent, actionGroups: [] };
+    assert.deepEqual(await chunks(o.invoke(ctx, bare, { sessionId: 's2', inputText: 'hi' })), [ANSWER]);
+    assert.equal(port.streamed, 0);
+    assert.deepEqual(await chunks(o.invoke(ctx, bare, { sessionId: 's3', inputText: 'hi', streaming: { streamFinalResponse: true } })), [ANSWER]);
+    assert.equal(port.streamed, 1);
+  });
+});

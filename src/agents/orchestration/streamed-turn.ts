@@ -1,0 +1,26 @@
+import { type ConverseResult, collectStream, type StreamPart } from '../../core/index.js';
+import type { GuardedRelease } from './guarded-release.js';
+
+async function* replay(parts: StreamPart[]): AsyncGenerator<StreamPart> {
+  yield* parts;
+}
+
+/**
+ * Reads one model turn from its stream, yielding the answer's text through the release as the model writes it, and
+ * returns the whole turn as a non-streamed call would have (for the trace, the token count and the session). A
+ * blocked piece stops reading, which closes the model's stream, and returns nothing: the rest must not be produced.
+ */
+export async function* streamTurn(parts: AsyncIterable<StreamPart>, release: GuardedRelease): AsyncGenerator<string, ConverseResult | undefined> {
+  const seen: StreamPart[] = [];
+  for await (const p of parts) {
+    seen.push(p);
+    if (p.type !== 'contentBlockDelta' || !('text' in p.delta)) continue;
+    const piece = await release.push(p.delta.text);
+    if (piece !== undefined) yield piece;
+    if (release.blocked) return undefined;
+  }
+  const result = await collectStream(replay(seen));
+  const rest = await release.flush();
+  if (rest !== undefined) yield rest;
+  return release.blocked ? undefined : result;
+}
