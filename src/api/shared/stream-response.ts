@@ -28,30 +28,54 @@ async function pump(out: NodeOut, chunks: AsyncIterable<Uint8Array | string>): P
   out.once('close', () => {
     closed = true;
   });
-  // Parts decoded from one upstream read arrive within one turn of the microtask queue; corking until the next tick
-  // sends them in one write instead of a syscall (and, for HTTP/1.1, a chunk header) each.
-  const h1 = typeof (out as ServerResponse).cork === 'function' ? (out as ServerResponse) : undefined;
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    h1?.uncork();
+  // Everything encoded within one turn of the event loop goes out as one write, made in that turn's check phase
+  // (setImmediate), after the I/O callbacks that produced it. A fast upstream delivers a whole answer in one read, and
+  // its parts, the upstream's end and the metering commit all finish within that turn: one write (one syscall, one
+  // HTTP/1.1 chunk, one HTTP/2 DATA frame) instead of one per part. cork() until nextTick gave three, because the
+  // upstream body's end and the usage commit land after the first tick. A slow model's tokens still go out the turn
+  // they arrive, so time to first byte does not change.
+  let pending: (Uint8Array | string)[] = [];
+  let scheduled = false;
+  let blocked: Promise<void> | undefined;
+  const flush = () => {
+    scheduled = false;
+    if (closed || pending.length === 0) return;
+    const data = joined(pending);
+    pending = [];
+    if (!(out as ServerResponse).write(data) && !closed) blocked = drainOrClose(out);
   };
   try {
     for await (const chunk of chunks) {
       if (closed) break; // break closes the iterator: generation stops
-      if (h1 && !corked) {
-        corked = true;
-        h1.cork();
-        process.nextTick(uncork);
+      pending.push(chunk);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
       }
-      if (!(out as ServerResponse).write(chunk) && !closed) await drainOrClose(out);
+      if (blocked) {
+        await blocked;
+        blocked = undefined;
+      }
     }
-    if (!closed) out.end();
+    if (!closed) {
+      // Whatever is still gathered goes with the end: for HTTP/1.1, the last chunk and the terminator in one write.
+      const rest = pending.length ? joined(pending) : undefined;
+      pending = [];
+      if (rest === undefined) out.end();
+      else (out as ServerResponse).end(rest);
+    }
   } catch (e) {
     // Wire adapters turn failures into in-stream errors; anything reaching here is a bug, and all we can still do
     // is cut the connection so the client sees the stream end abnormally rather than hang.
     out.destroy(e as Error);
   }
+}
+
+/** One write's worth: strings joined as a string, anything binary as one buffer. */
+function joined(parts: (Uint8Array | string)[]): Uint8Array | string {
+  if (parts.length === 1) return parts[0]!;
+  if (parts.every((p) => typeof p === 'string')) return (parts as string[]).join('');
+  return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
 }
 
 function drainOrClose(out: NodeOut): Promise<void> {
