@@ -1,7 +1,10 @@
+import type { Budget, BudgetScope } from '../lib/budget-terms';
 import type { Granularity, UsageAmounts, UsageRow } from '../lib/usage-series';
 import type { ApiClient } from './api-client';
 
-/** The cost explorer (`POST /quarry/usage`) and budgets (`GET /quarry/budgets?status=true`), as the server answers them. */
+export type { Budget, BudgetScope };
+
+/** The cost explorer (`POST /quarry/usage`) and budgets (`/quarry/budgets`, listed with `?status=true`), as the server answers them. */
 
 export interface UsageReport {
   start: string;
@@ -21,30 +24,6 @@ export interface UsageQuery {
   start: string;
   end: string;
   forecast: boolean;
-}
-
-export type BudgetScope =
-  | { type: 'account' }
-  | { type: 'key'; keyId: string }
-  | { type: 'user'; userName: string }
-  | { type: 'model'; modelId: string }
-  | { type: 'tag'; key: string; value: string };
-
-export interface Budget {
-  name: string;
-  amountUsd: number;
-  period: 'DAILY' | 'MONTHLY' | 'QUARTERLY';
-  scope: BudgetScope;
-  action: 'NONE' | 'DENY' | 'ROUTE';
-  routeModelId: string | null;
-  status?: {
-    periodStart: string;
-    periodEnd: string;
-    actualUsd: number;
-    reservedUsd: number;
-    percentUsed: number;
-    exceeded: boolean;
-  };
 }
 
 export function scopeText(s: BudgetScope): string {
@@ -73,6 +52,16 @@ export const usageApi = (api: ApiClient) => ({
   },
   async budgets(signal?: AbortSignal): Promise<Budget[]> {
     return (await api.json<{ budgets: Budget[] }>('/quarry/budgets?status=true', { signal })).budgets;
+  },
+  /** `body` is built by `budgetBody` (web/src/lib/budget-draft.ts); the server validates it and says what is wrong. */
+  async createBudget(body: Record<string, unknown>): Promise<void> {
+    await api.fetch('/quarry/budgets', { method: 'POST', body });
+  },
+  async updateBudget(name: string, body: Record<string, unknown>): Promise<void> {
+    await api.fetch(`/quarry/budgets/${encodeURIComponent(name)}`, { method: 'PATCH', body });
+  },
+  async deleteBudget(name: string): Promise<void> {
+    await api.fetch(`/quarry/budgets/${encodeURIComponent(name)}`, { method: 'DELETE' });
   },
 });
 

@@ -1,17 +1,20 @@
 import { useCallback, useEffect, useState } from 'react';
 import { isAbort, messageOf } from '../api/api-error';
-import { type Budget, scopeText, type UsageApi } from '../api/usage';
+import type { Budget, UsageApi } from '../api/usage';
 import { EmptyState, ErrorNotice, Loading } from '../components/notice';
-import { formatUsd } from '../lib/format';
+import { BudgetForm } from './budget-form';
+import { BudgetRow } from './budget-row';
 
-const PERIOD: Record<Budget['period'], string> = { DAILY: 'Daily', MONTHLY: 'Monthly', QUARTERLY: 'Quarterly' };
-const ACTION: Record<Budget['action'], string> = { NONE: 'Alerts only', DENY: 'Refuses calls when used up', ROUTE: 'Routes to another model when used up' };
-
-/** The account's budgets with what each has used of its current period, as the budget admission step counts it. */
+/**
+ * The account's budgets with what each has used of its current period, as the budget admission step counts it;
+ * created and edited in one form above the table, deleted from their rows.
+ */
 export function BudgetList({ usage, active, generation }: { usage: UsageApi; active: boolean; generation: number }) {
   const [budgets, setBudgets] = useState<Budget[]>();
   const [error, setError] = useState<string>();
   const [retry, setRetry] = useState(0);
+  /** 'new', the name of the budget being edited, or undefined with no form open. */
+  const [editing, setEditing] = useState<string>();
   const again = useCallback(() => setRetry((r) => r + 1), []);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `generation` (the page's Reload) and `retry` ask for the list again.
   useEffect(() => {
@@ -24,19 +27,33 @@ export function BudgetList({ usage, active, generation }: { usage: UsageApi; act
     return () => ac.abort();
   }, [usage, active, generation, retry]);
 
+  const edited = editing && editing !== 'new' ? budgets?.find((b) => b.name === editing) : undefined;
+  const saved = () => {
+    setEditing(undefined);
+    again();
+  };
+
   return (
     <section className="panel" aria-labelledby="budgets-title">
-      <h2 id="budgets-title">Budgets</h2>
+      <div className="toolbar">
+        <h2 id="budgets-title">Budgets</h2>
+        {editing === undefined && (
+          <button type="button" className="button-secondary" onClick={() => setEditing('new')}>
+            New budget
+          </button>
+        )}
+      </div>
+      {(editing === 'new' || edited) && <BudgetForm key={editing} usage={usage} budget={edited} onSaved={saved} onCancel={() => setEditing(undefined)} />}
       {error && (
         <ErrorNotice title="The budgets could not be listed" onRetry={again}>
           {error}
         </ErrorNotice>
       )}
       {!budgets && !error && <Loading what="budgets" />}
-      {budgets && budgets.length === 0 && (
+      {budgets && budgets.length === 0 && editing === undefined && (
         <EmptyState title="No budgets yet">
-          A budget caps spend per account, key, user, model or tag, and alerts or refuses calls as it fills. Create one with{' '}
-          <code>quarry budgets create &lt;name&gt; --amount USD</code> or <code>POST /quarry/budgets</code>.
+          A budget caps spend per account, key, user, model or tag, and alerts or refuses calls as it fills. Create one with <strong>New budget</strong>, with{' '}
+          <code>quarry budgets create &lt;name&gt; --amount USD</code> or with <code>POST /quarry/budgets</code>.
         </EmptyState>
       )}
       {budgets && budgets.length > 0 && (
@@ -49,47 +66,15 @@ export function BudgetList({ usage, active, generation }: { usage: UsageApi; act
                 <th scope="col">Period</th>
                 <th scope="col">Used this period</th>
                 <th scope="col">When used up</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
-              {budgets.map((b) => {
-                const s = b.status;
-                const pct = s ? Math.max(0, s.percentUsed) : 0;
-                return (
-                  <tr key={b.name} data-budget={b.name}>
-                    <td>
-                      <strong>{b.name}</strong>
-                    </td>
-                    <td>{scopeText(b.scope)}</td>
-                    <td>{PERIOD[b.period]}</td>
-                    <td data-testid="budget-used">
-                      {s ? (
-                        <>
-                          {formatUsd(s.actualUsd)} of {formatUsd(b.amountUsd)} ({pct < 10 ? pct.toFixed(1) : Math.round(pct)}%)
-                          {s.exceeded && (
-                            <>
-                              {' '}
-                              <span className="badge badge-bad">used up</span>
-                            </>
-                          )}
-                          {/* Amber from 80% (the first alert's default threshold), red once used up. */}
-                          <meter className="meter" aria-label={`${b.name} used`} min={0} max={b.amountUsd} value={Math.min(s.actualUsd, b.amountUsd)} low={b.amountUsd * 0.8} high={b.amountUsd * 0.9999} optimum={0} />
-                        </>
-                      ) : (
-                        <span className="muted">{formatUsd(b.amountUsd)}, usage not reported</span>
-                      )}
-                    </td>
-                    <td>
-                      {ACTION[b.action]}
-                      {b.routeModelId && (
-                        <div className="muted small">
-                          to <code>{b.routeModelId}</code>
-                        </div>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
+              {budgets.map((b) => (
+                <BudgetRow key={b.name} usage={usage} b={b} onEdit={() => setEditing(b.name)} onChanged={again} />
+              ))}
             </tbody>
           </table>
         </div>
