@@ -3,10 +3,13 @@ import { Link, useRoute, useTitle } from './lib/router';
 import { useTheme } from './lib/theme';
 import { AgentsPage } from './pages/agents-page';
 import { AppsPage } from './pages/apps-page';
+import { AuditPage } from './pages/audit-page';
 import { ComparePage } from './pages/compare-page';
 import { GuardrailsPage } from './pages/guardrails-page';
+import { KeysPage } from './pages/keys-page';
 import { KnowledgeBasesPage } from './pages/knowledge-bases-page';
 import { ModelsPage } from './pages/models-page';
+import { OperationsPage } from './pages/operations-page';
 import { PlaygroundPage } from './pages/playground-page';
 import { ProvisionedPage } from './pages/provisioned-page';
 import { UsagePage } from './pages/usage-page';
@@ -21,6 +24,9 @@ const PAGES: { path: string; label: string; Page: ComponentType<{ active: boolea
   { path: 'guardrails', label: 'Guardrails', Page: GuardrailsPage },
   { path: 'usage', label: 'Usage & cost', Page: UsagePage },
   { path: 'provisioned-throughput', label: 'Provisioned throughput', Page: ProvisionedPage },
+  { path: 'keys', label: 'API keys', Page: KeysPage },
+  { path: 'audit', label: 'Audit log', Page: AuditPage },
+  { path: 'operations', label: 'Operations', Page: OperationsPage },
 ];
 
 function NotFound() {
@@ -30,7 +36,8 @@ function NotFound() {
       <h1 className="empty-title">This page does not exist</h1>
       <p className="empty-body">
         The console has <Link to="models">Models</Link>, <Link to="playground">Playground</Link>, <Link to="compare">Compare</Link>, <Link to="apps">Apps</Link>,{' '}
-        <Link to="knowledge-bases">Knowledge bases</Link>, <Link to="agents">Agents</Link>, <Link to="guardrails">Guardrails</Link>, <Link to="usage">Usage &amp; cost</Link> and <Link to="provisioned-throughput">Provisioned throughput</Link>.
+        <Link to="knowledge-bases">Knowledge bases</Link>, <Link to="agents">Agents</Link>, <Link to="guardrails">Guardrails</Link>, <Link to="usage">Usage &amp; cost</Link>,{' '}
+        <Link to="provisioned-throughput">Provisioned throughput</Link>, <Link to="keys">API keys</Link>, <Link to="audit">Audit log</Link> and <Link to="operations">Operations</Link>.
       </p>
     </div>
   );

@@ -1,0 +1,220 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { startTestServer, TEST_API_KEY, type TestServer } from '../support/start-test-server.js';
+import { ensureConsoleBuilt, hasChromium, launchChromium, openConsolePage, SCREENSHOTS, shootBothThemes } from './browser-support.js';
+
+/**
+ * The operator pages in headless Chromium against a real server: an API key created (its secret shown once, and
+ * working), disabled, deleted; the audit trail showing those calls, filtered, and its chain verified; a budget refused
+ * with the server's own message, then created, edited and deleted from the usage page; the operations page with
+ * routing's deployments and a keyring rotation. Any script error or CSP violation in the page fails the run.
+ */
+
+const ECHO = 'scripted.echo-v1:0';
+const YAML = `models:
+  - id: ${ECHO}
+    provider: scripted
+    upstreamModel: echo
+deployments:
+  - { id: echo-east, model: "${ECHO}", provider: scripted, region: us-east-1 }
+  - { id: echo-west, model: "${ECHO}", provider: scripted, region: us-west-2, priority: 1 }
+`;
+
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+// biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text these tests mean to check.
+const shown = (l: Locator) => l.innerText();
+const section = (name: string) => page.locator(`section[data-page="${name}"]`);
+const shoot = (name: string) => shootBothThemes(page, name);
+const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+
+async function status(key: string): Promise<number> {
+  const res = await fetch(`${server.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+  await res.body?.cancel();
+  return res.status;
+}
+
+describe('API keys, audit log, budgets and operations consoles in Chromium', { skip: hasChromium ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install chromium); CI installs it' }, () => {
+  before(async () => {
+    ensureConsoleBuilt();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    // A rotation waits for other replicas to see the new key; this server is alone, so it need not wait.
+    [server, browser] = await Promise.all([startTestServer(YAML, { keyring: { refreshMs: 0, rotation: { settleMs: 0 } } }), launchChromium()]);
+    ({ context, page } = await openConsolePage(browser, pageErrors));
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  });
+
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('a key is created with its secret shown once, works, is disabled, and is deleted', async () => {
+    await page.goto(`${server.url}/console/keys`);
+    await page.getByLabel('API key').fill(TEST_API_KEY);
+    await page.getByLabel('API key').press('Enter');
+    const keys = section('keys');
+    const table = keys.getByRole('table', { name: 'API keys' });
+    // The bootstrap key this console signed in with is listed and marked.
+    await table.getByText('this console').waitFor();
+    assert.equal(await page.title(), 'API keys · Quarry');
+
+    await keys.getByLabel('Name').fill('ci-pipeline');
+    await keys.getByLabel('Expires after').selectOption('30d');
+    await keys.getByRole('button', { name: 'Create key' }).click();
+    const secretBox = keys.getByLabel('API key', { exact: true });
+    await secretBox.waitFor();
+    await keys.getByText('Copy this secret now: it will not be shown again.').waitFor();
+    const secret = await secretBox.inputValue();
+    assert.match(secret, /^qk-/);
+    await keys.getByRole('button', { name: 'Copy' }).click();
+    await keys.getByText(/Copied to the clipboard|press Ctrl\+C/).waitFor();
+    assert.equal(await status(secret), 200);
+
+    const row = table.locator('tr', { hasText: 'ci-pipeline' });
+    await row.waitFor();
+    assert.match(await shown(row), /ci-pipeline[\s\S]*Bearer\s+active/);
+    assert.ok(!(await shown(table)).includes(secret), 'the list never shows a secret');
+    await shoot('keys-created');
+    await keys.getByRole('button', { name: 'I have saved it' }).click();
+    assert.equal(await secretBox.count(), 0, 'once dismissed the secret is gone from the page');
+
+    await row.getByRole('button', { name: 'Disable ci-pipeline' }).click();
+    await row.getByText('disabled').waitFor();
+    assert.equal(await status(secret), 401);
+
+    await row.getByRole('button', { name: 'Delete ci-pipeline' }).click();
+    await row.getByText('Calls with it will be refused at once. Delete?').waitFor();
+    await row.getByRole('button', { name: 'Yes, delete' }).click();
+    await row.waitFor({ state: 'detached' });
+    assert.equal(await table.locator('tr', { hasText: 'ci-pipeline' }).count(), 0);
+  });
+
+  test('the audit log shows those calls, filters them, and verifies the chain', async () => {
+    await nav('Audit log').click();
+    const audit = section('audit');
+    const events = audit.getByRole('table', { name: 'Audit events' });
+    // The audit writer batches events, so the last call may land a moment after the page first reads the trail.
+    const loaded = () => audit.getByText('Loading audit events').waitFor({ state: 'detached' });
+    await events.waitFor();
+    for (let tries = 0; (await events.locator('tr[data-action="quarry:DeleteApiKey"]').count()) === 0; tries++) {
+      assert.ok(tries < 50, 'DeleteApiKey was never recorded');
+      await new Promise((r) => setTimeout(r, 200));
+      await audit.getByRole('button', { name: 'Reload' }).click();
+      await loaded();
+    }
+    assert.equal(await events.locator('tr[data-action="quarry:CreateApiKey"]').count(), 1);
+    assert.equal(await events.locator('tr[data-action="quarry:UpdateApiKey"]').count(), 1);
+
+    // A bad range is named before any call.
+    await audit.getByLabel('From').fill('2027-02-01T00:00');
+    await audit.getByLabel('Until').fill('2027-01-01T00:00');
+    await audit.getByRole('button', { name: 'Apply filters' }).click();
+    await audit.getByText('"From" must be before "Until".').waitFor();
+
+    await audit.getByRole('button', { name: 'Clear filters' }).click();
+    await audit.getByLabel('Action or event').fill('quarry:DeleteApiKey');
+    await audit.getByRole('button', { name: 'Apply filters' }).click();
+    await events.locator('tr[data-action="quarry:CreateApiKey"]').waitFor({ state: 'detached' });
+    assert.equal(await events.locator('tbody tr').count(), 1);
+    assert.match(await shown(events.locator('tbody tr')), /DeleteApiKey[\s\S]*succeeded/);
+
+    await audit.getByLabel('Action or event').fill('quarry:NoSuchAction');
+    await audit.getByRole('button', { name: 'Apply filters' }).click();
+    await audit.getByText('No events match these filters').waitFor();
+    await audit.getByRole('button', { name: 'Clear filters' }).click();
+    await events.waitFor();
+
+    await audit.getByRole('button', { name: 'Verify chain' }).click();
+    const verdict = audit.getByTestId('verify-result');
+    await verdict.getByText('Chain intact.').waitFor();
+    assert.match(await shown(verdict), /Chain intact\. \d+ events? in 1 account checked/);
+    await shoot('audit-log');
+  });
+
+  test('a budget is refused with the server’s message, then created, edited and deleted', async () => {
+    await nav('Usage & cost').click();
+    const usage = section('usage');
+    await usage.getByText('No budgets yet').waitFor();
+    await usage.getByRole('button', { name: 'New budget' }).click();
+    const form = usage.getByRole('form', { name: 'New budget' });
+    await form.getByLabel('Name').fill('team cap');
+    await form.getByLabel('Amount (USD)').fill('abc');
+    await form.getByRole('button', { name: 'Create budget' }).click();
+    await form.getByText('Amount: enter the budget in US dollars').waitFor();
+
+    // The server's own validation, in its words.
+    await form.getByLabel('Amount (USD)').fill('50');
+    await form.getByRole('button', { name: 'Create budget' }).click();
+    await form.getByRole('alert').getByText(/name/).waitFor();
+    assert.match(await shown(form.getByRole('alert')), /validation error.*CreateBudget request/);
+
+    await form.getByLabel('Name').fill('team-cap');
+    await form.getByLabel('When used up').selectOption('ROUTE');
+    await form.getByRole('button', { name: 'Create budget' }).click();
+    await form.getByRole('alert').getByText(/routeModelId/).waitFor();
+    await form.getByLabel('Model to route to').fill(ECHO);
+    await form.getByLabel('Counts spend of').selectOption('tag');
+    await form.getByLabel('Tag key').fill('team');
+    await form.getByLabel('Tag value').fill('search');
+    await form.getByRole('button', { name: 'Create budget' }).click();
+    const row = usage.locator('tr[data-budget="team-cap"]');
+    await row.waitFor();
+    assert.match(await shown(row), /team-cap\s+Tag team=search\s+Monthly\s+\$0 of \$50\.00[\s\S]*Routes to another model/);
+    await shoot('budgets-created');
+
+    await row.getByRole('button', { name: 'Edit team-cap' }).click();
+    const edit = usage.getByRole('form', { name: 'Edit budget team-cap' });
+    assert.equal(await edit.getByLabel('Amount (USD)').inputValue(), '50');
+    assert.equal(await edit.getByLabel('Model to route to').inputValue(), ECHO);
+    await edit.getByLabel('Amount (USD)').fill('75.5');
+    await edit.getByLabel('Period').selectOption('DAILY');
+    await edit.getByLabel('When used up').selectOption('DENY');
+    await shoot('budgets-editing');
+    await edit.getByRole('button', { name: 'Save budget' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await row.getByText('$75.50').waitFor();
+    assert.match(await shown(row), /Daily[\s\S]*Refuses calls when used up/);
+
+    await row.getByRole('button', { name: 'Delete team-cap' }).click();
+    await row.getByRole('button', { name: 'Yes, delete' }).click();
+    await usage.getByText('No budgets yet').waitFor();
+  });
+
+  test('the operations page shows the deployments and rotates the keyring after a confirmation', async () => {
+    await nav('Operations').click();
+    const ops = section('operations');
+    const deployments = ops.getByRole('table', { name: 'Deployments' });
+    await deployments.locator('tr[data-deployment="echo-east"]').waitFor();
+    assert.match(await shown(deployments.locator('tr[data-deployment="echo-east"]')), new RegExp(`^echo-east\\s+${ECHO.replace(/[.:]/g, '\\$&')} on scripted · us-east-1\\s+serving`));
+    assert.match(await shown(deployments.locator('tr[data-deployment="echo-west"]')), /us-west-2\s+serving/);
+
+    const active = ops.getByTestId('active-key');
+    await active.waitFor();
+    const before = await shown(active);
+    await ops.getByRole('button', { name: 'Rotate data key' }).click();
+    await ops.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await shown(active), before, 'cancelled: nothing rotated');
+    await ops.getByRole('button', { name: 'Rotate data key' }).click();
+    await ops.getByRole('button', { name: 'Yes, rotate' }).click();
+    await ops.getByText(/^Rotated: /).waitFor();
+    await ops.locator('[data-testid="active-key"]', { hasNotText: before }).waitFor();
+    await shoot('operations');
+  });
+
+  test('an unknown page lists the operator pages, and the page ran without script errors', async () => {
+    await page.goto(`${server.url}/console/no-such-page`);
+    const links = page.locator('.empty-body a');
+    await links.first().waitFor();
+    const names = await links.allInnerTexts();
+    for (const n of ['API keys', 'Audit log', 'Operations']) assert.ok(names.includes(n), `${n} in ${names.join(', ')}`);
+    assert.deepEqual(pageErrors, []);
+  });
+});

@@ -1,0 +1,97 @@
+import { useState } from 'react';
+import { messageOf } from '../api/api-error';
+import type { ApiKey, KeysApi } from '../api/keys';
+import { KEY_STATUS } from '../lib/key-terms';
+
+/** The day, with the time in a tooltip: a table of keys needs to tell old from new at a glance. */
+const date = (iso: string | undefined) => (iso ? <time dateTime={iso} title={new Date(iso).toLocaleString()}>{new Date(iso).toLocaleDateString()}</time> : undefined);
+
+/**
+ * One key: disabled and enabled again in place, deleted after a confirmation. Deleting the key this console signed in
+ * with signs it out, so that confirmation says so.
+ */
+export function KeyRow({ keys, k, current, onChanged }: { keys: KeysApi; k: ApiKey; current: boolean; onChanged: () => void }) {
+  const label = k.name ?? k.keyId;
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const status = KEY_STATUS[k.status] ?? { label: k.status, tone: 'muted' };
+
+  const run = async (what: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await what();
+      setConfirming(false);
+      onChanged();
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <tr data-key={k.keyId}>
+      <td>
+        {k.name ? <strong>{k.name}</strong> : <span className="muted">No name</span>}
+        {current && (
+          <>
+            {' '}
+            <span className="badge badge-busy">this console</span>
+          </>
+        )}
+        <div className="muted small">
+          <code>{k.keyId}</code>
+        </div>
+        <div className="muted small">
+          {k.accessKeyId ? <code>{k.accessKeyId}</code> : <code>{k.hint}…</code>}
+          {k.description && <> · {k.description}</>}
+        </div>
+      </td>
+      <td>{k.type === 'sigv4' ? 'SigV4' : 'Bearer'}</td>
+      <td>
+        <span className={`badge badge-${status.tone}`}>{status.label}</span>
+      </td>
+      <td className="small nowrap">{date(k.createdAt)}</td>
+      <td className="small nowrap">{date(k.lastUsedAt) ?? <span className="muted">never</span>}</td>
+      <td className="small nowrap">{date(k.expiresAt) ?? <span className="muted">never</span>}</td>
+      <td>
+        {!confirming && (
+          <div className="row-actions">
+            {k.status !== 'Expired' && (
+              <button
+                type="button"
+                className="button-secondary"
+                disabled={busy}
+                onClick={() => void run(() => keys.setEnabled(k.keyId, k.status !== 'Active'))}
+                aria-label={`${k.status === 'Active' ? 'Disable' : 'Enable'} ${label}`}
+              >
+                {k.status === 'Active' ? 'Disable' : 'Enable'}
+              </button>
+            )}
+            <button type="button" className="button-secondary" onClick={() => setConfirming(true)} aria-label={`Delete ${label}`}>
+              Delete
+            </button>
+          </div>
+        )}
+        {confirming && (
+          <div className="row-actions">
+            <span className="small">{current ? 'This console signed in with it and will be signed out. Delete?' : 'Calls with it will be refused at once. Delete?'}</span>
+            <button type="button" className="button-danger" disabled={busy} onClick={() => void run(() => keys.remove(k.keyId))}>
+              {busy ? 'Deleting…' : 'Yes, delete'}
+            </button>
+            <button type="button" className="button-secondary" onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </div>
+        )}
+        {error && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+      </td>
+    </tr>
+  );
+}
