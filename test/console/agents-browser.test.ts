@@ -79,7 +79,7 @@ describe('agents console in Chromium', { skip: hasChromium ? false : 'Chromium i
     await shoot('agents');
     assert.match(agentId, /^[0-9A-Z]{10}$/);
 
-    // Action groups have no form here yet; the SDK's call adds one to the draft before it is prepared.
+    // The SDK's call adds an action group to the draft before it is prepared (the builder's forms: agent-builder-browser.test.ts).
     const res = await fetch(`${server.url}/agents/${agentId}/agentversions/DRAFT/actiongroups/`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },

@@ -1,13 +1,24 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { agentPartsApi } from '../api/agent-parts';
 import type { Agent, AgentsApi } from '../api/agents';
 import { isAbort, messageOf } from '../api/api-error';
+import { knowledgeApi } from '../api/knowledge';
 import { ErrorNotice, Loading } from '../components/notice';
+import { useConsole } from '../console-context';
 import { Link } from '../lib/router';
+import { ActionGroupsPanel } from './action-groups-panel';
+import { AgentKnowledgeBasesPanel } from './agent-knowledge-bases-panel';
 import { AgentStatusBadge } from './agent-status';
 import { AgentTestChat } from './agent-test-chat';
 
-/** One agent's draft settings, a Prepare button (the test alias runs what was prepared last), and the test chat. */
+/**
+ * One agent's draft: its instruction, action groups and knowledge bases (each edit leaves the draft unprepared), a
+ * Prepare button (the test alias runs what was prepared last), and the test chat.
+ */
 export function AgentDetail({ agents, id }: { agents: AgentsApi; id: string }) {
+  const { api } = useConsole();
+  const parts = useMemo(() => agentPartsApi(api, id), [api, id]);
+  const listKnowledgeBases = useMemo(() => knowledgeApi(api).list, [api]);
   const [agent, setAgent] = useState<Agent>();
   const [error, setError] = useState<string>();
   const [prepareError, setPrepareError] = useState<string>();
@@ -68,11 +79,15 @@ export function AgentDetail({ agents, id }: { agents: AgentsApi; id: string }) {
         </p>
       ))}
       <div className="agent-detail">
-        <section className="panel" aria-labelledby="agent-instruction-title">
-          <h2 id="agent-instruction-title">Instruction</h2>
-          <p className="turn-text">{agent.instruction ?? <span className="muted">None.</span>}</p>
-          {agent.preparedAt && <p className="muted small">Prepared {new Date(agent.preparedAt).toLocaleString()}</p>}
-        </section>
+        <div>
+          <section className="panel" aria-labelledby="agent-instruction-title">
+            <h2 id="agent-instruction-title">Instruction</h2>
+            <p className="turn-text">{agent.instruction ?? <span className="muted">None.</span>}</p>
+            {agent.preparedAt && <p className="muted small">Prepared {new Date(agent.preparedAt).toLocaleString()}</p>}
+          </section>
+          <ActionGroupsPanel parts={parts} onChanged={load} />
+          <AgentKnowledgeBasesPanel parts={parts} listKnowledgeBases={listKnowledgeBases} onChanged={load} />
+        </div>
         <AgentTestChat agents={agents} agentId={agent.agentId} prepared={agent.agentStatus === 'PREPARED'} />
       </div>
     </>
