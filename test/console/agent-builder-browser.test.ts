@@ -165,6 +165,8 @@ describe('agent builder in Chromium', { skip: hasChromium ? false : 'Chromium is
 
     // A knowledge base of the account, associated with a description of when to use it.
     await kbs.getByLabel('Knowledge base', { exact: true }).selectOption({ label: 'shipping-policies' });
+    await kbs.getByRole('button', { name: 'Associate' }).click();
+    assert.match(await shown(kbs.getByRole('alert')), /description/i);
     await kbs.getByLabel('When to use it').fill('Shipping times and express delivery rules.');
     await kbs.getByRole('button', { name: 'Associate' }).click();
     const kb = kbs.locator('li[data-knowledge-base="shipping-policies"]');
