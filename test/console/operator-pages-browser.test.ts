@@ -34,6 +34,12 @@ const section = (name: string) => page.locator(`section[data-page="${name}"]`);
 const shoot = (name: string) => shootBothThemes(page, name);
 const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 
+async function api(method: string, path: string): Promise<void> {
+  const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+  await res.body?.cancel();
+  assert.ok(res.ok, `${method} ${path}: ${res.status}`);
+}
+
 async function status(key: string): Promise<number> {
   const res = await fetch(`${server.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
   await res.body?.cancel();
@@ -65,6 +71,12 @@ describe('API keys, audit log, budgets and operations consoles in Chromium', { s
     // The bootstrap key this console signed in with is listed and marked.
     await table.getByText('this console').waitFor();
     assert.equal(await page.title(), 'API keys · Quarry');
+
+    // The server's refusal, in its words, and nothing created.
+    await keys.getByLabel('Name').fill('x'.repeat(129));
+    await keys.getByRole('button', { name: 'Create key' }).click();
+    assert.match(await shown(keys.getByRole('alert')), /validation error.*CreateApiKey request.*name/);
+    assert.equal(await table.locator('tbody tr').count(), 2);
 
     await keys.getByLabel('Name').fill('ci-pipeline');
     await keys.getByLabel('Expires after').selectOption('30d');
@@ -131,6 +143,18 @@ describe('API keys, audit log, budgets and operations consoles in Chromium', { s
     await audit.getByText('No events match these filters').waitFor();
     await audit.getByRole('button', { name: 'Clear filters' }).click();
     await events.waitFor();
+
+    // More events than a page: "Load more" appends the next one.
+    for (let i = 0; i < 50; i++) await api('GET', '/quarry/budgets');
+    await api('POST', '/quarry/audit/verify'); // which first writes what the audit writer still holds
+    await audit.getByRole('button', { name: 'Reload' }).click();
+    await loaded();
+    assert.equal(await events.locator('tbody tr').count(), 50);
+    await audit.getByRole('button', { name: 'Load more' }).click();
+    await events.locator('tbody tr').nth(50).waitFor();
+    const ids = await events.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event')));
+    assert.equal(new Set(ids).size, ids.length, 'the second page continues the first, without repeats');
+    assert.equal(await events.locator('tr[data-action="quarry:CreateApiKey"]').count(), 1, 'and reaches back to the key created first');
 
     await audit.getByRole('button', { name: 'Verify chain' }).click();
     const verdict = audit.getByTestId('verify-result');
