@@ -137,6 +137,21 @@ describe('InvokeAgent with streamingConfigurations', () => {
     );
   });
 
+  test('a model that breaks off mid-answer: the chunks sent so far, then an in-stream exception', T, async () => {
+    const agentId = await createAgent('stream-break-agent');
+    const res = await runtime.send(
+      new InvokeAgentCommand({ agentAliasId: 'TSTALIASID', agentId, sessionId: 'break-1', inputText: 'one two three four five __fail_after:4', streamingConfigurations: { streamFinalResponse: true } }),
+    );
+    const texts: string[] = [];
+    await assert.rejects(
+      async () => {
+        for await (const e of res.completion!) if (e.chunk) texts.push(new TextDecoder().decode(e.chunk.bytes));
+      },
+      (e: Error) => e.name === 'DependencyFailedException' && /after 4 words/.test(e.message),
+    );
+    assert.equal(texts.join(''), 'You said: one two');
+  });
+
   test('bad streamingConfigurations are ValidationExceptions', T, async () => {
     const agentId = await createAgent('stream-bad-input');
     for (const streamingConfigurations of [{ applyGuardrailInterval: 0 }, { applyGuardrailInterval: 2.5 }, { streamFinalResponse: 'yes' as unknown as boolean }]) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { silentLogger } from '../../core/index.js';
+import { QuarryError, type StreamPart, silentLogger } from '../../core/index.js';
 import { Playbook } from '../../../test/support/playbook-provider.js';
 import type { AgentDefinition } from './agent-definition.js';
 import type { AgentEvent, ChunkEvent } from './agent-events.js';
@@ -91,5 +91,47 @@ describe('streamFinalResponse in the orchestrator', () => {
     assert.equal(port.streamed, 0);
     assert.deepEqual(await chunks(o.invoke(ctx, bare, { sessionId: 's3', inputText: 'hi', streaming: { streamFinalResponse: true } })), [ANSWER]);
     assert.equal(port.streamed, 1);
+  });
+
+  test('a caller that goes away mid-answer closes the model stream; a model failure mid-answer is thrown after what was sent', async () => {
+    const pb = new Playbook([]);
+    let closed = false;
+    const words = ['one ', 'two ', 'three ', 'four'];
+    const parts = async function* (failAfter?: number): AsyncGenerator<StreamPart> {
+      try {
+        yield { type: 'messageStart', role: 'assistant' };
+        yield { type: 'contentBlockStart', index: 0 };
+        for (const [i, w] of words.entries()) {
+          if (i === failAfter) yield { type: 'error', error: new QuarryError('ModelStreamErrorException', 'the model broke off') };
+          yield { type: 'contentBlockDelta', index: 0, delta: { text: w } };
+        }
+        yield { type: 'contentBlockStop', index: 0 };
+        yield { type: 'messageStop', stopReason: 'end_turn' };
+        yield { type: 'metadata', usage: { inputTokens: 1, outputTokens: 4, totalTokens: 5 }, latencyMs: 0 };
+      } finally {
+        closed = true;
+      }
+    };
+    let failAfter: number | undefined;
+    const port: AgentModelPort = { ...pb.port(), converseStream: async () => ({ model: pb.model, parts: parts(failAfter) }) };
+    const o = new AgentOrchestrator({ models: port });
+    const bare = { ...agent, actionGroups: [] };
+    const gen = o.invoke(ctx, bare, { sessionId: 's4', inputText: 'count', streaming: { streamFinalResponse: true } });
+    let first: AgentEvent | undefined;
+    for await (const e of gen) {
+      if (e.type === 'chunk') {
+        first = e;
+        break;
+      }
+    }
+    assert.deepEqual(first, { type: 'chunk', text: 'one ', citations: [] });
+    assert.equal(closed, true);
+
+    failAfter = 2;
+    const sent: string[] = [];
+    await assert.rejects(async () => {
+      for await (const e of o.invoke(ctx, bare, { sessionId: 's5', inputText: 'count', streaming: { streamFinalResponse: true } })) if (e.type === 'chunk') sent.push(e.text);
+    }, /the model broke off/);
+    assert.deepEqual(sent, ['one ', 'two ']);
   });
 });

@@ -13,6 +13,8 @@ async function* replay(parts: StreamPart[]): AsyncGenerator<StreamPart> {
 export async function* streamTurn(parts: AsyncIterable<StreamPart>, release: GuardedRelease): AsyncGenerator<string, ConverseResult | undefined> {
   const seen: StreamPart[] = [];
   for await (const p of parts) {
+    // A failure part ends the turn there: nothing the model sends after it is released.
+    if (p.type === 'error') throw p.error;
     seen.push(p);
     if (p.type !== 'contentBlockDelta' || !('text' in p.delta)) continue;
     const piece = await release.push(p.delta.text);
