@@ -10,6 +10,7 @@ export * from './health-checker.js';
 export * from './lru-response-cache-store.js';
 export * from './redis-breaker-sync.js';
 export * from './redis-response-cache-store.js';
+export * from './redis-semantic-index-feed.js';
 export * from './response-cache-store.js';
 export * from './route.js';
 export * from './router.js';

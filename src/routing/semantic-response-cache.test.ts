@@ -52,7 +52,7 @@ describe('semantic response cache', () => {
     const strict = new SemanticResponseCache(store, { ...config, threshold: 0.999 }, embed);
     await cached(strict, store, req('reset my password'), 'k1', 'Use the reset link.');
     assert.equal((await strict.probe(req('how to reset password'), 'a:1', 'default', signal))?.hit, undefined);
-    assert.deepEqual(cache.stats(), { hits: 1, misses: 2, embedFailures: 0, entries: 1 });
+    assert.deepEqual(cache.stats(), { hits: 1, misses: 2, embedFailures: 0, feedFailures: 0, entries: 1 });
   });
 
   test('partitions: another scope, model, system prompt, history or parameters never match', async () => {

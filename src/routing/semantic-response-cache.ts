@@ -1,6 +1,7 @@
 import type { ConverseRequest } from '../core/index.js';
 import type { CacheDirective } from './cache-directive.js';
 import { cacheKey } from './cache-key.js';
+import type { SemanticIndexFeed } from './redis-semantic-index-feed.js';
 import type { CachedAnswer, ResponseCacheStore } from './response-cache-store.js';
 import type { SemanticCacheConfig } from './routing-config.js';
 import { SemanticCacheIndex } from './semantic-cache-index.js';
@@ -21,6 +22,8 @@ export interface SemanticCacheStats {
   misses: number;
   /** Prompts that could not be embedded (the embedding model failing); each was a miss, never an error. */
   embedFailures: number;
+  /** Failed reads or writes of the replicas' shared feed; each probe went on with what this process had indexed. */
+  feedFailures: number;
   entries: number;
 }
 
@@ -28,16 +31,19 @@ export interface SemanticCacheStats {
  * The semantic cache, consulted after an exact-cache miss: a new prompt whose embedding is within `threshold` (cosine)
  * of a cached one's, everything else about the request being identical, gets that prompt's answer. It adds an index
  * to the exact cache rather than a store of its own: answers stay in the exact cache's store (in Redis when shared),
- * and an index entry whose answer has expired there is dropped on the next lookup.
+ * and an index entry whose answer has expired there is dropped on the next lookup. With a `feed` (Redis, when replicas
+ * share the store), each replica also indexes what the others did: it publishes what it indexes, and reads what was
+ * published before each probe.
  */
 export class SemanticResponseCache {
   readonly #index: SemanticCacheIndex;
-  readonly #counters = { hits: 0, misses: 0, embedFailures: 0 };
+  readonly #counters = { hits: 0, misses: 0, embedFailures: 0, feedFailures: 0 };
 
   constructor(
     private readonly store: ResponseCacheStore,
     private readonly config: SemanticCacheConfig,
     private readonly embed: PromptEmbedder,
+    private readonly feed?: SemanticIndexFeed,
   ) {
     this.#index = new SemanticCacheIndex(config.maxEntries);
   }
@@ -55,8 +61,12 @@ export class SemanticResponseCache {
       this.#counters.embedFailures++;
       return undefined;
     }
-    const remember = (key: string) => this.#index.add(partition, key, vector);
+    const remember = (key: string) => {
+      this.#index.add(partition, key, vector);
+      this.feed?.publish({ partition, key, vector }).catch(() => this.#counters.feedFailures++);
+    };
     if (directive === 'bypass') return { remember };
+    await this.#catchUp();
     const near = this.#index.nearest(partition, vector, this.config.threshold);
     if (near) {
       const hit = await this.store.get(near.key).catch(() => undefined);
@@ -68,6 +78,16 @@ export class SemanticResponseCache {
     }
     this.#counters.misses++;
     return { remember };
+  }
+
+  /** Indexes what other replicas published; a feed that fails costs this probe nothing but their entries. */
+  async #catchUp(): Promise<void> {
+    if (!this.feed) return;
+    try {
+      for (const e of await this.feed.catchUp()) this.#index.add(e.partition, e.key, e.vector);
+    } catch {
+      this.#counters.feedFailures++;
+    }
   }
 
   stats(): SemanticCacheStats {

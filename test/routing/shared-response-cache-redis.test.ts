@@ -63,6 +63,51 @@ responseCache: { ttlMs: 60000 }
   }
 });
 
+test('two replicas on one Redis share the semantic index: a paraphrase of what one cached is a hit on the other', { skip: REDIS_SKIP }, async () => {
+  const prefix = testPrefix();
+  const redis = testRedis();
+  const yaml = `  - id: embedded
+    type: embedded
+redis:
+  url: ${REDIS_URL}
+  keyPrefix: "${prefix}"
+responseCache:
+  ttlMs: 60000
+  semantic: { embeddingModel: quarry.embed-use-v1:0, threshold: 0.85 }
+`;
+  const a = await startTestServer(yaml);
+  const b = await startTestServer(yaml, { dataDir: a.dataDir });
+  const ask = async (server: TestServer, text: string) => {
+    const r = await fetch(`${server.url}/model/scripted.echo-v1:0/converse`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: [{ text }] }], inferenceConfig: { temperature: 0 } }),
+    });
+    assert.equal(r.status, 200);
+    return ((await r.json()) as { output: { message: { content: { text: string }[] } } }).output.message.content[0]!.text;
+  };
+  try {
+    assert.equal(await ask(a, 'How do I reset my password?'), 'You said: How do I reset my password?');
+    // Published once the answer is stored, just after the response.
+    for (let i = 0; i < 100 && (await redis.xlen(`${prefix}semantic-feed`)) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await redis.xlen(`${prefix}semantic-feed`), 1, 'replica a published its index entry');
+
+    assert.equal(await ask(b, 'how can I reset my password'), 'You said: How do I reset my password?', 'b served a’s cached answer');
+    assert.equal(b.runtime.cache?.semantic?.stats().hits, 1);
+    assert.equal(await ask(b, 'What is the capital of France?'), 'You said: What is the capital of France?', 'an unrelated question is no hit');
+    assert.equal(b.runtime.cache?.semantic?.stats().feedFailures, 0);
+
+    // A damaged feed entry is skipped, not fatal.
+    await redis.xadd(`${prefix}semantic-feed`, '*', 'p', 'x', 'k', 'y', 'v', 'not-a-vector!');
+    assert.equal(await ask(a, 'What is the capital of France??'), 'You said: What is the capital of France?');
+  } finally {
+    await b.stop();
+    await a.stop();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  }
+});
+
 test('Redis down: the cache misses and every request is still answered', async () => {
   const upstream = await startFaultUpstream('up');
   const server = await startTestServer(`  - { id: up, type: openai-compatible, baseUrl: "${upstream.baseUrl}", timeoutMs: 3000 }
