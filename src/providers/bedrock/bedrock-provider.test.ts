@@ -275,6 +275,26 @@ describe('bedrock specifics', () => {
     assert.ok(estimate > 5 && estimate < 200, `estimate ${estimate}`);
   });
 
+  test('probe: a free CountTokens for a configured model; an answering endpoint passes, refused credentials, throttling and no answer fail', async () => {
+    upstream.enqueue(json('count-tokens.json'));
+    await create().probe!(call());
+    assert.equal(upstream.requests[0].path, '/model/anthropic.claude-3-5-sonnet-20240620-v1%3A0/count-tokens');
+
+    // A model CountTokens does not serve: the endpoint read and authorised the call, so it is up.
+    upstream.enqueue(errorReply(400, "The provided model doesn't support counting tokens."));
+    await create().probe!(call());
+
+    for (const [status, code] of [
+      [403, 'AccessDeniedException'],
+      [429, 'ThrottlingException'],
+      [503, 'ServiceUnavailableException'],
+    ] as const) {
+      upstream.enqueue(errorReply(status, 'no'));
+      await assert.rejects(create().probe!(call()), (e: unknown) => QuarryError.isInstance(e) && e.code === code);
+    }
+    await assert.rejects(create({ baseUrl: 'http://127.0.0.1:1' }).probe!(call()), (e: unknown) => QuarryError.isInstance(e) && e.code === 'ServiceUnavailableException');
+  });
+
   test('invalid options are a ValidationException', () => {
     for (const options of [{ accessKeyId: 'AKID' }, { region: 'x' }]) {
       assert.throws(() => create({ options }), (e: unknown) => QuarryError.isInstance(e) && e.code === 'ValidationException');

@@ -10,15 +10,16 @@ import type {
   ProviderFactory,
   StreamPart,
 } from '../../core/index.js';
+import { startDeadline } from '../shared/call-deadline.js';
+import { estimateInputTokens } from '../shared/estimate-tokens.js';
 import { parseBedrockOptions } from './bedrock-options.js';
 import { BedrockStreamMapper } from './bedrock-stream-mapper.js';
-import { startDeadline } from '../shared/call-deadline.js';
 import { createBedrockClient } from './create-bedrock-client.js';
 import { embedWithBedrock } from './embed-with-bedrock.js';
-import { estimateInputTokens } from '../shared/estimate-tokens.js';
 
 // Converse bills an image by its size; without decoding it, assume about one megapixel (Claude: w×h/750).
 const BEDROCK_COSTS = { perMessage: 3, perImage: 1_600 };
+
 import { fromBedrockConverse } from './from-bedrock-converse.js';
 import { mapBedrockError, upstreamReturned } from './map-bedrock-error.js';
 import { toBedrockConverse } from './to-bedrock-converse.js';
@@ -103,6 +104,28 @@ export const createBedrockProvider: ProviderFactory = (settings) => {
     }
   }
 
+  /**
+   * CountTokens of one word for a configured model: it costs nothing, and it needs the endpoint up and the
+   * credentials accepted, which is what a health check asks. A ValidationException (a model CountTokens does not
+   * serve) is an answer from a healthy endpoint that read and authorised the call, so it passes; every other failure,
+   * refused credentials and throttling included, fails the check.
+   */
+  async function probe(opts: CallOptions): Promise<void> {
+    const modelId = settings.models.find((m) => m.kind === 'text')?.upstreamModel ?? settings.models[0]?.upstreamModel;
+    if (!modelId) return;
+    const d = deadline(opts.signal);
+    try {
+      await client.send(new CountTokensCommand({ modelId, input: { converse: { messages: [{ role: 'user', content: [{ text: 'ping' }] }] } } }), {
+        abortSignal: d.signal,
+      });
+    } catch (e) {
+      const err = d.reason ?? mapBedrockError(e, upstream);
+      if (err.code !== 'ValidationException') throw err;
+    } finally {
+      d.dispose();
+    }
+  }
+
   const provider: ModelProvider = {
     id: settings.id,
     type: settings.type,
@@ -111,6 +134,7 @@ export const createBedrockProvider: ProviderFactory = (settings) => {
     stream,
     embed,
     countTokens,
+    probe,
     close: async () => client.destroy(),
   };
   return provider;
