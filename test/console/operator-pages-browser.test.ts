@@ -34,6 +34,14 @@ const section = (name: string) => page.locator(`section[data-page="${name}"]`);
 const shoot = (name: string) => shootBothThemes(page, name);
 const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 
+/** Polls what the page shows until `ok` holds: a reload may not have begun when the click that asked for it returns. */
+async function until(what: string, ok: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; !(await ok()); i++) {
+    assert.ok(i < 100, `timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function api(method: string, path: string): Promise<void> {
   const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${TEST_API_KEY}` } });
   await res.body?.cancel();
@@ -114,13 +122,13 @@ describe('API keys, audit log, budgets and operations consoles in Chromium', { s
     const audit = section('audit');
     const events = audit.getByRole('table', { name: 'Audit events' });
     // The audit writer batches events, so the last call may land a moment after the page first reads the trail.
-    const loaded = () => audit.getByText('Loading audit events').waitFor({ state: 'detached' });
+    const rows = (selector = 'tbody tr') => events.locator(selector).count();
     await events.waitFor();
-    for (let tries = 0; (await events.locator('tr[data-action="quarry:DeleteApiKey"]').count()) === 0; tries++) {
+    for (let tries = 0; (await rows('tr[data-action="quarry:DeleteApiKey"]')) === 0; tries++) {
       assert.ok(tries < 50, 'DeleteApiKey was never recorded');
       await new Promise((r) => setTimeout(r, 200));
       await audit.getByRole('button', { name: 'Reload' }).click();
-      await loaded();
+      await audit.getByText('Loading audit events').waitFor({ state: 'detached' });
     }
     assert.equal(await events.locator('tr[data-action="quarry:CreateApiKey"]').count(), 1);
     assert.equal(await events.locator('tr[data-action="quarry:UpdateApiKey"]').count(), 1);
@@ -134,8 +142,7 @@ describe('API keys, audit log, budgets and operations consoles in Chromium', { s
     await audit.getByRole('button', { name: 'Clear filters' }).click();
     await audit.getByLabel('Action or event').fill('quarry:DeleteApiKey');
     await audit.getByRole('button', { name: 'Apply filters' }).click();
-    await events.locator('tr[data-action="quarry:CreateApiKey"]').waitFor({ state: 'detached' });
-    assert.equal(await events.locator('tbody tr').count(), 1);
+    await until('only the deletion is listed', async () => (await rows()) === 1 && (await rows('tr[data-action="quarry:DeleteApiKey"]')) === 1);
     assert.match(await shown(events.locator('tbody tr')), /DeleteApiKey[\s\S]*succeeded/);
 
     await audit.getByLabel('Action or event').fill('quarry:NoSuchAction');
@@ -148,8 +155,7 @@ describe('API keys, audit log, budgets and operations consoles in Chromium', { s
     for (let i = 0; i < 50; i++) await api('GET', '/quarry/budgets');
     await api('POST', '/quarry/audit/verify'); // which first writes what the audit writer still holds
     await audit.getByRole('button', { name: 'Reload' }).click();
-    await loaded();
-    assert.equal(await events.locator('tbody tr').count(), 50);
+    await until('a full page of 50 events is listed', async () => (await rows()) === 50);
     await audit.getByRole('button', { name: 'Load more' }).click();
     await events.locator('tbody tr').nth(50).waitFor();
     const ids = await events.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event')));

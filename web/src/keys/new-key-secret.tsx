@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { NewApiKey } from '../api/keys';
 import { secretOf } from '../lib/key-terms';
 
@@ -10,6 +10,8 @@ export function NewKeySecret({ created, onDone }: { created: NewApiKey; onDone: 
   const secret = secretOf(created) ?? '';
   const field = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<'yes' | 'no'>();
+  // Focus (and so select) the secret as it appears: the keyboard is where the copy happens, and the field reads out.
+  useEffect(() => field.current?.focus(), []);
 
   async function copy() {
     try {
