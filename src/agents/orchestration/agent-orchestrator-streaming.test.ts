@@ -49,6 +49,29 @@ function streamingPort(pb: Playbook) {
   return port;
 }
 
+/** A port over the playbook whose stream sends each text in `size`-character deltas, as a local model writes. */
+function finePort(pb: Playbook, size: number) {
+  const port: AgentModelPort & { streamed: number } = {
+    ...pb.port(),
+    streamed: 0,
+    async converseStream(c, req) {
+      port.streamed++;
+      const r = await pb.generate({ ...req, model: pb.model }, c.signal);
+      const text = r.message.content.map((b) => ('text' in b ? b.text : '')).join('');
+      async function* parts(): AsyncGenerator<StreamPart> {
+        yield { type: 'messageStart', role: 'assistant' };
+        yield { type: 'contentBlockStart', index: 0 };
+        for (let i = 0; i < text.length; i += size) yield { type: 'contentBlockDelta', index: 0, delta: { text: text.slice(i, i + size) } };
+        yield { type: 'contentBlockStop', index: 0 };
+        yield { type: 'messageStop', stopReason: 'end_turn' };
+        yield { type: 'metadata', usage: { ...r.usage }, latencyMs: 0 };
+      }
+      return { model: pb.model, parts: parts() };
+    },
+  };
+  return port;
+}
+
 async function chunks(gen: AsyncGenerator<AgentEvent>): Promise<string[]> {
   const out: string[] = [];
   for await (const e of gen) if (e.type === 'chunk') out.push((e as ChunkEvent).text);
@@ -124,7 +147,8 @@ describe('streamFinalResponse in the orchestrator', () => {
         break;
       }
     }
-    assert.deepEqual(first, { type: 'chunk', text: 'one ', citations: [] });
+    // Trailing spaces wait for the next word, as a whole answer is trimmed.
+    assert.deepEqual(first, { type: 'chunk', text: 'one', citations: [] });
     assert.equal(closed, true);
 
     failAfter = 2;
@@ -132,6 +156,42 @@ describe('streamFinalResponse in the orchestrator', () => {
     await assert.rejects(async () => {
       for await (const e of o.invoke(ctx, bare, { sessionId: 's5', inputText: 'count', streaming: { streamFinalResponse: true } })) if (e.type === 'chunk') sent.push(e.text);
     }, /the model broke off/);
-    assert.deepEqual(sent, ['one ', 'two ']);
+    assert.deepEqual(sent, ['one', ' two']);
+  });
+
+  test('a ReAct model: every turn is streamed, tool-calling turns send nothing, the answer after Final Answer arrives as it is written', async () => {
+    const pb = new Playbook(
+      [
+        { text: 'Thought: I should look it up.\nAction: orders__find\nAction Input: {"orderId": "A-1"}' },
+        { text: 'Thought: I have what I need.\nFinal Answer: Order A-1 has shipped and arrives on Friday.\nObservation: made up' },
+      ],
+      { supportsTools: false },
+    );
+    const port = finePort(pb, 5);
+    const ran: unknown[] = [];
+    const o = new AgentOrchestrator({
+      models: port,
+      runner: {
+        async run(call) {
+          ran.push(call.args);
+          return { ok: true, text: '{"status":"shipped"}' };
+        },
+      },
+    });
+    const moduleAgent: AgentDefinition = { ...agent, actionGroups: [{ ...agent.actionGroups[0]!, executor: { kind: 'module', name: 'orders', module: '/nonexistent/orders.js' } }] };
+    const events: AgentEvent[] = [];
+    for await (const e of o.invoke(ctx, moduleAgent, { sessionId: 's6', inputText: 'where is A-1?', streaming: { streamFinalResponse: true } })) events.push(e);
+    const texts = events.filter((e): e is ChunkEvent => e.type === 'chunk').map((e) => e.text);
+    assert.ok(texts.length > 1, JSON.stringify(texts));
+    assert.equal(texts.join(''), 'Order A-1 has shipped and arrives on Friday.');
+    assert.deepEqual(ran, [{ orderId: 'A-1' }]);
+    assert.equal(port.streamed, 2);
+    const orchestration = events.flatMap((e) => (e.type === 'trace' && 'orchestrationTrace' in e.trace ? [e.trace.orchestrationTrace] : []));
+    assert.deepEqual(
+      orchestration.flatMap((t) => ('rationale' in t ? [t.rationale.text] : [])),
+      ['I should look it up.', 'I have what I need.'],
+    );
+    const finish = orchestration.find((t) => 'observation' in t && t.observation.type === 'FINISH');
+    assert.deepEqual(finish && 'observation' in finish ? finish.observation.finalResponse : undefined, { text: 'Order A-1 has shipped and arrives on Friday.' });
   });
 });

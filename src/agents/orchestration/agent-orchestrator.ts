@@ -7,6 +7,7 @@ import { extractCitations } from './agent-citations.js';
 import type { AgentCitation, AgentEvent, AgentTrace, ReturnControlInput, TraceEvent } from './agent-events.js';
 import { type AgentGuard, type GuardResolver, NO_GUARD } from './agent-guard.js';
 import { AgentMemory } from './agent-memory.js';
+import { AnswerGate } from './answer-gate.js';
 import { DEFAULT_GUARDRAIL_INTERVAL, GuardedRelease, splitAnswer } from './guarded-release.js';
 import type { AgentMemoryStore, AgentSessionStore } from './agent-session-store.js';
 import type { AgentCallContext, AgentModelPort, KnowledgeSearch } from './agent-ports.js';
@@ -319,13 +320,14 @@ export class AgentOrchestrator {
           },
         },
       });
-      const live = this.liveRelease(inv, specs);
-      if (live) {
-        yield* this.streamAnswer(inv, state, req, traceId, live);
-        return;
-      }
       const started = Date.now();
-      const res = await this.deps.models.converse(ctx, req);
+      let res: ConverseResult;
+      const live = this.liveRelease(inv, state, specs);
+      if (live) {
+        const s = yield* this.streamTurnLive(inv, state, req, traceId, live, started);
+        if (!s) return;
+        res = s;
+      } else res = await this.deps.models.converse(ctx, req);
       state.tokens += res.usage.inputTokens + res.usage.outputTokens;
       yield inv.trace(modelOutputTrace(traceId, res, started));
       const turn = dialect.read(res.message, traceId);
@@ -379,22 +381,28 @@ export class AgentOrchestrator {
   }
 
   /**
-   * The release for a turn streamed as the model writes it, when the caller asked for streaming and this turn can
-   * only be the answer. A turn that may still call a tool (the agent has tools: a native model can write text and
-   * then a call; a ReAct one writes its thought first), or whose answer post-processing will rewrite, is read whole
-   * and its answer sent in pieces afterwards, so that no rationale or draft escapes as answer text.
+   * The release for a turn streamed as the model writes it, when the caller asked for streaming. A native model's
+   * turn is streamed only when no tools are offered (it can write text and then call one, so its text is not known
+   * to be the answer until it stops); a ReAct model's is, its answer gated by the protocol's own markers. A turn whose
+   * answer post-processing will rewrite, or that cites search results, is read whole. Turns not streamed still answer
+   * in pieces (`finish`).
    */
-  private liveRelease(inv: Invocation, specs: unknown[]): GuardedRelease | undefined {
+  private liveRelease(inv: Invocation, state: LoopState, specs: unknown[]): GuardedRelease | undefined {
     if (inv.streamInterval === undefined || !this.deps.models.converseStream) return undefined;
-    if (inv.dialect.react || specs.length || inv.agent.promptOverrides?.postProcessing?.enabled) return undefined;
+    if ((!inv.dialect.react && specs.length) || inv.agent.promptOverrides?.postProcessing?.enabled) return undefined;
+    // Search results were used: the answer's [n] markers become citations, which needs the whole answer.
+    if (state.references.length) return undefined;
     return new GuardedRelease(inv.agent.guardrail ? inv.guard : undefined, inv.streamInterval);
   }
 
-  /** The final turn streamed: chunks as the guardrail releases them, then the traces a whole answer would have had. */
-  private async *streamAnswer(inv: Invocation, state: LoopState, req: ConverseRequest, traceId: string, release: GuardedRelease): AsyncGenerator<AgentEvent> {
-    const started = Date.now();
+  /**
+   * One turn streamed: chunks as the gate and the guardrail release them, then the traces a whole answer would have
+   * had. Returns the turn when none of it was answer text (a tool call, or an answer the gate could not recognise
+   * early), for the loop to go on as with a non-streamed call; nothing once it answered.
+   */
+  private async *streamTurnLive(inv: Invocation, state: LoopState, req: ConverseRequest, traceId: string, release: GuardedRelease, started: number): AsyncGenerator<AgentEvent, ConverseResult | undefined> {
     const handle = await this.deps.models.converseStream!(inv.ctx, req);
-    const turn = streamTurn(handle.parts, release);
+    const turn = streamTurn(handle.parts, new AnswerGate(inv.dialect.react), release);
     let sent = false;
     let r: IteratorResult<string, ConverseResult | undefined>;
     try {
@@ -407,15 +415,18 @@ export class AgentOrchestrator {
       await turn.return(undefined);
     }
     const res = r.value;
+    if (!sent && res) return res;
     if (res) {
       state.tokens += res.usage.inputTokens + res.usage.outputTokens;
       yield inv.trace(modelOutputTrace(traceId, res, started));
+      const rationale = inv.dialect.read(res.message, traceId).rationale;
+      if (rationale) yield inv.trace({ orchestrationTrace: { rationale: { traceId, text: rationale } } });
     }
     if (release.intervened) yield inv.trace({ guardrailTrace: { traceId, action: 'INTERVENED', outputAssessments: release.assessments } });
     const text = release.released + (release.blocked?.text ?? '');
-    if (!sent) yield { type: 'chunk', text: '', citations: [] };
     yield inv.trace({ orchestrationTrace: { observation: { traceId, type: 'FINISH', finalResponse: { text } } } });
     this.remember(inv, state.inputText, text);
+    return undefined;
   }
 
   /** The model's final answer: citations, the output guardrail, optional post-processing, then the chunk. */
