@@ -37,6 +37,9 @@ export interface PreparedDocument {
 
 export type Embedder = (texts: string[], signal: AbortSignal) => Promise<Float32Array[]>;
 
+/** Texts per embedding call: the embedded encoder's own batch size, so each call is one forward pass. */
+export const EMBED_BATCH_SIZE = 32;
+
 export const documentIdFor = (dataSourceId: string, uri: string) => `${dataSourceId}:${uri}`;
 
 /**
@@ -100,7 +103,7 @@ export async function embedPrepared(
   cache: EmbeddingCache,
   embed: Embedder,
   signal: AbortSignal,
-  batchSize = 32,
+  batchSize = EMBED_BATCH_SIZE,
 ): Promise<ChunkInput[][]> {
   const allHashes = [...new Set(docs.flatMap((d) => d.textHashes))];
   const known = await cache.getMany(s.embeddingModelId, allHashes);
