@@ -52,9 +52,10 @@ async function writeLegacyDataDir(): Promise<void> {
   }
 }
 
-// A rotation normally waits for other replicas to notice the new key; there are none here.
+// A rotation normally waits for other replicas to notice the new key; there are none here. `store: {}` keeps the
+// embedded SQLite store in scale-out mode too: the upgrade under test is of a data dir's own database.
 const start = async (env?: NodeJS.ProcessEnv) => {
-  const s = await startTestServer('', { dataDir: dir, keyring: { refreshMs: 0, rotation: { settleMs: 0 } }, ...(env ? { env } : {}) });
+  const s = await startTestServer('store: {}\n', { dataDir: dir, keyring: { refreshMs: 0, rotation: { settleMs: 0 } }, ...(env ? { env } : {}) });
   servers.push(s);
   return s;
 };
