@@ -12,6 +12,7 @@ import {
   IngestKnowledgeBaseDocumentsCommand,
   ListAgentActionGroupsCommand,
   ListAgentKnowledgeBasesCommand,
+  PrepareAgentCommand,
 } from '@aws-sdk/client-bedrock-agent';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { createScriptedProvider } from '../../src/providers/scripted/index.js';
@@ -230,6 +231,31 @@ describe('agent builder in Chromium', { skip: hasChromium ? false : 'Chromium is
     assert.equal(await kbs.getByLabel('Knowledge base', { exact: true }).inputValue(), kbId);
     assert.deepEqual((await control.send(new ListAgentKnowledgeBasesCommand({ agentId, agentVersion: 'DRAFT' }))).agentKnowledgeBaseSummaries, []);
     await agents.locator('header').getByText('not prepared').waitFor();
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('the test chat shows an answer while it streams in', { timeout: 60_000 }, async () => {
+    const agentId = (
+      await control.send(new CreateAgentCommand({ agentName: 'echo-agent', instruction: 'You repeat what the user says, to show answers streaming in.', foundationModel: 'scripted.echo-v1:0' }))
+    ).agent!.agentId!;
+    await control.send(new PrepareAgentCommand({ agentId }));
+    await page.goto(`${server.url}/console/agents/${agentId}`);
+    const agents = section();
+    await agents.getByRole('heading', { name: 'echo-agent', level: 1 }).waitFor();
+    // The scripted model waits 150 ms between words: part of the answer is on screen while the chat still waits.
+    await agents.getByLabel('Message').fill('__slow:150 one two three four five six seven eight');
+    await agents.getByLabel('Message').press('Enter');
+    let partial: string | undefined;
+    for (const until = Date.now() + 10_000; !partial && Date.now() < until; ) {
+      const [texts, buttons] = await Promise.all([agents.locator('article[aria-label="Agent"] .turn-text').allTextContents(), agents.locator('.composer button').allTextContents()]);
+      const t = texts[0] ?? '';
+      if (buttons.includes('Waiting…') && t.startsWith('You said:') && !t.endsWith('eight')) partial = t;
+    }
+    assert.ok(partial, 'part of the answer was shown while the agent was still answering');
+    const answer = agents.getByRole('article', { name: 'Agent' }).first();
+    await answer.locator('.turn-text', { hasText: 'eight' }).waitFor();
+    assert.equal(await shown(answer.locator('.turn-text')), 'You said: __slow:150 one two three four five six seven eight');
+    await agents.getByRole('button', { name: 'Send' }).waitFor();
     assert.deepEqual(pageErrors, []);
   });
 });

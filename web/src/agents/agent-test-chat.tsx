@@ -37,7 +37,8 @@ export function AgentTestChat({ agents, agentId, prepared }: { agents: AgentsApi
     abort.current = ac;
     const settle = (patch: Partial<Exchange>) => setExchanges((xs) => xs.map((x) => (x.id === id ? { ...x, ...patch } : x)));
     try {
-      settle({ answer: await agents.invoke(agentId, sessionId, question, ac.signal) });
+      // The answer is shown as it streams in; the last call settles it whole.
+      settle({ answer: await agents.invoke(agentId, sessionId, question, ac.signal, (partial) => settle({ answer: partial })) });
     } catch (err) {
       if (!isAbort(err)) settle({ error: messageOf(err) });
     } finally {

@@ -73,11 +73,14 @@ export function agentsApi(api: ApiClient) {
   async remove(id: string): Promise<void> {
     await api.fetch(path(id), { method: 'DELETE' });
   },
-  /** One turn of a conversation with the prepared draft, traces included; the session id carries the conversation. */
-  async invoke(id: string, sessionId: string, inputText: string, signal?: AbortSignal): Promise<AgentAnswer> {
+  /**
+   * One turn of a conversation with the prepared draft, traces included; the session id carries the conversation.
+   * The answer is asked for streamed (streamFinalResponse), and `onProgress` sees it grow chunk by chunk.
+   */
+  async invoke(id: string, sessionId: string, inputText: string, signal?: AbortSignal, onProgress?: (partial: AgentAnswer) => void): Promise<AgentAnswer> {
     const res = await api.fetch(`/agents/${encodeURIComponent(id)}/agentAliases/${TEST_ALIAS_ID}/sessions/${encodeURIComponent(sessionId)}/text`, {
       method: 'POST',
-      body: { inputText, enableTrace: true },
+      body: { inputText, enableTrace: true, streamingConfigurations: { streamFinalResponse: true } },
       signal,
     });
     if (!res.body) throw new ApiError('The server sent no stream.', res.status, undefined);
@@ -94,6 +97,7 @@ export function agentsApi(api: ApiClient) {
       const type = m.headers[':event-type']?.value;
       if (type === 'chunk') out.text += text.decode(Uint8Array.from(atob(String(payload.bytes ?? '')), (c) => c.charCodeAt(0)), { stream: true });
       else if (type === 'trace') out.traces.push(payload as unknown as AgentTracePart);
+      onProgress?.({ ...out, traces: [...out.traces] });
     }
     return out;
   },
