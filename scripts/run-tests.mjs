@@ -2,13 +2,16 @@
 // Runs every *.test.ts under src/ and test/ with Node's own test runner (tsx as the loader). Node 20's --test takes no
 // globs, so the files are listed here. Extra arguments are passed on (e.g. --test-name-pattern).
 //
-// Scale-out mode (QUARRY_TEST_STORE_URL set, as `npm run test:scale-out` does): knowledge bases there default to
+// Scale-out mode (QUARRY_TEST_STORE_URL set, as `npm run test:scale-out` does) runs the test files that read the mode's
+// settings, directly or through the modules they import (test/support/start-test-server.ts puts every test server on
+// PostgreSQL, each in a schema of its own, with Redis): the other files would repeat the normal run exactly, as nothing
+// in them changes with the mode. `--all` runs every file anyway. Knowledge bases there default to
 // pgvector, which the PostgreSQL on hand may lack, so unless QUARRY_TEST_PGVECTOR_URL already names a server with it,
 // the runner starts test/support/pgvector-test-server.ts (PGlite with pgvector behind the wire protocol) as a process of
 // its own for the whole run and hands its URL to the tests in QUARRY_TEST_PGVECTOR_URL.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 function find(dir, out = []) {
   let names;
@@ -26,11 +29,43 @@ function find(dir, out = []) {
   return out;
 }
 
+const SCALE_OUT_SETTINGS = /QUARRY_TEST_(STORE_URL|SERVER_REDIS_URL|PGVECTOR_URL)/;
+
+/** Whether `file` reads a scale-out setting, itself or through the project's own modules (relative imports). */
+function readsScaleOutSettings(file, seen = new Map()) {
+  if (seen.has(file)) return seen.get(file);
+  seen.set(file, false);
+  let text;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return false;
+  }
+  if (SCALE_OUT_SETTINGS.test(text)) {
+    seen.set(file, true);
+    return true;
+  }
+  for (const m of text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+    const dep = resolve(dirname(file), m[1].replace(/\.js$/, '.ts'));
+    if (readsScaleOutSettings(dep, seen)) {
+      seen.set(file, true);
+      return true;
+    }
+  }
+  return false;
+}
+
 const args = process.argv.slice(2);
 const filters = args.filter((a) => !a.startsWith('--'));
-const flags = args.filter((a) => a.startsWith('--'));
+const all = args.includes('--all');
+const flags = args.filter((a) => a.startsWith('--') && a !== '--all');
 let files = [...find('src'), ...find('test')].sort();
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
+if (process.env.QUARRY_TEST_STORE_URL && !all) {
+  const seen = new Map();
+  files = files.filter((f) => readsScaleOutSettings(resolve(f), seen));
+  console.log(`scale-out mode: the ${files.length} test files that read its settings (--all runs every file)`);
+}
 
 /** Starts the pgvector test server and resolves with its URL (the first line it prints). */
 function startPgvectorServer() {
