@@ -1,4 +1,4 @@
-import type { Pricing, Usage } from '../core/index.js';
+import type { ModelKind, Pricing, Usage } from '../core/index.js';
 import type { ModelPrice } from './pricing/model-price.js';
 
 /**
@@ -9,16 +9,16 @@ import type { ModelPrice } from './pricing/model-price.js';
 const CACHE_READ_RATIO = 0.1;
 const CACHE_WRITE_RATIO = 1.25;
 
-/** USD for one call at a model's configured input/output prices (cache reads and writes at Bedrock's ratios). */
-export function costOf(usage: Usage, pricing: Pricing | undefined): number {
+/** USD for one call at a model's configured prices (cache reads and writes at Bedrock's ratios, images per image). */
+export function costOf(usage: Usage, pricing: Pricing | undefined, images = 0): number {
   if (!pricing) return 0;
-  return costOfUsage({ usage }, { modelId: '', region: '*', asOf: '', source: '', ...pricing });
+  return costOfUsage({ usage, images }, { modelId: '', region: '*', asOf: '', source: '', ...pricing });
 }
 
 export interface Billable {
   usage: Usage;
   /** Embedding models bill input at the entry's embedding price where it has one. */
-  kind?: 'text' | 'embedding';
+  kind?: ModelKind;
   /** Images in the request and answer, billed at `imagePerImage` for models priced by the image. */
   images?: number;
   /** Batch inference: the entry's batch discount applies. */

@@ -3,6 +3,7 @@ export * from './embedding.js';
 export * from './errors.js';
 export * from './guardrail-request.js';
 export * from './ids.js';
+export * from './image-generation.js';
 export * from './logger.js';
 export * from './message.js';
 export * from './model-info.js';

@@ -7,10 +7,14 @@ export type ModelFamily =
   | 'meta'
   | 'amazon-titan-text'
   | 'amazon-titan-embed'
+  | 'amazon-titan-image'
   | 'amazon-nova'
   | 'mistral'
   | 'cohere'
   | 'generic';
+
+/** What a model produces: text (chat), embeddings, or images; each is called through its own APIs. */
+export type ModelKind = 'text' | 'embedding' | 'image';
 
 export type Modality = 'TEXT' | 'IMAGE' | 'EMBEDDING' | 'DOCUMENT';
 
@@ -19,6 +23,8 @@ export interface Pricing {
   inputPer1k: number;
   /** USD per 1,000 output tokens. */
   outputPer1k: number;
+  /** USD per generated image, for image models. */
+  imagePerImage?: number;
 }
 
 export interface ModelInfo {
@@ -30,7 +36,7 @@ export interface ModelInfo {
   /** The provider's own name for the model. */
   upstreamModel: string;
   family: ModelFamily;
-  kind: 'text' | 'embedding';
+  kind: ModelKind;
   inputModalities: Modality[];
   outputModalities: Modality[];
   contextWindow?: number;

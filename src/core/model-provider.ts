@@ -1,4 +1,5 @@
 import type { EmbedRequest, EmbedResult } from './embedding.js';
+import type { ImageGenerationRequest, ImageGenerationResult } from './image-generation.js';
 import type { ModelInfo } from './model-info.js';
 import type { ConverseRequest } from './request.js';
 import type { ConverseResult } from './response.js';
@@ -27,6 +28,8 @@ export interface ModelProvider {
   /** Must yield parts in Bedrock's order and end with messageStop then metadata, or with an error part. */
   stream(req: GenerateRequest, opts: CallOptions): AsyncIterable<StreamPart>;
   embed?(req: EmbedRequest & { model: ModelInfo }, opts: CallOptions): Promise<EmbedResult>;
+  /** Text to image, for models of kind `image`. Returns exactly `req.count` images or throws. */
+  generateImages?(req: ImageGenerationRequest & { model: ModelInfo }, opts: CallOptions): Promise<ImageGenerationResult>;
   /** Exact count where the provider has the tokenizer; the runtime falls back to an estimate otherwise. */
   countTokens?(req: GenerateRequest): Promise<number>;
   /**

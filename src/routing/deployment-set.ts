@@ -4,6 +4,8 @@ import {
   type EmbedRequest,
   type EmbedResult,
   type GenerateRequest,
+  type ImageGenerationRequest,
+  type ImageGenerationResult,
   type ModelInfo,
   QuarryError,
   type StreamPart,
@@ -62,6 +64,14 @@ export class DeploymentSet {
       const embed = d.spec.provider.embed;
       if (!embed) throw new QuarryError('ValidationException', `Model ${d.spec.model.id} does not produce embeddings.`);
       return embed.call(d.spec.provider, { ...req, model: d.spec.model }, { signal });
+    });
+  }
+
+  generateImages(req: ImageGenerationRequest, budget: CallBudget): Promise<RoutedAnswer<ImageGenerationResult>> {
+    return this.run(budget, this.o.policy.attemptTimeoutMs, 'No images', false, (d, signal) => {
+      const generate = d.spec.provider.generateImages;
+      if (!generate) throw new QuarryError('ValidationException', `Model ${d.spec.model.id} does not generate images.`);
+      return generate.call(d.spec.provider, { ...req, model: d.spec.model }, { signal });
     });
   }
 

@@ -4,6 +4,8 @@ import {
   type EmbedRequest,
   type EmbedResult,
   type GenerateRequest,
+  type ImageGenerationRequest,
+  type ImageGenerationResult,
   type ModelInfo,
   type ModelProvider,
   QuarryError,
@@ -47,5 +49,10 @@ export class DirectRoute implements Route {
   async embed(req: EmbedRequest, budget: CallBudget): Promise<RoutedAnswer<EmbedResult>> {
     if (!this.provider.embed) throw new QuarryError('ValidationException', `Model ${this.model.id} does not produce embeddings.`);
     return { value: await this.provider.embed({ ...req, model: this.model }, { signal: budget.signal }), model: this.model, attempts: 1 };
+  }
+
+  async generateImages(req: ImageGenerationRequest, budget: CallBudget): Promise<RoutedAnswer<ImageGenerationResult>> {
+    if (!this.provider.generateImages) throw new QuarryError('ValidationException', `Model ${this.model.id} does not generate images.`);
+    return { value: await this.provider.generateImages({ ...req, model: this.model }, { signal: budget.signal }), model: this.model, attempts: 1 };
   }
 }

@@ -1,4 +1,4 @@
-import type { ConverseRequest, ConverseResult, EmbedRequest, EmbedResult, ModelInfo, ModelProvider } from '../core/index.js';
+import type { ConverseRequest, ConverseResult, EmbedRequest, EmbedResult, ImageGenerationRequest, ImageGenerationResult, ModelInfo, ModelProvider } from '../core/index.js';
 import { asQuarryError, type FallbackReason, fallbackReasonOf } from './classify-failure.js';
 import type { DeploymentSet } from './deployment-set.js';
 import type { CallBudget, Preflight, Route, RoutedAnswer, RoutedStream } from './route.js';
@@ -70,6 +70,11 @@ export class ModelRoute implements Route {
   embed(req: EmbedRequest, budget: CallBudget): Promise<RoutedAnswer<EmbedResult>> {
     if (this.fallbacks.length === 0) return this.set.embed(req, budget);
     return this.chain(budget, (target) => target.set.embed(req, budget), () => undefined, noop);
+  }
+
+  generateImages(req: ImageGenerationRequest, budget: CallBudget): Promise<RoutedAnswer<ImageGenerationResult>> {
+    if (this.fallbacks.length === 0) return this.set.generateImages(req, budget);
+    return this.chain(budget, (target) => target.set.generateImages(req, budget), () => undefined, noop);
   }
 
   /**

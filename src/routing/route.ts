@@ -4,6 +4,8 @@ import type {
   EmbedRequest,
   EmbedResult,
   GenerateRequest,
+  ImageGenerationRequest,
+  ImageGenerationResult,
   ModelInfo,
   ModelProvider,
   QuarryError,
@@ -64,4 +66,5 @@ export interface Route {
   generate(req: ConverseRequest, budget: CallBudget): Promise<RoutedAnswer<ConverseResult>>;
   stream(req: ConverseRequest, budget: CallBudget): Promise<RoutedStream>;
   embed(req: EmbedRequest, budget: CallBudget): Promise<RoutedAnswer<EmbedResult>>;
+  generateImages(req: ImageGenerationRequest, budget: CallBudget): Promise<RoutedAnswer<ImageGenerationResult>>;
 }

@@ -6,7 +6,10 @@ import {
   type EmbedResult,
   type GenerateRequest,
   type GuardrailRequest,
+  type ImageGenerationRequest,
+  type ImageGenerationResult,
   type ModelInfo,
+  type ModelKind,
   QuarryError,
   type StopReason,
   type StreamPart,
@@ -405,6 +408,36 @@ export class Runtime {
     }
   }
 
+  /** Text to image: authorized, admitted and metered like converse; the usage record counts the images, priced per image. */
+  async generateImages(ctx: InvocationContext, request: ImageGenerationRequest): Promise<ImageGenerationResult & { model: ModelInfo }> {
+    await this.authorize(ctx, 'bedrock:InvokeModel', request.modelId);
+    const m: Metered = { started: performance.now(), tags: costAllocationTags(ctx.tags, undefined), images: 0 };
+    const steps = this.steps();
+    // A prompt is plain text (about four characters a token); image models bill by the image, so no output tokens.
+    const estimate = Math.ceil(request.prompt.length / 4);
+    const admitted = steps?.length ? await admitAll(steps, { ctx, modelId: request.modelId, maxTokens: 0, inputTokens: () => Promise.resolve(estimate) }) : undefined;
+    const req = redirect(request, admitted);
+    let route: Route | undefined;
+    const deadline = new Deadline(ctx.signal, this.deps.timeoutMs);
+    try {
+      route = await this.route(req.modelId, 'image');
+      const answer = await route.generateImages(req, deadline);
+      this.noteRouting(ctx, answer);
+      await recorded(this.settle(ctx, answer.model, NO_TOKENS, m, 'ok', admitted, answer.deployment, answer.value.images.length));
+      return { ...answer.value, model: answer.model };
+    } catch (e) {
+      if (isUnrecorded(e) || !route) {
+        admitted?.settle({ costUsd: 0, outcome: toQuarryError(e).code });
+        throw e;
+      }
+      const err = this.failure(ctx, e);
+      await this.settle(ctx, route.model, undefined, m, ctx.signal.aborted ? 'ClientClosed' : err.code, admitted).catch(noop);
+      throw err;
+    } finally {
+      deadline.dispose();
+    }
+  }
+
   /** Exact where the provider has the tokenizer, otherwise an o200k estimate. */
   async countTokens(ctx: InvocationContext, req: ConverseRequest): Promise<{ inputTokens: number; model: ModelInfo }> {
     await this.authorize(ctx, 'bedrock:CountTokens', req.modelId);
@@ -449,17 +482,9 @@ export class Runtime {
     return admitAll(steps, { ctx, modelId: req.modelId, maxTokens: 0, inputTokens: () => Promise.resolve(estimate) });
   }
 
-  private async route(id: string, kind: 'text' | 'embedding' | 'any'): Promise<Route> {
+  private async route(id: string, kind: ModelKind | 'any'): Promise<Route> {
     const route = await this.router.route(id);
-    const model = route.model;
-    if (kind !== 'any' && model.kind !== kind) {
-      throw new QuarryError(
-        'ValidationException',
-        model.kind === 'embedding'
-          ? `Model ${model.id} is an embedding model; call it through the embeddings API (or InvokeModel), not chat.`
-          : `Model ${model.id} is a text model and does not produce embeddings.`,
-      );
-    }
+    if (kind !== 'any' && route.model.kind !== kind) throw new QuarryError('ValidationException', wrongKind(route.model, kind));
     return route;
   }
 
@@ -505,7 +530,7 @@ export class Runtime {
     const images = m.images + answerImages;
     const prices = this.deps.prices;
     const prepaid = admitted?.prepaidCapacity;
-    const cost = !usage || prepaid ? 0 : prices ? prices.costOf(model, region, { usage, images }) : costOf(usage, model.pricing);
+    const cost = !usage || prepaid ? 0 : prices ? prices.costOf(model, region, { usage, images }) : costOf(usage, model.pricing, images);
     if (hit) this.deps.cache?.recordSaving(cost);
     admitted?.settle({ model, usage, costUsd: hit ? 0 : cost, outcome });
     this.deps.metrics.observe({
@@ -574,6 +599,17 @@ function redirect<R extends { modelId: string }>(req: R, admitted: Admitted | un
 function once<T>(f: () => Promise<T>): () => Promise<T> {
   let p: Promise<T> | undefined;
   return () => (p ??= f());
+}
+
+const NO_TOKENS: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+
+/** Why a model cannot serve this API, naming the API that does. */
+function wrongKind(model: ModelInfo, wanted: ModelKind): string {
+  if (wanted === 'embedding') return `Model ${model.id} is ${model.kind === 'image' ? 'an image' : 'a text'} model and does not produce embeddings.`;
+  if (wanted === 'image') return `Model ${model.id} is ${model.kind === 'embedding' ? 'an embedding' : 'a text'} model and does not generate images.`;
+  return model.kind === 'embedding'
+    ? `Model ${model.id} is an embedding model; call it through the embeddings API (or InvokeModel), not chat.`
+    : `Model ${model.id} is an image model; call it through the images API (or InvokeModel), not chat.`;
 }
 
 const NO_ROUTING = { deployments: [], inferenceProfiles: [], fallbacks: {} };

@@ -1,4 +1,4 @@
-import type { Logger, ModelInfo, ModelProvider, ProviderFactory, ProviderSettings } from '../core/index.js';
+import type { Logger, Modality, ModelFamily, ModelInfo, ModelKind, ModelProvider, Pricing, ProviderFactory, ProviderSettings } from '../core/index.js';
 import { inferFamily } from '../models/index.js';
 import { PROVIDER_TYPES } from '../providers/registry.js';
 import type { ModelEntry, ProviderEntry, QuarryConfig } from './config.js';
@@ -17,7 +17,7 @@ const LOCAL_TYPES = new Set(['llama', 'embedded', 'transformers', 'scripted']);
 
 function toModelInfo(m: ModelEntry, p: ProviderEntry): ModelInfo {
   const family = m.family ?? inferFamily(m.id);
-  const kind = m.kind ?? (family === 'amazon-titan-embed' || /embed/i.test(m.id) ? 'embedding' : 'text');
+  const kind = m.kind ?? kindOf(m.id, family);
   return {
     id: m.id,
     name: m.name ?? m.id,
@@ -25,16 +25,30 @@ function toModelInfo(m: ModelEntry, p: ProviderEntry): ModelInfo {
     upstreamModel: m.upstreamModel ?? m.id,
     family,
     kind,
-    inputModalities: kind === 'embedding' ? ['TEXT'] : ['TEXT', 'IMAGE', 'DOCUMENT'],
-    outputModalities: kind === 'embedding' ? ['EMBEDDING'] : ['TEXT'],
+    inputModalities: kind === 'text' ? ['TEXT', 'IMAGE', 'DOCUMENT'] : ['TEXT'],
+    outputModalities: [OUTPUT_MODALITY[kind]],
     contextWindow: m.contextWindow,
     maxOutputTokens: m.maxOutputTokens,
     embeddingDimensions: m.embeddingDimensions,
-    pricing: m.pricing,
+    pricing: pricingOf(m.pricing),
     runsOn: LOCAL_TYPES.has(p.type) ? 'local' : 'remote',
     supportsTools: m.supportsTools ?? kind === 'text',
     supportsStreaming: kind === 'text',
   };
+}
+
+const OUTPUT_MODALITY: Record<ModelKind, Modality> = { text: 'TEXT', embedding: 'EMBEDDING', image: 'IMAGE' };
+
+/** Bedrock's ids say what a model does; any other id is a text model unless configuration says otherwise. */
+function kindOf(id: string, family: ModelFamily): ModelKind {
+  if (family === 'amazon-titan-image') return 'image';
+  return family === 'amazon-titan-embed' || /embed/i.test(id) ? 'embedding' : 'text';
+}
+
+/** An image model priced only by the image has no token prices: those are zero, not unknown. */
+function pricingOf(p: ModelEntry['pricing']): Pricing | undefined {
+  if (!p) return undefined;
+  return { inputPer1k: p.inputPer1k ?? 0, outputPer1k: p.outputPer1k ?? 0, ...(p.imagePerImage !== undefined ? { imagePerImage: p.imagePerImage } : {}) };
 }
 
 async function factoryFor(type: string, extra: Record<string, ProviderFactory> | undefined): Promise<ProviderFactory> {

@@ -15,7 +15,12 @@ import {
   routingPolicySchema,
 } from '../routing/index.js';
 
-const pricing = z.object({ inputPer1k: z.number().nonnegative(), outputPer1k: z.number().nonnegative() }).strict();
+/** Token prices go together; an image model may be priced by the image alone (`imagePerImage`). */
+const pricing = z
+  .object({ inputPer1k: z.number().nonnegative().optional(), outputPer1k: z.number().nonnegative().optional(), imagePerImage: z.number().nonnegative().optional() })
+  .strict()
+  .refine((p) => (p.inputPer1k === undefined) === (p.outputPer1k === undefined), 'give inputPer1k and outputPer1k together')
+  .refine((p) => p.inputPer1k !== undefined || p.imagePerImage !== undefined, 'give inputPer1k and outputPer1k, or imagePerImage for an image model');
 
 const providerEntry = z
   .object({
@@ -35,8 +40,9 @@ const modelEntry = z
     provider: z.string().min(1),
     upstreamModel: z.string().min(1).optional(),
     name: z.string().optional(),
-    family: z.enum(['anthropic', 'meta', 'amazon-titan-text', 'amazon-titan-embed', 'amazon-nova', 'mistral', 'cohere', 'generic']).optional(),
-    kind: z.enum(['text', 'embedding']).optional(),
+    family: z.enum(['anthropic', 'meta', 'amazon-titan-text', 'amazon-titan-embed', 'amazon-titan-image', 'amazon-nova', 'mistral', 'cohere', 'generic']).optional(),
+    /** `image`: a text-to-image model, called through /v1/images/generations and InvokeModel (Titan Image Generator body). */
+    kind: z.enum(['text', 'embedding', 'image']).optional(),
     contextWindow: z.number().int().positive().optional(),
     maxOutputTokens: z.number().int().positive().optional(),
     embeddingDimensions: z.number().int().positive().optional(),

@@ -8,13 +8,15 @@ import { chatGuardrail } from './chat-guardrail.js';
 import { chatCompletionRequest } from './chat-request-schema.js';
 import { embeddingInputs, embeddingsRequest } from './embeddings-request.js';
 import { encodeEmbedding } from './encode-embedding.js';
+import { encodeImage } from './encode-image.js';
 import { fromChatRequest } from './from-chat-request.js';
+import { imagesRequest, toImageGenerationRequest } from './images-request.js';
 import { modelObject } from './model-object.js';
 import { toChatCompletion } from './to-chat-completion.js';
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
 
-/** The OpenAI API: Chat Completions (+ stream), Embeddings, Models. Errors take OpenAI's shape in the app's onError. */
+/** The OpenAI API: Chat Completions (+ stream), Embeddings, Images (generations), Models. Errors take OpenAI's shape in the app's onError. */
 export function openaiRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const started = unixNow();
@@ -51,6 +53,13 @@ export function openaiRoutes(deps: ApiDeps): Hono<ApiEnv> {
       model: body.model,
       usage: { prompt_tokens: result.inputTokens, total_tokens: result.inputTokens },
     });
+  });
+
+  app.post('/v1/images/generations', async (c) => {
+    const body = validate(imagesRequest, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'images request');
+    const result = await deps.runtime.generateImages(invocationContext(c, 'openai.images'), toImageGenerationRequest(body));
+    const format = body.response_format ?? 'b64_json';
+    return c.json({ created: unixNow(), data: result.images.map((i) => encodeImage(i, format)) }, 200, { [MODEL_ID_HEADER]: result.model.id });
   });
 
   app.get('/v1/models', async (c) => {

@@ -6,6 +6,8 @@ import {
   type EmbedRequest,
   type EmbedResult,
   type GenerateRequest,
+  type ImageGenerationRequest,
+  type ImageGenerationResult,
   type ModelInfo,
   type ModelProvider,
   type ProviderFactory,
@@ -17,6 +19,7 @@ import { estimateInputTokens } from '../shared/estimate-tokens.js';
 import { estimatedUsage } from '../shared/estimated-usage.js';
 import { startDeadline } from './call-deadline.js';
 import { discoverOpenAIModels } from './discover-openai-models.js';
+import { fromOpenAIImagesResponse } from './from-openai-images-response.js';
 import { fromOpenAIResponse } from './from-openai-response.js';
 import { mapOpenAITransportError, upstreamErrorMessage, upstreamReturned } from './map-openai-error.js';
 import { parseOpenAICompatibleOptions } from './openai-compatible-options.js';
@@ -24,6 +27,7 @@ import { OpenAIHttp } from './openai-http.js';
 import { openAIChunkSchema, openAIEmbeddingsResponseSchema } from './openai-schemas.js';
 import { OpenAIStreamMapper } from './openai-stream-mapper.js';
 import { SseDecoder } from './sse-decoder.js';
+import { toOpenAIImagesRequest } from './to-openai-images-request.js';
 import { toOpenAIRequest } from './to-openai-request.js';
 
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -142,6 +146,19 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
     }
   }
 
+  async function generateImages(req: ImageGenerationRequest & { model: ModelInfo }, opts: CallOptions): Promise<ImageGenerationResult> {
+    const body = JSON.stringify(toOpenAIImagesRequest(req));
+    const d = deadline(opts.signal);
+    try {
+      const res = await http.request('POST', '/images/generations', body, d);
+      return fromOpenAIImagesResponse(await http.text(res), req.count);
+    } catch (e) {
+      throw d.reason ?? mapOpenAITransportError(e, baseUrl, 'request');
+    } finally {
+      d.dispose();
+    }
+  }
+
   async function listModels(): Promise<ModelInfo[]> {
     if (!options.discover) return settings.models;
     const d = deadline(new AbortController().signal);
@@ -176,6 +193,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
     generate,
     stream,
     embed,
+    generateImages,
     countTokens: (req) => estimateInputTokens(req),
     probe,
     close: () => http.close(),

@@ -4,6 +4,8 @@ import {
   type ConverseResult,
   type ErrorCode,
   type GenerateRequest,
+  type ImageGenerationRequest,
+  type ImageGenerationResult,
   type ModelInfo,
   type ModelProvider,
   type ProviderFactory,
@@ -14,6 +16,7 @@ import {
   type Usage,
   usageOf,
 } from '../../core/index.js';
+import { scriptedPng } from './scripted-png.js';
 
 /**
  * A deterministic model for tests only — never registered by the server itself; tests inject it. It echoes, calls
@@ -21,7 +24,8 @@ import {
  * control words in the last user message: `__error:<Code>` fails, `__hang` waits for the abort, `__fail_after:<n>`
  * breaks the stream after n words, `__slow:<ms>` sleeps between words. A `cachePoint` behaves like Bedrock's prompt
  * cache, so metering can be tested through the real APIs: the words before the last one are cache writes the first
- * time this provider sees that prefix, cache reads after, and are not counted in `inputTokens`.
+ * time this provider sees that prefix, cache reads after, and are not counted in `inputTokens`. Image models answer
+ * with small PNGs derived from the prompt, negative prompt, seed and position (`__error:<Code>` in the prompt fails).
  */
 export const createScriptedProvider: ProviderFactory = (settings) => new ScriptedProvider(settings.id, settings.models);
 
@@ -169,6 +173,17 @@ class ScriptedProvider implements ModelProvider {
       return v.map((x) => x / n);
     });
     return { embeddings, inputTokens: req.inputs.reduce((a, s) => a + words(s).length, 0) };
+  }
+
+  async generateImages(req: ImageGenerationRequest & { model: ModelInfo }): Promise<ImageGenerationResult> {
+    const control = /__error:(\S+)/.exec(req.prompt);
+    if (control) throw new QuarryError(control[1] as ErrorCode, `Scripted failure ${control[1]}`);
+    const { width, height } = req.size ?? { width: 64, height: 64 };
+    const images = Array.from({ length: req.count }, (_, i) => ({
+      bytes: scriptedPng([req.prompt, req.negativePrompt ?? '', req.seed ?? '', i].join('\u0000'), width, height),
+      mediaType: 'image/png' as const,
+    }));
+    return { images };
   }
 
   async countTokens(req: GenerateRequest) {

@@ -7,6 +7,7 @@ import { metaLlama } from './meta-llama.js';
 import { mistralText } from './mistral-text.js';
 import { novaMessages } from './nova-messages.js';
 import { titanEmbed } from './titan-embed.js';
+import { titanImage } from './titan-image.js';
 import { titanText } from './titan-text.js';
 
 /** Native body format per model family. `generic` models (local GGUF, OpenAI-compatible upstreams) take any of the text formats, told apart by shape. */
@@ -15,6 +16,7 @@ export const FORMATS: Record<ModelFamily, InvokeFormat> = {
   meta: metaLlama,
   'amazon-titan-text': titanText,
   'amazon-titan-embed': titanEmbed,
+  'amazon-titan-image': titanImage,
   'amazon-nova': novaMessages,
   mistral: mistralText,
   cohere: cohereEmbed,

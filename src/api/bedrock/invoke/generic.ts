@@ -1,4 +1,4 @@
-import { validation } from '../../../core/index.js';
+import { type ModelKind, validation } from '../../../core/index.js';
 import { anthropicMessages } from './anthropic-messages.js';
 import { cohereEmbed } from './cohere-embed.js';
 import type { InvokeFormat } from './invoke-format.js';
@@ -6,11 +6,12 @@ import { metaLlama } from './meta-llama.js';
 import { mistralText } from './mistral-text.js';
 import { novaMessages } from './nova-messages.js';
 import { titanEmbed } from './titan-embed.js';
+import { titanImage } from './titan-image.js';
 import { titanText } from './titan-text.js';
 
 /**
  * Models with no native format of their own (local GGUF files, OpenAI-compatible upstreams) take whichever Bedrock
- * format the client speaks, told apart by the body's shape, and answer in that same format.
+ * format the client speaks, told apart by the body's shape, and answer in that same format (image models: Titan's).
  */
 export const generic: InvokeFormat = {
   decode(body, modelId, model) {
@@ -20,7 +21,9 @@ export const generic: InvokeFormat = {
   },
 };
 
-function pick(b: Record<string, unknown>, kind: 'text' | 'embedding'): InvokeFormat {
+function pick(b: Record<string, unknown>, kind: ModelKind): InvokeFormat {
+  // Titan Image Generator's body is the one image format Quarry speaks, whatever the image model.
+  if (kind === 'image') return titanImage;
   if (kind === 'embedding') return 'texts' in b ? cohereEmbed : titanEmbed;
   if ('anthropic_version' in b) return anthropicMessages;
   if ('schemaVersion' in b || 'inferenceConfig' in b) return novaMessages;

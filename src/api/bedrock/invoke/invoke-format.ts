@@ -1,4 +1,13 @@
-import type { ConverseRequest, ConverseResult, EmbedRequest, EmbedResult, ModelInfo, StreamPart } from '../../../core/index.js';
+import type {
+  ConverseRequest,
+  ConverseResult,
+  EmbedRequest,
+  EmbedResult,
+  ImageGenerationRequest,
+  ImageGenerationResult,
+  ModelInfo,
+  StreamPart,
+} from '../../../core/index.js';
 
 /** What a stream encoder knows beyond the parts themselves. */
 export interface StreamInfo {
@@ -30,12 +39,18 @@ export interface EmbeddingInvoke {
   encode(result: EmbedResult): unknown;
 }
 
+export interface ImageInvoke {
+  kind: 'image';
+  request: ImageGenerationRequest;
+  encode(result: ImageGenerationResult): unknown;
+}
+
 /**
  * A decoded body. The encoders are closures over the request because the answer depends on it (Titan's and Cohere's
  * requested embedding types, the matched Anthropic stop sequence) and, for `generic` models, on which format the
  * body turned out to be.
  */
-export type DecodedInvoke = TextInvoke | EmbeddingInvoke;
+export type DecodedInvoke = TextInvoke | EmbeddingInvoke | ImageInvoke;
 
 /**
  * One model family's native InvokeModel body format (Anthropic Messages, Meta Llama, Amazon Titan …): how its request

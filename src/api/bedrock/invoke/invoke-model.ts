@@ -48,6 +48,11 @@ export async function invokeModel(runtime: Runtime, ctx: InvocationContext, mode
     const body = decoded.encode(result);
     return new Response(JSON.stringify(body), { headers: invokeHeaders(ctx.requestId, result.model.id, result.inputTokens, 0, Math.round(performance.now() - started)) });
   }
+  if (decoded.kind === 'image') {
+    if (guardrail) throw validation('Guardrails apply to text generation; an image model takes no guardrail headers.');
+    const result = await runtime.generateImages(ctx, decoded.request);
+    return new Response(JSON.stringify(decoded.encode(result)), { headers: invokeHeaders(ctx.requestId, result.model.id, 0, 0, Math.round(performance.now() - started)) });
+  }
   const result = await runtime.converse(ctx, withInvokeGuardrail(decoded.request, guardrail));
   const body = guardrail ? { ...(decoded.encode(result) as object), ...guardrailFields(result.guardrail) } : decoded.encode(result);
   return new Response(JSON.stringify(body), {
@@ -66,7 +71,7 @@ export async function invokeModelStream(
   const startedAt = performance.now();
   const { model, decoded, guardrail } = await decodeFor(runtime, modelId, raw, header);
   if (decoded.kind !== 'text') {
-    throw validation(`Model ${model.id} is an embedding model and does not support InvokeModelWithResponseStream; call InvokeModel.`);
+    throw validation(`Model ${model.id} is an ${decoded.kind} model and does not support InvokeModelWithResponseStream; call InvokeModel.`);
   }
   // Several formats report the prompt size in their first chunk, before the provider's usage exists; counting runs
   // beside the provider's first part, so it costs no extra latency unless the count itself is slower.
@@ -130,6 +135,6 @@ async function* untilError(parts: AsyncIterable<StreamPart>, onError: (e: Quarry
 /** CountTokens with an InvokeModel body: decode it in the model's format, then count as Converse does. */
 export async function invokeTokenRequest(runtime: Runtime, modelId: string, body: Uint8Array): Promise<ConverseRequest> {
   const { decoded } = await decodeFor(runtime, modelId, body);
-  if (decoded.kind !== 'text') throw new QuarryError('ValidationException', 'CountTokens takes a text-generation request body, not an embedding one.');
+  if (decoded.kind !== 'text') throw new QuarryError('ValidationException', `CountTokens takes a text-generation request body, not an ${decoded.kind} one.`);
   return decoded.request;
 }
