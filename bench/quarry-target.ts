@@ -5,7 +5,8 @@ import { createLogger } from '../src/server/logger.js';
 import { startQuarry } from '../src/server/quarry-server.js';
 import { standardRoutes } from '../src/server/standard-routes.js';
 
-// An optional fourth argument is YAML appended to the configuration (bench/rate-limit.ts adds quotas with it).
+// An optional fourth argument is YAML appended to the configuration (bench/rate-limit.ts adds quotas with it,
+// bench/scale-out.ts a PostgreSQL store and Redis).
 const [upstream, dataDir, apiKey, extraYaml = ''] = process.argv.slice(2) as [string, string, string, string?];
 const config = parseConfig(
   `providers:
@@ -28,7 +29,8 @@ const server = await startQuarry({
   log: createLogger('info'),
   autoProviders: false,
   routes: standardRoutes,
-  env: { QUARRY_BOOTSTRAP_API_KEY: apiKey },
+  // Replicas of one deployment (bench/scale-out.ts) share the store's keyring, so they must share its master key.
+  env: { QUARRY_BOOTSTRAP_API_KEY: apiKey, ...(process.env.QUARRY_MASTER_KEY ? { QUARRY_MASTER_KEY: process.env.QUARRY_MASTER_KEY } : {}) },
 });
 process.send?.({ port: server.port });
 process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
