@@ -88,7 +88,7 @@ async function timed(fn: () => Promise<void>): Promise<Throughput> {
 }
 
 /**
- * What ingestion embeds for a sample of the set's documents (every n-th, so long and short ones both count): each
+ * What ingestion embeds for a sample of the set's documents (spread over the set, so long and short ones both count): each
  * file read, parsed and chunked by the product's own prepareDocument with the data source's settings, each distinct
  * text once, as embedPrepared sends them.
  */
@@ -99,9 +99,10 @@ async function pipelineChunks(folder: string, docCount: number, kbId: string, ds
   const embed = service.embedderFor(kb, embedContext);
   const signal = new AbortController().signal;
   const texts = new Map<string, string>();
-  const stride = Math.max(1, Math.floor(docCount / maxDocs));
+  const picks = Math.min(maxDocs, docCount);
   let docs = 0;
-  for (let i = 0; i < docCount && docs < maxDocs; i += stride) {
+  for (let k = 0; k < picks; k++) {
+    const i = Math.floor((k * docCount) / picks);
     const path = join(folder, `${i}.txt`);
     const bytes = readFileSync(path);
     const item = { uri: pathToFileURL(path).href, name: `${i}.txt`, read: async () => bytes };
@@ -111,6 +112,38 @@ async function pipelineChunks(folder: string, docCount: number, kbId: string, ds
     for (const [j, t] of prepared.embedTexts.entries()) texts.set(prepared.textHashes[j]!, t);
   }
   return { docs, texts: [...texts.values()] };
+}
+
+type CpuProfile = { nodes: { id: number; callFrame: { functionName: string; url: string }; children?: number[] }[]; samples?: number[] };
+
+/**
+ * Where the ingestion's samples fall: inside the embedder (the encoder's wasm, tfjs and the provider, whatever
+ * called them), the garbage collector, idle, or anywhere else, which is the pipeline's own cost. A sampled profile
+ * counts wall time on this thread, so this split holds however loaded the machine is.
+ */
+function profileShares(profile: CpuProfile): Record<'embedder' | 'gc' | 'idle' | 'pipeline', number> {
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const kinds = new Map<number, 'embedder' | 'gc' | 'idle' | 'pipeline'>();
+  const kindOf = (id: number): 'embedder' | 'gc' | 'idle' | 'pipeline' => {
+    const known = kinds.get(id);
+    if (known) return known;
+    const { functionName: fn, url } = byId.get(id)!.callFrame;
+    const up = parent.get(id);
+    const kind =
+      fn === '(garbage collector)' ? 'gc'
+      : fn === '(idle)' ? 'idle'
+      : fn.startsWith('wasm-function') || /@energetic-ai|providers\/embedded/.test(url) ? 'embedder'
+      : up !== undefined ? kindOf(up)
+      : 'pipeline';
+    kinds.set(id, kind);
+    return kind;
+  };
+  const counts = { embedder: 0, gc: 0, idle: 0, pipeline: 0 };
+  for (const id of profile.samples ?? []) counts[kindOf(id)]++;
+  const total = Math.max(1, profile.samples?.length ?? 0);
+  return { embedder: counts.embedder / total, gc: counts.gc / total, idle: counts.idle / total, pipeline: counts.pipeline / total };
 }
 
 async function runSet(set: RetrievalSet): Promise<Row> {
@@ -163,6 +196,10 @@ async function runSet(set: RetrievalSet): Promise<Row> {
     const { profile } = await profiler.post('Profiler.stop');
     writeFileSync(join(values['profile-ingestion']!, `${set.name}.cpuprofile`), JSON.stringify(profile));
     profiler.disconnect();
+    const share = Object.entries(profileShares(profile))
+      .map(([k, v]) => `${k} ${(100 * v).toFixed(1)}%`)
+      .join(', ');
+    process.stderr.write(`  ingestion profile (share of samples): ${share}\n`);
   }
   process.stderr.write(`  ingested in ${ingest.sec.toFixed(1)} s (${ingest.cpuSec.toFixed(1)} CPU s)\n`);
   if (job.status !== 'COMPLETE') throw new Error(`${set.name}: ingestion ${job.status}`);
