@@ -59,9 +59,11 @@ export function createApp(deps: AppDeps): Hono<ApiEnv> {
   // Before authentication: the console's files hold no data, and the browser needs them to ask for a key at all.
   app.route('/', consoleRoutes({ dir: deps.consoleDir }));
   if (deps.consoleAuth) app.route('/', consoleAuthRoutes(deps.consoleAuth));
+  // The audit trail wraps the share links' routes too: their runs act as the link's maker, who is set by the route
+  // itself. It records after the route ran, so its place before authentication changes nothing for other calls.
+  if (deps.audit) app.use(auditTrail(deps.audit, deps.region));
   for (const r of deps.publicRoutes ?? []) app.route('/', r);
   app.use(requireAuth(deps.keys, deps.authorizer, deps.maxBodyBytes, deps.consoleAuth?.sessions));
-  if (deps.audit) app.use(auditTrail(deps.audit, deps.region));
   app.get('/metrics', async (c) => c.text(await deps.metrics.render(), 200, { 'content-type': deps.metrics.registry.contentType }));
   app.route('/', bedrockRuntimeRoutes(deps));
   app.route('/', bedrockControlRoutes(deps));

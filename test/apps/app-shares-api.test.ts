@@ -38,6 +38,28 @@ async function usageRequests(key = TEST_API_KEY): Promise<number> {
 }
 
 describe('app share links', () => {
+  test('runs by link are in the audit trail: RunApp on the app, as the sharer, by share link, the token redacted; a refused run too', async () => {
+    const id = (await admin('POST', '/quarry/apps', writer)).body.app.appId as string;
+    const { token } = (await admin('POST', `/quarry/apps/${id}/shares`)).body.share;
+    assert.equal((await anon('POST', `/quarry/shared-apps/${token}/run`, { inputs: { topic: 'audit' } })).status, 200);
+    assert.equal((await anon('POST', `/quarry/shared-apps/${token}/run`, { inputs: { nope: 'x' } })).status, 400);
+    assert.equal((await anon('GET', `/quarry/shared-apps/${token}`)).status, 200);
+
+    await server.audit.flush();
+    const r = await admin('GET', '/quarry/audit/events?action=quarry:RunApp&maxResults=1000');
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const runs = (r.body.events as { eventName: string; resources: string[]; principal: { name: string; authMethod: string }; outcome: string; requestParameters?: Record<string, unknown> }[]).filter(
+      (e) => e.principal.authMethod === 'share-link' && e.resources.some((arn) => arn.endsWith(`app/${id}`)),
+    );
+    assert.deepEqual(runs.map((e) => [e.eventName, e.outcome]).sort(), [
+      ['RunApp', 'error'],
+      ['RunApp', 'success'],
+    ]);
+    for (const e of runs) assert.ok(!JSON.stringify(e).includes(token), 'the link token, a credential, is not in the trail');
+    // Viewing the app by link reads nothing of the sharer's and is not recorded, as other reads are not.
+    assert.equal(runs.length, 2);
+  });
+
   test('a link opens its app signed out, runs it as the sharer (metered to them), and is refused once revoked', async () => {
     const id = (await admin('POST', '/quarry/apps', writer)).body.app.appId as string;
     const made = await admin('POST', `/quarry/apps/${id}/shares`);

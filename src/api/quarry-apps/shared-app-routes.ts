@@ -3,6 +3,7 @@ import { type AppRecord, type AppService, appArn, chatTurnSchema, runAppSchema }
 import { QuarryError } from '../../core/index.js';
 import { type Action, type Authorizer, type Principal, resourceArn } from '../../iam/index.js';
 import { type ApiEnv, invocationContext, readBody } from '../shared/api-env.js';
+import { authorizeRequest } from '../shared/authorize-request.js';
 import { parseJsonBody, validate } from '../shared/parse-body.js';
 import { streamResponse } from '../shared/stream-response.js';
 import { SSE_HEADERS, sseEvents } from './app-routes.js';
@@ -27,8 +28,9 @@ const knowledgeBaseArn = (region: string, accountId: string, id: string) => reso
  * Read-only app links, answered signed out (mounted before authentication): GET /quarry/shared-apps/{token} shows the
  * app, POST …/run and …/run-stream run it. The token is the only credential and opens only its app: the runs are made
  * as the principal that made the link, whose policies are evaluated on every call as if it ran the app itself
- * (quarry:RunApp on the app, then the models), and whose account is charged and metered. Anything else that principal
- * may do is refused here. Unknown links are 404, revoked ones 403.
+ * (quarry:RunApp on the app, then the models), and whose account is charged and metered; the audit trail records the
+ * runs as theirs, by a share link. Anything else that principal may do is refused here. Unknown links are 404, revoked
+ * ones 403.
  */
 export function sharedAppRoutes(deps: SharedAppRoutesDeps): Hono<ApiEnv> {
   const { apps, region, authorizer } = deps;
@@ -56,7 +58,9 @@ export function sharedAppRoutes(deps: SharedAppRoutesDeps): Hono<ApiEnv> {
   const runnable = async (c: Context<ApiEnv>, withInputs = true): Promise<{ row: AppRecord; inputs: Record<string, string>; release: () => void }> => {
     const row = await open(c);
     await deps.checkSharer(c.get('principal'));
-    await c.get('authorize')('quarry:RunApp', appArn(region, row.accountId, row.id));
+    // From here the request is the link's: the audit trail records the run under the sharer, as made by a share link.
+    c.set('principal', { ...c.get('principal'), authMethod: 'share-link' });
+    await authorizeRequest(c, 'quarry:RunApp', appArn(region, row.accountId, row.id));
     let inputs: Record<string, string> = {};
     if (withInputs) {
       const req = validate(runAppSchema, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'RunApp request');
@@ -81,7 +85,7 @@ export function sharedAppRoutes(deps: SharedAppRoutesDeps): Hono<ApiEnv> {
     const { row, release } = await runnable(c, false);
     try {
       const w = apps.chatbot(row, c.req.param('widget'));
-      if (w.knowledgeBaseId) await c.get('authorize')('bedrock:Retrieve', knowledgeBaseArn(region, row.accountId, w.knowledgeBaseId));
+      if (w.knowledgeBaseId) await authorizeRequest(c, 'bedrock:Retrieve', knowledgeBaseArn(region, row.accountId, w.knowledgeBaseId));
       const turn = validate(chatTurnSchema, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'AppChat request');
       return c.json(await apps.chat(invocationContext(c, 'quarry.apps.shared-chat'), row, w, turn));
     } finally {
