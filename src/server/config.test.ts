@@ -43,3 +43,13 @@ test('provider-specific keys pass through as options', () => {
   const c = parseConfig('providers:\n  - id: a\n    type: openai-compatible\n    baseUrl: http://x/v1\n    discover: true\n', {});
   assert.equal((c.providers[0] as Record<string, unknown>).discover, true);
 });
+
+test('an image model may be priced by the image alone; token prices go together', () => {
+  const models = (pricing: string) => `providers:\n  - { id: p, type: openai-compatible }\nmodels:\n  - { id: acme.image-v1:0, provider: p, kind: image, pricing: ${pricing} }\n`;
+  const c = parseConfig(models('{ imagePerImage: 0.04 }'), {});
+  assert.equal(c.models[0]?.kind, 'image');
+  assert.equal(c.models[0]?.pricing?.imagePerImage, 0.04);
+  assert.throws(() => parseConfig(models('{ inputPer1k: 0.001 }'), {}), /inputPer1k and outputPer1k together/);
+  assert.throws(() => parseConfig(models('{}'), {}), /or imagePerImage for an image model/);
+  assert.throws(() => parseConfig(models('{ imagePerImage: -1 }'), {}), /imagePerImage/);
+});
