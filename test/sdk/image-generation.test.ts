@@ -149,6 +149,18 @@ describe('OpenAI images API (openai SDK)', () => {
     await badRequest({ model: TEXT }, /scripted\.echo-v1:0 is a text model and does not generate images/);
   });
 
+  test('a guardrail header is refused, not silently skipped', async () => {
+    const res = await fetch(`${server.url}/v1/images/generations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json', 'x-quarry-guardrail-id': 'g1' },
+      body: JSON.stringify({ model: SCRIPTED, prompt: 'x' }),
+    });
+    assert.equal(res.status, 400);
+    const body = (await res.json()) as { error: { type: string; message: string } };
+    assert.equal(body.error.type, 'invalid_request_error');
+    assert.match(body.error.message, /takes no x-quarry-guardrail-\* headers/);
+  });
+
   test('an unknown model is a 404 model_not_found; an image model asked to chat says which API to use', async () => {
     const missing = await openai.images.generate({ model: 'no.such-image-v1:0', prompt: 'x' }).catch((e: unknown) => e);
     assert.ok(missing instanceof NotFoundError, String(missing));

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
-import { randomHex } from '../../core/index.js';
+import { randomHex, validation } from '../../core/index.js';
 import { type ApiDeps, type ApiEnv, invocationContext, MODEL_ID_HEADER, readBody } from '../shared/api-env.js';
 import { parseJsonBody, validate } from '../shared/parse-body.js';
 import { streamResponse } from '../shared/stream-response.js';
 import { chatCompletionChunks } from './chat-completion-chunks.js';
-import { chatGuardrail } from './chat-guardrail.js';
+import { chatGuardrail, GUARDRAIL_ID_HEADER } from './chat-guardrail.js';
 import { chatCompletionRequest } from './chat-request-schema.js';
 import { embeddingInputs, embeddingsRequest } from './embeddings-request.js';
 import { encodeEmbedding } from './encode-embedding.js';
@@ -57,6 +57,8 @@ export function openaiRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.post('/v1/images/generations', async (c) => {
     const body = validate(imagesRequest, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'images request');
+    // Refused rather than ignored: a caller who names a guardrail must not believe the prompt was checked.
+    if (c.req.header(GUARDRAIL_ID_HEADER) !== undefined) throw validation('Guardrails apply to text generation; an images request takes no x-quarry-guardrail-* headers.');
     const result = await deps.runtime.generateImages(invocationContext(c, 'openai.images'), toImageGenerationRequest(body));
     const format = body.response_format ?? 'b64_json';
     return c.json({ created: unixNow(), data: result.images.map((i) => encodeImage(i, format)) }, 200, { [MODEL_ID_HEADER]: result.model.id });
