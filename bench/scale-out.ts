@@ -151,7 +151,7 @@ async function cpuWindow(p: Probe): Promise<() => Promise<Cpu>> {
     }
     // The whole machine's busy time, as a share of one core like the rest: what is not ours is other work on this host.
     const busy = machine.total > machine0.total ? ((machine.busy - machine0.busy) / (machine.total - machine0.total)) * cpus().length : 0;
-    const out: Cpu = { load: (self.user + self.system) / 1e6 / wall, upstream: used(p.upstream), redis: used(redisPid), postgres: pgShare, machine: busy };
+    const out: Cpu = { load: (self.user + self.system) / 1e6 / wall, upstream: used(p.upstream), redis: used(redisPid), postgres: pgShare, machine: busy, wall };
     for (const q of p.quarry) out[q.name] = used(q.pid);
     return out;
   };
@@ -207,6 +207,8 @@ interface Mode {
 interface Cell {
   r: LoadResult;
   cpu: Cpu;
+  /** CPU milliseconds per answered request of the serving side: Quarry, plus PostgreSQL and Redis for the replicas. */
+  serverMs: number;
 }
 const cells = new Map<string, Cell[]>();
 const usage = { answered: 0, recorded: 0, mismatches: [] as string[], doubled: -1, redisKeys: -1 };
@@ -224,7 +226,8 @@ async function measure(m: Mode, c: number, secs: number, warmup: number): Promis
     usage.recorded += recorded;
     if (recorded !== r.answered) usage.mismatches.push(`${m.name} c=${c}: ${recorded} records for ${r.answered} answers`);
   }
-  return { r, cpu };
+  const serving = m.probe.quarry.reduce((sum, q) => sum + (cpu[q.name] ?? 0), 0) + (m.pg ? cpu.postgres! + cpu.redis! : 0);
+  return { r, cpu, serverMs: r.answered ? (serving * cpu.wall! * 1000) / r.answered : Number.NaN };
 }
 
 let modes: Mode[] = [];
@@ -265,9 +268,10 @@ try {
         const key = `${m.name}|${c}`;
         cells.set(key, [...(cells.get(key) ?? []), cell]);
         const cpu = Object.entries(cell.cpu)
+          .filter(([k]) => k !== 'wall')
           .map(([k, v]) => `${k} ${(100 * v).toFixed(0)}%`)
           .join(', ');
-        process.stderr.write(`${m.name.padEnd(37)} c=${String(c).padEnd(3)} round ${round + 1}: ${cell.r.rps.toFixed(0).padStart(5)} req/s  p50 ${cell.r.p50.toFixed(2)} ms  (${cpu})\n`);
+        process.stderr.write(`${m.name.padEnd(37)} c=${String(c).padEnd(3)} round ${round + 1}: ${cell.r.rps.toFixed(0).padStart(5)} req/s  p50 ${cell.r.p50.toFixed(2)} ms  (${cpu}; ${cell.serverMs.toFixed(2)} CPU ms per request)\n`);
       }
     }
   }
@@ -288,6 +292,8 @@ try {
 
 // ---- report ----
 const byRps = (cs: Cell[]) => [...cs].sort((a, b) => a.r.rps - b.r.rps)[Math.floor(cs.length / 2)]!;
+// Per-request CPU varies less with the machine's load than throughput does: the median over all rounds, not the median round's.
+const serverMs = (cs: Cell[]) => medianOf(cs.map((x) => x.serverMs));
 const get = (m: Mode, c: number) => cells.get(`${m.name}|${c}`);
 const f = (n: number | undefined, d = 2) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(d));
 const pct = (x: number | undefined) => (x === undefined || !hasProc ? '-' : (100 * x).toFixed(0));
@@ -298,10 +304,10 @@ const lines = [
       .join(' ')} at the end`,
   `Round trips alone (median): Redis PING ${trips.pingUs.toFixed(0)} µs; PostgreSQL select 1 ${trips.selectUs.toFixed(0)} µs, one-row insert + commit ${trips.commitUs.toFixed(0)} µs (synchronous_commit ${trips.syncCommit})`,
   '',
-  `/v1/chat/completions, JSON answer. CPU: % of one core over the cell (${100 * cpus().length}% = every core), per process: Quarry (each replica), PostgreSQL (this deployment’s backends + WAL writer, checkpointer, bgwriter), Redis, mock upstream, load generator; and the whole machine, other work included.`,
+  `/v1/chat/completions, JSON answer. Serving CPU ms/req: CPU time of Quarry (all replicas), PostgreSQL and Redis per answered request (median over rounds). CPU: % of one core over the cell (${100 * cpus().length}% = every core), per process: Quarry (each replica), PostgreSQL (this deployment’s backends + WAL writer, checkpointer, bgwriter), Redis, mock upstream, load generator; and the whole machine, other work included.`,
   '',
-  '| mode | c | req/s | p50 ms | p99 ms | errors | Quarry CPU % | PostgreSQL % | Redis % | upstream % | load gen % | machine % |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| mode | c | req/s | p50 ms | p99 ms | errors | serving CPU ms/req | Quarry CPU % | PostgreSQL % | Redis % | upstream % | load gen % | machine % |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
 ];
 for (const c of [1, 10, 50]) {
   for (const m of modes) {
@@ -311,7 +317,7 @@ for (const c of [1, 10, 50]) {
     const quarry = m.probe.quarry.map((q) => pct(cpu[q.name])).join(' / ');
     const isPg = m.pg;
     lines.push(
-      `| ${m.name} | ${c} | ${f(r.rps, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${quarry} | ${isPg ? pct(cpu.postgres) : '-'} | ${isPg ? pct(cpu.redis) : '-'} | ${pct(cpu.upstream)} | ${pct(cpu.load)} | ${pct(cpu.machine)} |`,
+      `| ${m.name} | ${c} | ${f(r.rps, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${f(serverMs(cs))} | ${quarry} | ${isPg ? pct(cpu.postgres) : '-'} | ${isPg ? pct(cpu.redis) : '-'} | ${pct(cpu.upstream)} | ${pct(cpu.load)} | ${pct(cpu.machine)} |`,
     );
   }
 }
@@ -337,6 +343,13 @@ if (emb && one && two && three) {
       `- c=${c}: 2 replicas ${f(rps(two) / rps(one))}×, 3 replicas ${f(rps(three) / rps(one))}× the throughput of 1 replica; ` +
         `1 replica ${f((100 * rps(one)) / rps(emb), 0)}% of the embedded server's`,
     );
+  }
+}
+for (const m of modes) {
+  const cs = get(m, 50);
+  if (cs) {
+    const ms = serverMs(cs);
+    lines.push(`- ${m.name}, c=50: ${f(ms)} CPU ms per request on the serving side, a ceiling of ${f((cpus().length * 1000) / ms, 0)} req/s if it had all ${cpus().length} cores to itself`);
   }
 }
 lines.push(
