@@ -39,6 +39,7 @@ import { checkContextWindow } from './check-context-window.js';
 import { Deadline } from './deadline.js';
 import type { InvocationContext } from './invocation-context.js';
 import { answerSize, cachedParts, cachedResult } from './replay-cached.js';
+import { wrongKind } from './wrong-kind.js';
 
 export interface RuntimeDeps {
   catalog: ModelCatalog;
@@ -602,15 +603,6 @@ function once<T>(f: () => Promise<T>): () => Promise<T> {
 }
 
 const NO_TOKENS: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
-
-/** Why a model cannot serve this API, naming the API that does. */
-function wrongKind(model: ModelInfo, wanted: ModelKind): string {
-  if (wanted === 'embedding') return `Model ${model.id} is ${model.kind === 'image' ? 'an image' : 'a text'} model and does not produce embeddings.`;
-  if (wanted === 'image') return `Model ${model.id} is ${model.kind === 'embedding' ? 'an embedding' : 'a text'} model and does not generate images.`;
-  return model.kind === 'embedding'
-    ? `Model ${model.id} is an embedding model; call it through the embeddings API (or InvokeModel), not chat.`
-    : `Model ${model.id} is an image model; call it through the images API (or InvokeModel), not chat.`;
-}
 
 const NO_ROUTING = { deployments: [], inferenceProfiles: [], fallbacks: {} };
 
