@@ -211,7 +211,7 @@ interface Cell {
   serverMs: number;
 }
 const cells = new Map<string, Cell[]>();
-const usage = { answered: 0, recorded: 0, mismatches: [] as string[], doubled: -1, redisKeys: -1 };
+const usage = { answered: 0, recorded: 0, mismatches: [] as string[], doubled: -1, redisKeys: -1, tables: [] as string[] };
 const countUsage = async () => Number((await admin.query<{ n: string }>(`select count(*) as n from ${schema}.usage_records`)).rows[0]!.n);
 
 async function measure(m: Mode, c: number, secs: number, warmup: number): Promise<Cell> {
@@ -282,6 +282,20 @@ try {
   usage.redisKeys = (await deploymentKeys()).length;
 } finally {
   await Promise.all(servers.map((s) => stop(s.child)));
+  if (usage.answered) {
+    // What PostgreSQL did per request, table by table (start-up and migrations included, a rounding error here). Read
+    // once the replicas have stopped: a backend reports its last statistics as it exits (a moment after its client).
+    await new Promise((r) => setTimeout(r, 1000));
+    const stats = await admin.query<{ relname: string; scans: string; ins: string; upd: string }>(
+      `select relname, coalesce(seq_scan, 0) + coalesce(idx_scan, 0) as scans, n_tup_ins as ins, n_tup_upd + n_tup_del as upd from pg_stat_user_tables where schemaname = $1`,
+      [schema],
+    );
+    const per = (n: string) => Number(n) / usage.answered;
+    for (const t of stats.rows.sort((a, b) => a.relname.localeCompare(b.relname))) {
+      const parts = [per(t.scans) >= 0.01 ? `${per(t.scans).toFixed(2)} scans` : '', per(t.ins) >= 0.01 ? `${per(t.ins).toFixed(2)} inserts` : '', per(t.upd) >= 0.01 ? `${per(t.upd).toFixed(2)} updates/deletes` : ''].filter(Boolean);
+      if (parts.length) usage.tables.push(`${t.relname} ${parts.join(', ')}`);
+    }
+  }
   await admin.query(`drop schema if exists ${schema} cascade`);
   const keys = await deploymentKeys();
   for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
@@ -357,5 +371,6 @@ lines.push(
     (usage.mismatches.length ? `; MISMATCH: ${usage.mismatches.join('; ')}` : ' — none lost, none extra') +
     `; request ids recorded twice: ${usage.doubled}; Redis keys under the deployment's prefix at the end: ${usage.redisKeys}`,
 );
+lines.push(`- PostgreSQL per answered request (pg_stat_user_tables over the run): ${usage.tables.join('; ') || '-'}`);
 console.log(lines.join('\n'));
 if (usage.mismatches.length || usage.doubled !== 0) process.exitCode = 1;
