@@ -111,3 +111,37 @@ test('a run makes at most maxConcurrent model calls at once', async () => {
   assert.deepEqual(started, ['A', 'B', 'C']);
   assert.equal(run.status, 'succeeded');
 });
+
+test('kept answers are not run again: only the widgets downstream of a changed input run, and cost only what ran', async () => {
+  const started: string[] = [];
+  const runner = new AppRunner({ models: port(undefined, started), costOf: (_m, u) => u.outputTokens / 1000 });
+  // a uses t; b uses u; c uses a and b. When u changes, a is kept and b and c run again.
+  const plan = planWidgets([{ type: 'input', name: 't' }, { type: 'input', name: 'u' }, gen('a', 'A {{t}}'), gen('b', 'B {{u}}'), gen('c', '{{a}} + {{b}}')]);
+  const run = await runner.run(ctx, { appId: 'X', plan, inputs: { t: 'x', u: 'new' }, stream: false, reuse: { a: 'A x! (kept)' } });
+  assert.deepEqual(started.sort(), ['A x! (kept) + B new!', 'B new']);
+  assert.deepEqual(
+    run.outputs.map((o) => [o.name, o.text, o.reused ?? false]),
+    [
+      ['t', 'x', false],
+      ['u', 'new', false],
+      ['a', 'A x! (kept)', true],
+      ['b', 'B new!', false],
+      ['c', 'A x! (kept) + B new!!', false],
+    ],
+  );
+  assert.equal(run.outputs[2]!.usage, undefined, 'a kept answer used no tokens');
+  assert.deepEqual(run.usage, { inputTokens: 4, outputTokens: 6, totalTokens: 10 });
+});
+
+test('a kept answer must not sit downstream of one that runs again, and must name a generation widget', () => {
+  const runner = new AppRunner({ models: port() });
+  const plan = planWidgets([{ type: 'input', name: 't' }, gen('a', 'A {{t}}'), gen('c', 'C {{a}}')]);
+  assert.throws(
+    () => runner.resolveReuse(plan, { c: 'old' }),
+    (e: unknown) => QuarryError.isInstance(e) && e.code === 'ValidationException' && /"c" uses "a", which would run again/.test(e.message),
+  );
+  for (const name of ['t', 'nope']) {
+    assert.throws(() => runner.resolveReuse(plan, { [name]: 'x' }), /is not a text-generation widget/);
+  }
+  assert.deepEqual([...runner.resolveReuse(plan, { a: 'x', c: 'y' }).keys()], ['a', 'c']);
+});

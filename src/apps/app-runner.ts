@@ -19,6 +19,8 @@ export interface WidgetOutput {
   costUsd?: number;
   /** Set when the app's guardrail blocked or masked the prompt or the answer. */
   guardrailAction?: 'INTERVENED' | 'NONE';
+  /** Kept from an earlier run at the caller's request (nothing it uses changed): not run, so no tokens or cost. */
+  reused?: true;
   error?: { code: string; message: string };
 }
 
@@ -48,6 +50,11 @@ export interface AppRunRequest {
   inputs: Record<string, string>;
   /** Stream each answer as it is written (ConverseStream, authorized as InvokeModelWithResponseStream) or not (Converse). */
   stream: boolean;
+  /**
+   * Answers of generation widgets to keep from an earlier run, by name, instead of running them again: after an input
+   * changes, only the widgets downstream of it need to run. Checked by resolveReuse.
+   */
+  reuse?: Record<string, string>;
 }
 
 export interface AppRunnerDeps {
@@ -105,6 +112,27 @@ export class AppRunner {
     return values;
   }
 
+  /**
+   * Checks the answers a caller asks to keep: each names a generation widget, and everything such a widget uses that
+   * is itself generated is kept too. Otherwise a kept answer would sit downstream of one that is run again, and the
+   * run would show answers that no longer follow from each other.
+   */
+  resolveReuse(plan: WidgetPlan, reuse: Record<string, string> | undefined): Map<string, string> {
+    const kept = new Map(Object.entries(reuse ?? {}));
+    const typeOf = new Map(plan.widgets.map((w) => [w.name, w.type]));
+    const problems: string[] = [];
+    for (const name of kept.keys()) {
+      if (typeOf.get(name) !== 'generation') {
+        problems.push(`"${name.slice(0, 64)}" is not a text-generation widget of the app`);
+        continue;
+      }
+      const rerun = (plan.dependsOn.get(name) ?? []).filter((d) => typeOf.get(d) === 'generation' && !kept.has(d));
+      if (rerun.length) problems.push(`"${name}" uses ${rerun.map((d) => `"${d}"`).join(', ')}, which would run again, so it must run again too`);
+    }
+    if (problems.length) throw new QuarryError('ValidationException', `Cannot keep those answers: ${problems.slice(0, 5).join('; ')}.`);
+    return kept;
+  }
+
   async run(ctx: AppCallContext, req: AppRunRequest): Promise<AppRun> {
     let last: AppRun | undefined;
     for await (const e of this.events(ctx, req)) if (e.type === 'runDone') last = e.run;
@@ -113,6 +141,7 @@ export class AppRunner {
 
   async *events(ctx: AppCallContext, req: AppRunRequest): AsyncGenerator<AppRunEvent> {
     const values = this.resolveInputs(req.plan, req.inputs);
+    const kept = this.resolveReuse(req.plan, req.reuse);
     const started = performance.now();
     // Linked to the client's signal, and aborted when the consumer stops early, so no widget keeps a model busy for nobody.
     const abort = new AbortController();
@@ -133,6 +162,12 @@ export class AppRunner {
     }
 
     const tasks = new Map<string, Promise<WidgetOutput>>();
+    for (const [name, text] of kept) {
+      const out: WidgetOutput = { name, type: 'generation', status: 'succeeded', text, reused: true };
+      outputs.set(name, out);
+      tasks.set(name, Promise.resolve(out));
+      channel.push({ type: 'widgetDone', output: out });
+    }
     const taskOf = (w: GenerationWidget): Promise<WidgetOutput> => {
       let t = tasks.get(w.name);
       if (!t) {

@@ -97,6 +97,11 @@ export const runAppSchema = z.strictObject({
   inputs: z.record(z.string(), z.string().max(MAX_INPUT_CHARS)).default({}),
   /** Files for the app's document widgets by name; each file's text becomes that widget's value. */
   documents: z.record(z.string(), documentFileSchema).default({}),
+  /**
+   * Answers of generation widgets to keep from the caller's last run instead of running them again (the console sends
+   * those upstream of nothing that changed). Only the caller's own text: it could as well have typed it as an input.
+   */
+  reuse: z.record(z.string().max(64), z.string().max(MAX_INPUT_CHARS)).optional(),
 });
 
 export type InferenceSettings = z.infer<typeof inferenceSettingsSchema>;

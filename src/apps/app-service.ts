@@ -111,16 +111,17 @@ export class AppService {
    * The run's events as they happen; the inputs are checked before the first event (a bad request throws). With
    * `record`, the finished run is kept (its id in runDone's run) so the owner can snapshot it; a share link's runs are not.
    */
-  events(ctx: AppCallContext, app: AppRecord, inputs: Record<string, string>, stream: boolean, record = true): AsyncGenerator<AppRunEvent> {
-    const req = { appId: app.id, plan: planWidgets(app.widgets), inputs, stream, ...(app.guardrail ? { guardrail: app.guardrail } : {}) };
+  events(ctx: AppCallContext, app: AppRecord, inputs: Record<string, string>, stream: boolean, record = true, reuse?: Record<string, string>): AsyncGenerator<AppRunEvent> {
+    const req = { appId: app.id, plan: planWidgets(app.widgets), inputs, stream, ...(reuse ? { reuse } : {}), ...(app.guardrail ? { guardrail: app.guardrail } : {}) };
     this.runner.resolveInputs(req.plan, inputs);
+    this.runner.resolveReuse(req.plan, reuse);
     const events = this.runner.events(ctx, req);
     return record ? this.recorded(app, inputs, events) : events;
   }
 
-  async run(ctx: AppCallContext, app: AppRecord, inputs: Record<string, string>, record = true): Promise<AppRun> {
+  async run(ctx: AppCallContext, app: AppRecord, inputs: Record<string, string>, record = true, reuse?: Record<string, string>): Promise<AppRun> {
     let last: AppRun | undefined;
-    for await (const e of this.events(ctx, app, inputs, false, record)) if (e.type === 'runDone') last = e.run;
+    for await (const e of this.events(ctx, app, inputs, false, record, reuse)) if (e.type === 'runDone') last = e.run;
     return last!;
   }
 

@@ -119,4 +119,48 @@ describe('app builder in Chromium', { skip: hasChromium ? false : 'Chromium is n
     assert.equal(await widget(2).getByLabel('Prompt').inputValue(), 'Title for: {{story}}');
     assert.deepEqual(pageErrors, []);
   });
+
+  test('run again after changing one input: only the widgets downstream of it run, the others keep their answers', async () => {
+    const def = {
+      name: 'Tone shifter',
+      description: 'Facts, then the facts restyled.',
+      widgets: [
+        { type: 'input', name: 'topic', label: 'Topic' },
+        { type: 'input', name: 'tone', label: 'Tone' },
+        { type: 'generation', name: 'facts', prompt: 'Facts about {{topic}}', modelId: ECHO },
+        { type: 'generation', name: 'styled', prompt: 'In a {{tone}} tone: {{facts}}', modelId: ECHO },
+      ],
+    };
+    const made = await fetch(`${server.url}/quarry/apps`, { method: 'POST', headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(def) });
+    const id = ((await made.json()) as { app: { appId: string } }).app.appId;
+    await page.goto(`${server.url}/console/apps/${id}`);
+    const facts = apps().getByRole('article', { name: 'Output of facts' });
+    const styled = apps().getByRole('article', { name: 'Output of styled' });
+    const total = apps().locator('[data-run-status]');
+    const runOnce = async () => {
+      await apps().getByRole('button', { name: 'Run app' }).click();
+      await total.waitFor();
+      assert.equal(await total.getAttribute('data-run-status'), 'succeeded');
+    };
+
+    await apps().getByLabel('Topic', { exact: true }).fill('tides');
+    await apps().getByLabel('Tone', { exact: true }).fill('calm');
+    await runOnce();
+    assert.equal(await shown(styled.getByTestId('output')), 'You said: In a calm tone: You said: Facts about tides');
+    assert.equal(await facts.locator('[data-reused]').count(), 0);
+
+    await apps().getByLabel('Tone', { exact: true }).fill('stormy');
+    await runOnce();
+    assert.equal(await shown(styled.getByTestId('output')), 'You said: In a stormy tone: You said: Facts about tides');
+    assert.equal(await facts.locator('[data-reused]').count(), 1, 'facts uses only the topic, which did not change');
+    assert.equal(await styled.locator('[data-reused]').count(), 0);
+    // The run costs only what ran: styled's 9 words in and 11 out.
+    assert.equal(await shown(total.locator('[data-stat="run-cost"]')), formatUsd((9 * 0.001 + 11 * 0.002) / 1000));
+    await shoot('app-rerun-downstream');
+
+    // Unchanged, Run app asks for new answers: everything runs.
+    await runOnce();
+    assert.equal(await apps().locator('[data-reused]').count(), 0);
+    assert.deepEqual(pageErrors, []);
+  });
 });

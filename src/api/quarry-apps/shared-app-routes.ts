@@ -55,16 +55,21 @@ export function sharedAppRoutes(deps: SharedAppRoutesDeps): Hono<ApiEnv> {
     return row;
   };
 
-  const runnable = async (c: Context<ApiEnv>, withInputs = true): Promise<{ row: AppRecord; inputs: Record<string, string>; release: () => void }> => {
+  const runnable = async (
+    c: Context<ApiEnv>,
+    withInputs = true,
+  ): Promise<{ row: AppRecord; inputs: Record<string, string>; reuse?: Record<string, string>; release: () => void }> => {
     const row = await open(c);
     await deps.checkSharer(c.get('principal'));
     // From here the request is the link's: the audit trail records the run under the sharer, as made by a share link.
     c.set('principal', { ...c.get('principal'), authMethod: 'share-link' });
     await authorizeRequest(c, 'quarry:RunApp', appArn(region, row.accountId, row.id));
     let inputs: Record<string, string> = {};
+    let reuse: Record<string, string> | undefined;
     if (withInputs) {
       const req = validate(runAppSchema, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'RunApp request');
       inputs = await apps.withDocuments(row, req.inputs, req.documents, c.get('clientSignal'));
+      reuse = req.reuse;
     }
     const key = `${row.accountId}/${row.id}`;
     const now = running.get(key) ?? 0;
@@ -78,7 +83,7 @@ export function sharedAppRoutes(deps: SharedAppRoutesDeps): Hono<ApiEnv> {
       if (n <= 0) running.delete(key);
       else running.set(key, n);
     };
-    return { row, inputs, release };
+    return { row, inputs, ...(reuse ? { reuse } : {}), release };
   };
 
   app.post('/quarry/shared-apps/:token/chat/:widget', async (c) => {
@@ -100,19 +105,19 @@ export function sharedAppRoutes(deps: SharedAppRoutesDeps): Hono<ApiEnv> {
   });
 
   app.post('/quarry/shared-apps/:token/run', async (c) => {
-    const { row, inputs, release } = await runnable(c);
+    const { row, inputs, reuse, release } = await runnable(c);
     try {
-      return c.json({ run: await apps.run(invocationContext(c, 'quarry.apps.shared-run'), row, inputs, false) });
+      return c.json({ run: await apps.run(invocationContext(c, 'quarry.apps.shared-run'), row, inputs, false, reuse) });
     } finally {
       release();
     }
   });
 
   app.post('/quarry/shared-apps/:token/run-stream', async (c) => {
-    const { row, inputs, release } = await runnable(c);
+    const { row, inputs, reuse, release } = await runnable(c);
     let events: AsyncGenerator<string>;
     try {
-      events = sseEvents(apps.events(invocationContext(c, 'quarry.apps.shared-run-stream'), row, inputs, true, false));
+      events = sseEvents(apps.events(invocationContext(c, 'quarry.apps.shared-run-stream'), row, inputs, true, false, reuse));
     } catch (e) {
       release();
       throw e;

@@ -32,6 +32,8 @@ export interface WidgetOutput {
   latencyMs?: number;
   costUsd?: number;
   guardrailAction?: 'INTERVENED' | 'NONE';
+  /** Kept from the last run (nothing it uses changed), so not run again. */
+  reused?: true;
   error?: { code: string; message: string };
 }
 
@@ -60,6 +62,8 @@ export interface DocumentFile {
 export interface RunBody {
   inputs: Record<string, string>;
   documents?: Record<string, DocumentFile>;
+  /** Answers to keep from the last run instead of running those widgets again (see lib/rerun-plan). */
+  reuse?: Record<string, string>;
 }
 
 export interface AppRun {

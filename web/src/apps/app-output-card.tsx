@@ -12,6 +12,11 @@ export function OutputCard({ widget: w, shown: s }: { widget: Extract<Widget, { 
         <strong>{w.label || w.name}</strong> <code className="muted small">{w.modelId}</code>
         {s && <span className={`badge ${s.state === 'succeeded' ? 'badge-good' : s.state === 'failed' || s.state === 'skipped' ? 'badge-bad' : 'badge-busy'}`}>{s.state}</span>}
         {o?.guardrailAction === 'INTERVENED' && <span className="badge badge-bad">guardrail intervened</span>}
+        {o?.reused && (
+          <span className="badge" data-reused="true" title="Nothing this widget uses changed since the last run, so it did not run again.">
+            kept from the last run
+          </span>
+        )}
       </header>
       <div className="turn-text app-output-text" data-testid="output">
         {s ? s.text : <span className="muted">Not run yet.</span>}

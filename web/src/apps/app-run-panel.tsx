@@ -2,6 +2,7 @@ import { type FormEvent, useRef, useState } from 'react';
 import { isAbort, messageOf } from '../api/api-error';
 import type { App, AppRun, AppRunEvent, AppsApi, DocumentFile } from '../api/apps';
 import { formatCount, formatMs, formatUsd } from '../lib/format';
+import { effectiveInputs, type LastRun, reusableAnswers } from '../lib/rerun-plan';
 import { AppChatbot } from './app-chatbot';
 import { OutputCard, type Shown } from './app-output-card';
 
@@ -11,7 +12,8 @@ type RunnableApp = Pick<App, 'widgets'> & { appId?: string };
 
 /**
  * Fills the saved app's inputs and runs it: every generation widget's answer streams into its own card as the server
- * runs them in dependency order, then each shows its tokens, latency and cost, and the run its total.
+ * runs them in dependency order, then each shows its tokens, latency and cost, and the run its total. Run again after
+ * changing an input, only the widgets downstream of the change run; the others keep their answers (and cost nothing).
  */
 export function AppRunPanel({
   apps,
@@ -35,6 +37,8 @@ export function AppRunPanel({
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const running = useRef<AbortController>(undefined);
+  const last = useRef<{ run: LastRun; files: Record<string, File> }>(undefined);
+  const [kept, setKept] = useState(0);
 
   const onEvent = (e: AppRunEvent) => {
     if (e.type === 'widgetStart') setShown((s) => ({ ...s, [e.name]: { state: 'running', text: '' } }));
@@ -56,10 +60,27 @@ export function AppRunPanel({
       // Unsaved edits are saved first, so what runs is what the builder shows.
       const saved = await beforeRun();
       if (!saved) return;
-      setShown(Object.fromEntries(saved.widgets.filter((w) => w.type === 'generation').map((w) => [w.name, { state: 'waiting', text: '' }])));
       const given = Object.fromEntries(saved.widgets.filter((w) => w.type === 'input' && values[w.name]?.trim()).map((w) => [w.name, values[w.name]!]));
+      const effective = effectiveInputs(saved.widgets, values);
+      const newFiles = new Set(Object.keys(files).filter((n) => files[n] !== last.current?.files[n]));
+      const reuse = reusableAnswers(saved.widgets, last.current?.run, effective, newFiles);
+      setKept(Object.keys(reuse).length);
+      setShown(Object.fromEntries(saved.widgets.filter((w) => w.type === 'generation').map((w) => [w.name, { state: 'waiting', text: reuse[w.name] ?? '' }])));
       const documents = await filesOf(saved.widgets.filter((w) => w.type === 'document').map((w) => w.name), files);
-      await apps.run(saved.appId ?? '', { inputs: given, ...(Object.keys(documents).length ? { documents } : {}) }, onEvent, ac.signal);
+      let finished: AppRun | undefined;
+      await apps.run(
+        saved.appId ?? '',
+        { inputs: given, ...(Object.keys(documents).length ? { documents } : {}), ...(Object.keys(reuse).length ? { reuse } : {}) },
+        (ev) => {
+          if (ev.type === 'runDone') finished = ev.run;
+          onEvent(ev);
+        },
+        ac.signal,
+      );
+      if (finished) {
+        const answers = Object.fromEntries(finished.outputs.filter((o) => o.type === 'generation' && o.status === 'succeeded').map((o) => [o.name, o.text]));
+        last.current = { run: { widgetsJson: JSON.stringify(saved.widgets), inputs: effective, answers }, files: { ...files } };
+      }
     } catch (err) {
       if (!isAbort(err)) setError(messageOf(err));
     } finally {
@@ -125,6 +146,11 @@ export function AppRunPanel({
           return <OutputCard key={w.name} widget={w} shown={s} />;
         })}
       </div>
+      {busy && kept > 0 && (
+        <p className="hint" role="status">
+          {kept === 1 ? '1 answer is' : `${kept} answers are`} kept from the last run: nothing they use changed. The widgets downstream of your changes run again.
+        </p>
+      )}
       {run && (
         <p className="app-run-total" role="status" data-run-status={run.status}>
           {run.status === 'succeeded' ? 'Run finished' : 'Run finished with errors'}: {formatCount(run.usage.totalTokens)} tokens, {formatMs(run.latencyMs)}, cost{' '}
