@@ -68,7 +68,9 @@ test('hostile nesting is read as plain text, quickly, instead of hanging the par
   });
   assert.equal(wide.text.split('\n').length, 40_000);
   const ms = performance.now() - started;
-  assert.ok(ms < 8000, `took ${ms.toFixed(0)} ms`);
+  // A guard against the parser hanging (quadratic or unbounded work on such input), not a speed target: on a quiet
+  // machine this takes about a second, and a bound that tight fails on a loaded CI host.
+  assert.ok(ms < 30_000, `took ${ms.toFixed(0)} ms`);
   assert.equal(warnings.length, 2);
   assert.match(warnings[0], /^page\.html: markup nested over 2000 deep/);
   assert.match(warnings[1], /too large for reader view/);

@@ -27,7 +27,8 @@ function startWorker(args: object, lines: Line[]): ChildProcess {
   return child;
 }
 
-async function waitFor(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+// Generous: two child processes loading the TypeScript loader and the store can take tens of seconds on a loaded host.
+async function waitFor(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
