@@ -1,4 +1,4 @@
-import type { ConverseRequest, ConverseResult, Logger, ModelInfo, StreamPart, Usage } from '../core/index.js';
+import type { ConverseRequest, ConverseResult, ImageGenerationRequest, ImageGenerationResult, Logger, ModelInfo, StreamPart, Usage } from '../core/index.js';
 import type { Action, Principal } from '../iam/index.js';
 
 /** Who a widget's model call is made for: the runtime's InvocationContext has this shape, so IAM, quotas and metering see the caller. */
@@ -19,10 +19,12 @@ export interface AppCallContext {
 export interface AppModelPort {
   converse(ctx: AppCallContext, req: ConverseRequest): Promise<ConverseResult & { model: ModelInfo }>;
   converseStream(ctx: AppCallContext, req: ConverseRequest): Promise<{ model: ModelInfo; parts: AsyncIterable<StreamPart> }>;
+  /** For image widgets; a port without it fails them with a clear error (the server's runtime always has it). */
+  generateImages?(ctx: AppCallContext, req: ImageGenerationRequest): Promise<ImageGenerationResult & { model: ModelInfo }>;
 }
 
-/** USD for one call, at the prices the meter bills it at (billing's PriceBook, handed in by the server). */
-export type AppCostOf = (model: ModelInfo, usage: Usage) => number;
+/** USD for one call, at the prices the meter bills it at (billing's PriceBook, handed in by the server); images for image models. */
+export type AppCostOf = (model: ModelInfo, usage: Usage, images?: number) => number;
 
 /**
  * A document's text, as knowledge-base ingestion extracts it (PDF, DOCX, HTML, …), handed in by the server so apps

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type ConverseRequest, type ModelInfo, QuarryError, silentLogger, textOf, usageOf } from '../core/index.js';
+import { type ConverseRequest, type ImageGenerationRequest, type ModelInfo, QuarryError, silentLogger, textOf, usageOf } from '../core/index.js';
 import type { Principal } from '../iam/index.js';
 import type { AppCallContext, AppModelPort } from './app-model-port.js';
-import { type AppRunEvent, AppRunner } from './app-runner.js';
+import { type AppRunEvent, AppRunner, MAX_IMAGE_BYTES } from './app-runner.js';
 import type { Widget } from './app-schemas.js';
 import { planWidgets } from './widget-graph.js';
 
@@ -144,4 +144,64 @@ test('a kept answer must not sit downstream of one that runs again, and must nam
     assert.throws(() => runner.resolveReuse(plan, { [name]: 'x' }), /is not a text-generation widget/);
   }
   assert.deepEqual([...runner.resolveReuse(plan, { a: 'x', c: 'y' }).keys()], ['a', 'c']);
+});
+
+const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** port() with an image model that records each request; a prompt containing `huge` answers an image over the bound. */
+function imagePort(seen: ImageGenerationRequest[]): AppModelPort {
+  return {
+    ...port(),
+    async generateImages(_ctx, req) {
+      seen.push(req);
+      if (req.modelId !== 'img') throw new QuarryError('ValidationException', `Model ${req.modelId} is a text model and does not generate images.`);
+      const bytes = req.prompt.includes('huge') ? new Uint8Array(MAX_IMAGE_BYTES + 1) : PNG;
+      return { model: { id: 'img' } as ModelInfo, images: Array.from({ length: req.count }, () => ({ bytes, mediaType: 'image/png' as const })) };
+    },
+  };
+}
+
+test('an image widget runs after the text it uses and carries one image, counted in the run cost', async () => {
+  const seen: ImageGenerationRequest[] = [];
+  const runner = new AppRunner({ models: imagePort(seen), costOf: (_m, u, images) => u.outputTokens / 1000 + (images ?? 0) * 0.02 });
+  const plan = planWidgets([
+    { type: 'input', name: 't' },
+    gen('title', 'Title {{t}}'),
+    { type: 'image', name: 'pic', label: 'Poster', prompt: 'Poster of {{title}}', modelId: 'img', negativePrompt: 'no {{t}}', size: '512x256' },
+  ]);
+  const run = await runner.run(ctx, { appId: 'X', plan, inputs: { t: 'cats' }, stream: true });
+  assert.equal(run.status, 'succeeded');
+  assert.deepEqual(seen, [{ modelId: 'img', prompt: 'Poster of Title cats!', count: 1, negativePrompt: 'no cats', size: { width: 512, height: 256 } }]);
+  const pic = run.outputs.find((o) => o.name === 'pic')!;
+  assert.equal(pic.type, 'image');
+  assert.deepEqual(pic.image, { mediaType: 'image/png', base64: Buffer.from(PNG).toString('base64') });
+  assert.equal(pic.images, 1);
+  assert.equal(pic.costUsd, 0.02);
+  assert.ok(Math.abs(run.costUsd - 0.023) < 1e-12, `text 0.003 + image 0.02, got ${run.costUsd}`);
+});
+
+test('an image widget fails clearly on a text model, an oversized image, or a port without image models', async () => {
+  const runner = new AppRunner({ models: imagePort([]) });
+  const plan = planWidgets([
+    { type: 'image', name: 'wrong', prompt: 'a cat', modelId: 'm' },
+    { type: 'image', name: 'big', prompt: 'a huge cat', modelId: 'img' },
+    gen('ok', 'still runs'),
+  ]);
+  const run = await runner.run(ctx, { appId: 'X', plan, inputs: {}, stream: false });
+  const by = new Map(run.outputs.map((o) => [o.name, o]));
+  assert.equal(run.status, 'failed');
+  assert.deepEqual(by.get('wrong')!.error, { code: 'ValidationException', message: 'Model m is a text model and does not generate images.' });
+  assert.equal(by.get('wrong')!.type, 'image');
+  assert.match(by.get('big')!.error!.message, /keeps images up to 4194304 bytes/);
+  assert.equal(by.get('big')!.image, undefined);
+  assert.equal(by.get('ok')!.text, 'still runs!');
+  const bare = await new AppRunner({ models: port() }).run(ctx, { appId: 'X', plan: planWidgets([{ type: 'image', name: 'p', prompt: 'x', modelId: 'img' }]), inputs: {}, stream: false });
+  assert.match(bare.outputs[0]!.error!.message, /cannot call image models/);
+});
+
+test('an image widget is never kept from an earlier run', () => {
+  const runner = new AppRunner({ models: imagePort([]) });
+  const plan = planWidgets([{ type: 'input', name: 't' }, gen('a', '{{t}}'), { type: 'image', name: 'pic', prompt: '{{a}}', modelId: 'img' }]);
+  assert.throws(() => runner.resolveReuse(plan, { pic: 'x' }), /"pic" is an image widget, which runs again on every run/);
+  assert.deepEqual([...runner.resolveReuse(plan, { a: 'kept' }).keys()], ['a']);
 });

@@ -1,17 +1,27 @@
-import { type ConverseRequest, type ModelInfo, QuarryError, textOf, toQuarryError, type Usage, usageOf } from '../core/index.js';
+import { type ConverseRequest, type ImageGenerationRequest, type ImageMediaType, type ModelInfo, QuarryError, textOf, toQuarryError, type Usage, usageOf } from '../core/index.js';
 import type { AppCallContext, AppCostOf, AppModelPort } from './app-model-port.js';
-import type { AppGuardrail, GenerationWidget, Widget } from './app-schemas.js';
+import type { AppGuardrail, GenerationWidget, ImageWidget, Widget } from './app-schemas.js';
 import { EventChannel } from './event-channel.js';
-import { renderTemplate, type WidgetPlan } from './widget-graph.js';
+import { type ModelWidget, renderTemplate, type WidgetPlan } from './widget-graph.js';
 
 export type WidgetStatus = 'succeeded' | 'failed' | 'skipped';
+
+/**
+ * The largest image a widget keeps (decoded bytes). Runs are recorded whole for snapshots, images included, and an app
+ * has at most MAX_IMAGE_WIDGETS of them, so a run's images stay within 4 × 4 MiB; a 1024×1024 PNG is about 1–3 MiB.
+ */
+export const MAX_IMAGE_BYTES = 4 * 1024 * 1024;
 
 export interface WidgetOutput {
   name: string;
   type: Widget['type'];
   status: WidgetStatus;
-  /** The input's value, the static text, or the model's answer. */
+  /** The input's value, the static text, or the model's answer (empty for an image widget). */
   text: string;
+  /** An image widget's image, base64 as the wire formats carry it. */
+  image?: { mediaType: ImageMediaType; base64: string };
+  /** Images generated (1 for an image widget that succeeded), billed by the image. */
+  images?: number;
   /** The model that answered (a fallback's, when one took over). */
   modelId?: string;
   usage?: Pick<Usage, 'inputTokens' | 'outputTokens' | 'totalTokens'>;
@@ -122,6 +132,10 @@ export class AppRunner {
     const typeOf = new Map(plan.widgets.map((w) => [w.name, w.type]));
     const problems: string[] = [];
     for (const name of kept.keys()) {
+      if (typeOf.get(name) === 'image') {
+        problems.push(`"${name}" is an image widget, which runs again on every run`);
+        continue;
+      }
       if (typeOf.get(name) !== 'generation') {
         problems.push(`"${name.slice(0, 64)}" is not a text-generation widget of the app`);
         continue;
@@ -168,7 +182,7 @@ export class AppRunner {
       tasks.set(name, Promise.resolve(out));
       channel.push({ type: 'widgetDone', output: out });
     }
-    const taskOf = (w: GenerationWidget): Promise<WidgetOutput> => {
+    const taskOf = (w: ModelWidget): Promise<WidgetOutput> => {
       let t = tasks.get(w.name);
       if (!t) {
         t = this.runWidget(call, req, w, values, outputs, taskOf, channel, inSlot);
@@ -214,32 +228,66 @@ export class AppRunner {
   private async runWidget(
     ctx: AppCallContext,
     req: AppRunRequest,
-    w: GenerationWidget,
+    w: ModelWidget,
     values: Map<string, string>,
     outputs: Map<string, WidgetOutput>,
-    taskOf: (w: GenerationWidget) => Promise<WidgetOutput>,
+    taskOf: (w: ModelWidget) => Promise<WidgetOutput>,
     channel: EventChannel<AppRunEvent>,
     inSlot: <T>(work: () => Promise<T>) => Promise<T>,
   ): Promise<WidgetOutput> {
     const deps = req.plan.dependsOn.get(w.name) ?? [];
-    const upstream = await Promise.all(deps.map((d) => outputs.get(d) ?? taskOf(req.plan.widgets.find((x) => x.name === d) as GenerationWidget)));
+    const upstream = await Promise.all(deps.map((d) => outputs.get(d) ?? taskOf(req.plan.widgets.find((x) => x.name === d) as ModelWidget)));
     const blocked = upstream.filter((o) => o.status !== 'succeeded').map((o) => o.name);
     let out: WidgetOutput;
     if (blocked.length > 0) {
-      out = { name: w.name, type: 'generation', status: 'skipped', text: '', error: { code: 'DependencyFailed', message: `Not run: it uses ${blocked.map((b) => `"${b}"`).join(', ')}, which did not succeed.` } };
+      out = { name: w.name, type: w.type, status: 'skipped', text: '', error: { code: 'DependencyFailed', message: `Not run: it uses ${blocked.map((b) => `"${b}"`).join(', ')}, which did not succeed.` } };
     } else {
       const inputs = new Map([...values, ...upstream.map((o) => [o.name, o.text] as const)]);
       out = await inSlot(() => {
         channel.push({ type: 'widgetStart', name: w.name });
-        return this.generate(ctx, req, w, inputs, channel);
+        return w.type === 'image' ? this.image(ctx, w, inputs) : this.generate(ctx, req, w, inputs, channel);
       }).catch((e: unknown) => {
         const err = toQuarryError(e);
-        return { name: w.name, type: 'generation' as const, status: 'failed' as const, text: '', modelId: w.modelId, error: { code: err.code, message: err.message } };
+        return { name: w.name, type: w.type, status: 'failed' as const, text: '', modelId: w.modelId, error: { code: err.code, message: err.message } };
       });
     }
     outputs.set(w.name, out);
     channel.push({ type: 'widgetDone', output: out });
     return out;
+  }
+
+  /** One image for an image widget, through the runtime (IAM, quotas, metering) as the caller; no guardrail reads images. */
+  private async image(ctx: AppCallContext, w: ImageWidget, values: Map<string, string>): Promise<WidgetOutput> {
+    const generateImages = this.deps.models.generateImages?.bind(this.deps.models);
+    if (!generateImages) throw new QuarryError('ValidationException', `Widget "${w.name}" generates an image, but this server's apps cannot call image models.`);
+    const [width, height] = w.size ? w.size.split('x').map(Number) : [];
+    const request: ImageGenerationRequest = {
+      modelId: w.modelId,
+      prompt: renderTemplate(w.prompt, values),
+      count: 1,
+      ...(w.negativePrompt?.trim() ? { negativePrompt: renderTemplate(w.negativePrompt, values) } : {}),
+      ...(width && height ? { size: { width, height } } : {}),
+    };
+    const started = performance.now();
+    const r = await generateImages(ctx, request);
+    const image = r.images[0];
+    if (!image) throw new QuarryError('ModelErrorException', `Model ${r.model.id} answered with no image.`);
+    if (image.bytes.byteLength > MAX_IMAGE_BYTES) {
+      throw new QuarryError('ValidationException', `Model ${r.model.id} made an image of ${image.bytes.byteLength} bytes; an app keeps images up to ${MAX_IMAGE_BYTES} bytes (ask for a smaller size).`);
+    }
+    const u = usageOf(0, 0);
+    return {
+      name: w.name,
+      type: 'image',
+      status: 'succeeded',
+      text: '',
+      image: { mediaType: image.mediaType, base64: Buffer.from(image.bytes).toString('base64') },
+      images: 1,
+      modelId: r.model.id,
+      usage: { inputTokens: u.inputTokens, outputTokens: u.outputTokens, totalTokens: u.totalTokens },
+      latencyMs: Math.round(performance.now() - started),
+      costUsd: this.deps.costOf?.(r.model, u, 1) ?? 0,
+    };
   }
 
   private async generate(ctx: AppCallContext, req: AppRunRequest, w: GenerationWidget, values: Map<string, string>, channel: EventChannel<AppRunEvent>): Promise<WidgetOutput> {

@@ -70,7 +70,26 @@ export const chatbotWidgetSchema = z.strictObject({
   inferenceConfig: inferenceSettingsSchema.optional(),
 });
 
-export const widgetSchema = z.discriminatedUnion('type', [inputWidgetSchema, generationWidgetSchema, textWidgetSchema, documentWidgetSchema, chatbotWidgetSchema]);
+/** Image widgets one app may have: each run keeps its images (see MAX_IMAGE_BYTES), and runs are recorded for snapshots. */
+export const MAX_IMAGE_WIDGETS = 4;
+
+/**
+ * An image model call (Runtime.generateImages, one image) whose prompt is a template like a generation widget's. Its
+ * image is not text, so no prompt may refer to it; it always runs again (a run cannot keep it, see AppRunner.resolveReuse).
+ */
+export const imageWidgetSchema = z.strictObject({
+  type: z.literal('image'),
+  name: widgetName,
+  label: label.optional(),
+  prompt: z.string().trim().min(1, 'the prompt is empty').max(MAX_PROMPT_CHARS),
+  /** A catalog model of kind `image`; any other model fails the widget with the runtime's error. */
+  modelId: z.string().min(1).max(2048),
+  negativePrompt: z.string().max(MAX_PROMPT_CHARS).optional(),
+  /** Pixels as WIDTHxHEIGHT; absent, the model's default size. */
+  size: z.string().regex(/^[1-9][0-9]{1,3}x[1-9][0-9]{1,3}$/, 'a size as WIDTHxHEIGHT in pixels, such as 1024x1024').optional(),
+});
+
+export const widgetSchema = z.discriminatedUnion('type', [inputWidgetSchema, generationWidgetSchema, textWidgetSchema, documentWidgetSchema, chatbotWidgetSchema, imageWidgetSchema]);
 
 /** Checked on every generation call of a run, by the runtime, as Converse's guardrailConfig is. */
 export const appGuardrailSchema = z.strictObject({
@@ -108,6 +127,7 @@ export type InferenceSettings = z.infer<typeof inferenceSettingsSchema>;
 export type InputWidget = z.infer<typeof inputWidgetSchema>;
 export type GenerationWidget = z.infer<typeof generationWidgetSchema>;
 export type TextWidget = z.infer<typeof textWidgetSchema>;
+export type ImageWidget = z.infer<typeof imageWidgetSchema>;
 export type DocumentWidget = z.infer<typeof documentWidgetSchema>;
 export type DocumentFile = z.infer<typeof documentFileSchema>;
 export type Widget = z.infer<typeof widgetSchema>;

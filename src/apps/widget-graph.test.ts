@@ -34,3 +34,18 @@ test('unknown references, duplicate names and cycles are refused with what to fi
     return true;
   });
 });
+
+const image = (name: string, prompt: string): Widget => ({ type: 'image', name, prompt, modelId: 'img' });
+
+test('an image widget is planned like a generation widget, but no prompt may use an image', () => {
+  const plan = planWidgets([image('pic', 'A poster of {{title}}'), input('topic'), gen('title', 'Title for {{topic}}')]);
+  assert.deepEqual(
+    plan.order.map((w) => w.name),
+    ['title', 'pic'],
+  );
+  assert.deepEqual(plan.dependsOn.get('pic'), ['title']);
+  assert.throws(() => planWidgets([image('pic', 'a cat'), gen('a', 'Describe {{pic}}')]), /widget "a" refers to \{\{pic\}\}, an image: an image is not text/);
+  assert.throws(() => planWidgets([image('pic', 'a cat'), image('more', 'like {{pic}}')]), /widget "more" refers to \{\{pic\}\}, an image/);
+  assert.throws(() => planWidgets([image('p', 'About {{nope}}')]), /widget "p" refers to \{\{nope\}\}, but no widget has that name/);
+  assert.throws(() => planWidgets(['a', 'b', 'c', 'd', 'e'].map((n) => image(n, 'x'))), /5 image widgets; at most 4/);
+});

@@ -1,5 +1,5 @@
 import { QuarryError } from '../core/index.js';
-import type { GenerationWidget, Widget } from './app-schemas.js';
+import { type GenerationWidget, type ImageWidget, MAX_IMAGE_WIDGETS, type Widget } from './app-schemas.js';
 
 /** `{{ name }}` in a prompt: anything between double braces is a reference, so a typo is caught rather than sent. */
 const REFERENCE = /\{\{([^{}]*)\}\}/g;
@@ -16,12 +16,15 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, str
   return template.replace(REFERENCE, (whole, name: string) => values.get(name.trim()) ?? whole);
 }
 
+/** The widgets a run calls a model for: their prompts are templates over other widgets. */
+export type ModelWidget = GenerationWidget | ImageWidget;
+
 export interface WidgetPlan {
   widgets: Widget[];
-  /** Each generation widget's direct dependencies (inputs and other generation widgets), by name. */
+  /** Each generation or image widget's direct dependencies (inputs, text, documents, generation widgets), by name. */
   dependsOn: ReadonlyMap<string, readonly string[]>;
-  /** Generation widgets in an order where each comes after everything it depends on. */
-  order: GenerationWidget[];
+  /** Generation and image widgets in an order where each comes after everything it depends on. */
+  order: ModelWidget[];
 }
 
 const MAX_PROBLEMS = 5;
@@ -43,13 +46,20 @@ export function planWidgets(widgets: Widget[]): WidgetPlan {
       byName.set(w.name, w);
     }
   }
+  const images = widgets.filter((w) => w.type === 'image').length;
+  if (images > MAX_IMAGE_WIDGETS) problems.push(`the app has ${images} image widgets; at most ${MAX_IMAGE_WIDGETS} are allowed`);
   const dependsOn = new Map<string, string[]>();
   for (const w of widgets) {
-    if (w.type !== 'generation') continue;
+    if (w.type !== 'generation' && w.type !== 'image') continue;
     const refs = referencesOf(w.prompt);
     for (const r of refs) {
-      if (byName.get(r)?.type === 'chatbot') {
+      const type = byName.get(r)?.type;
+      if (type === 'chatbot') {
         problems.push(`widget "${w.name}" refers to {{${r}}}, a chatbot: a conversation is not a value a prompt can use`);
+        continue;
+      }
+      if (type === 'image') {
+        problems.push(`widget "${w.name}" refers to {{${r}}}, an image: an image is not text a prompt can use`);
         continue;
       }
       if (byName.has(r)) continue;
@@ -96,16 +106,16 @@ function findCycle(dependsOn: ReadonlyMap<string, readonly string[]>): string[] 
   return undefined;
 }
 
-/** Generation widgets, dependencies first, otherwise in the order the builder lists them (the graph is acyclic). */
-function topologicalOrder(widgets: Widget[], dependsOn: ReadonlyMap<string, readonly string[]>): GenerationWidget[] {
+/** Generation and image widgets, dependencies first, otherwise in the order the builder lists them (the graph is acyclic). */
+function topologicalOrder(widgets: Widget[], dependsOn: ReadonlyMap<string, readonly string[]>): ModelWidget[] {
   const placed = new Set<string>();
-  const out: GenerationWidget[] = [];
+  const out: ModelWidget[] = [];
   const byName = new Map(widgets.map((w) => [w.name, w]));
   const place = (w: Widget) => {
     if (placed.has(w.name)) return;
     placed.add(w.name);
     for (const d of dependsOn.get(w.name) ?? []) place(byName.get(d)!);
-    if (w.type === 'generation') out.push(w);
+    if (w.type === 'generation' || w.type === 'image') out.push(w);
   };
   for (const w of widgets) place(w);
   return out;

@@ -59,7 +59,7 @@ export function buildApps(opts: { config: QuarryConfig; store: Store; runtime: R
   const { config, runtime, prices } = opts;
   // Where the compiler checks that the runtime fits the port the domain declares.
   runtime satisfies AppModelPort;
-  const service = new AppService({ db: opts.store.db, models: runtime, costOf: (model, usage) => prices.costOf(model, config.region, { usage }), extractText, ...(opts.knowledge ? { knowledge: knowledgeSearch(opts.knowledge) } : {}) });
+  const service = new AppService({ db: opts.store.db, models: runtime, costOf: (model, usage, images) => prices.costOf(model, config.region, { usage, ...(images ? { images } : {}) }), extractText, ...(opts.knowledge ? { knowledge: knowledgeSearch(opts.knowledge) } : {}) });
   const common = { apps: service, region: config.region, maxBodyBytes: config.limits.maxBodyBytes };
   return {
     service,
