@@ -9,14 +9,17 @@ import { ensureConsoleBuilt, hasChromium, launchChromium, openConsolePage, SCREE
 /**
  * The app builder in headless Chromium against a real server with the scripted model (it answers "You said: <prompt>"):
  * an app built by hand from an input and two chained generation widgets, a reference typo refused by the server and
- * shown, then a run whose answers, tokens and cost appear per widget. Any script error or CSP violation fails the run.
+ * shown, then a run whose answers, tokens and cost appear per widget; an image widget (the scripted image model draws
+ * a PNG) whose image is shown and priced. Any script error or CSP violation fails the run.
  */
 const ECHO = 'scripted.echo-v1:0';
+const PAINTER = 'scripted.image-v1:0';
 const YAML = `models:
   - id: ${ECHO}
     provider: scripted
     upstreamModel: echo
     pricing: { inputPer1k: 0.001, outputPer1k: 0.002 }
+  - { id: "${PAINTER}", provider: scripted, kind: image, upstreamModel: image, pricing: { imagePerImage: 0.02 } }
 `;
 
 let server: TestServer;
@@ -161,6 +164,52 @@ describe('app builder in Chromium', { skip: hasChromium ? false : 'Chromium is n
     // Unchanged, Run app asks for new answers: everything runs.
     await runOnce();
     assert.equal(await apps().locator('[data-reused]').count(), 0);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('an image widget draws from an input: its image is shown with its label as alt text, and the run cost includes it', async () => {
+    await nav('Apps').click();
+    await apps().getByRole('button', { name: 'New app' }).click();
+    await apps().getByLabel('App name').fill('Poster maker');
+    await apps().getByRole('button', { name: '+ Add input' }).click();
+    await widget(0).getByLabel('Name', { exact: true }).fill('subject');
+    await widget(0).getByLabel('Label (optional)').fill('Subject');
+    await apps().getByRole('button', { name: '+ Add generation widget' }).click();
+    await widget(1).getByLabel('Name', { exact: true }).fill('caption');
+    await widget(1).getByLabel('Prompt').fill('Caption for {{subject}}');
+    await apps().getByRole('button', { name: '+ Add image' }).click();
+    await widget(2).getByLabel('Name', { exact: true }).fill('poster');
+    await widget(2).getByLabel('Label (optional)').fill('The poster');
+    await widget(2).getByLabel('Prompt', { exact: true }).fill('A poster of {{subject}}');
+    assert.equal(await widget(2).getByLabel('Image model').inputValue(), PAINTER, 'only image models are offered, the first chosen');
+    assert.equal(await widget(2).getByLabel('Image model').locator('option').count(), 1);
+    await widget(2).getByLabel('Negative prompt (optional)').fill('text');
+    await widget(2).getByLabel('Size (optional)').fill('64x48');
+    await apps().getByRole('button', { name: 'Create app' }).click();
+    await apps().getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const id = new URL(page.url()).pathname.split('/').at(-1)!;
+    const stored = (await (await fetch(`${server.url}/quarry/apps/${id}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } })).json()) as { app: { widgets: unknown[] } };
+    assert.deepEqual(stored.app.widgets[2], { type: 'image', name: 'poster', label: 'The poster', prompt: 'A poster of {{subject}}', modelId: PAINTER, negativePrompt: 'text', size: '64x48' });
+
+    await apps().getByLabel('Subject', { exact: true }).fill('a lighthouse');
+    await apps().getByRole('button', { name: 'Run app' }).click();
+    const total = apps().locator('[data-run-status]');
+    await total.waitFor();
+    assert.equal(await total.getAttribute('data-run-status'), 'succeeded');
+    const poster = apps().getByRole('article', { name: 'Output of The poster' });
+    const img = poster.getByRole('img', { name: 'The poster' });
+    await img.waitFor();
+    // Decoded by the browser, not just present: a broken data URL has a natural width of 0.
+    await page.waitForFunction((el) => (el as unknown as { complete: boolean }).complete, await img.elementHandle());
+    assert.ok((await img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)) > 0, 'the image decodes');
+    assert.match(await shown(poster), /Images\s+1/);
+    assert.equal(await shown(poster.locator('[data-stat="cost"]')), formatUsd(0.02));
+    // caption: "Caption for a lighthouse" is 4 words in, "You said: …" 6 out.
+    const captionCost = (4 * 0.001 + 6 * 0.002) / 1000;
+    const caption = apps().getByRole('article', { name: 'Output of caption' });
+    assert.equal(await shown(caption.locator('[data-stat="cost"]')), formatUsd(captionCost));
+    assert.equal(await shown(total.locator('[data-stat="run-cost"]')), formatUsd(captionCost + 0.02));
+    await shoot('app-image-widget');
     assert.deepEqual(pageErrors, []);
   });
 });

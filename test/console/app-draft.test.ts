@@ -68,3 +68,24 @@ test('a chatbot widget round-trips with its instructions and knowledge base, and
   assert.throws(() => definitionOf(d), /a knowledge base id is 10 upper-case letters/);
   assert.equal(newWidget('chatbot', [], 'm').name, 'chat1');
 });
+
+test('an image widget drafts to the API shape and back; its size is checked as the server checks it', () => {
+  const d = draftOf(undefined);
+  d.name = 'Posters';
+  d.widgets.push(newWidget('input', d.widgets, 'm'));
+  d.widgets.push(newWidget('image', d.widgets, 'painter'));
+  const pic = d.widgets[1]!;
+  assert.equal(pic.name, 'image1');
+  assert.throws(() => definitionOf(d), (e: unknown) => e instanceof DraftError && e.widgetKey === pic.key && /write its prompt/.test(e.message));
+  pic.prompt = 'A poster of {{input1}}';
+  pic.size = 'large';
+  assert.throws(() => definitionOf(d), /WIDTHxHEIGHT/);
+  pic.size = '1024x768';
+  pic.negativePrompt = 'text';
+  const def = definitionOf(d);
+  assert.deepEqual(def.widgets[1], { type: 'image', name: 'image1', prompt: 'A poster of {{input1}}', modelId: 'painter', negativePrompt: 'text', size: '1024x768' });
+  assert.deepEqual(definitionOf(draftOf(def)), def);
+  pic.size = '';
+  pic.negativePrompt = ' ';
+  assert.deepEqual(definitionOf(d).widgets[1], { type: 'image', name: 'image1', prompt: 'A poster of {{input1}}', modelId: 'painter' });
+});

@@ -40,4 +40,6 @@ export function useConsole(): ConsoleValue {
 }
 
 export const textModels = (models: CatalogModel[] | undefined) => (models ?? []).filter((m) => m.kind === 'text');
+/** Models of kind `image` (Runtime.generateImages): what an app's image widget can use. */
+export const imageModels = (models: CatalogModel[] | undefined) => (models ?? []).filter((m) => m.kind === 'image');
 export const embeddingModels = (models: CatalogModel[] | undefined) => (models ?? []).filter((m) => m.kind === 'embedding');

@@ -27,6 +27,10 @@ export interface WidgetOutput {
   type: Widget['type'];
   status: 'succeeded' | 'failed' | 'skipped';
   text: string;
+  /** An image widget's image. */
+  image?: { mediaType: string; base64: string };
+  /** Images generated (an image widget's 1), billed by the image. */
+  images?: number;
   modelId?: string;
   usage?: { inputTokens: number; outputTokens: number; totalTokens: number };
   latencyMs?: number;

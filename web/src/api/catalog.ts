@@ -43,7 +43,7 @@ interface OpenAiModel {
 /** What `GET /quarry/models` adds: the catalog facts neither Bedrock's nor OpenAI's listing carries. */
 interface ModelDetails {
   id: string;
-  kind?: 'text' | 'embedding';
+  kind?: 'text' | 'embedding' | 'image';
   contextWindow?: number;
   maxOutputTokens?: number;
   embeddingDimensions?: number;

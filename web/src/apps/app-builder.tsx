@@ -3,7 +3,7 @@ import { isAbort, messageOf } from '../api/api-error';
 import type { App, AppsApi, NewAppSnapshot } from '../api/apps';
 import { NoTextModel } from '../components/no-text-model';
 import { ErrorNotice, Loading } from '../components/notice';
-import { textModels, useConsole } from '../console-context';
+import { imageModels, textModels, useConsole } from '../console-context';
 import { type AppDraft, DraftError, definitionOf, draftOf, newWidget, type WidgetDraft } from '../lib/app-draft';
 import { Link, navigate, useTitle } from '../lib/router';
 import { AppDraftForm } from './app-draft-form';
@@ -20,6 +20,7 @@ import './apps.css';
 export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id: string | undefined; active: boolean; onCreated: (id: string) => void }) {
   const { catalog } = useConsole();
   const models = textModels(catalog.models);
+  const painters = imageModels(catalog.models);
   const [saved, setSaved] = useState<App>();
   const [draft, setDraft] = useState<AppDraft>(() => draftOf(undefined));
   const [dirty, setDirty] = useState(false);
@@ -57,7 +58,7 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
     setNotice(undefined);
   };
   const editWidget = (key: number, patch: Partial<WidgetDraft>) => edit((d) => ({ ...d, widgets: d.widgets.map((w) => (w.key === key ? { ...w, ...patch } : w)) }));
-  const add = (type: WidgetDraft['type']) => edit((d) => ({ ...d, widgets: [...d.widgets, newWidget(type, d.widgets, models[0]?.id ?? '')] }));
+  const add = (type: WidgetDraft['type']) => edit((d) => ({ ...d, widgets: [...d.widgets, newWidget(type, d.widgets, (type === 'image' ? painters : models)[0]?.id ?? '')] }));
   const move = (i: number, by: -1 | 1) =>
     edit((d) => {
       const ws = [...d.widgets];
@@ -177,6 +178,7 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
               count={draft.widgets.length}
               names={names}
               models={models}
+              imageModels={painters}
               invalid={problem?.widgetKey === w.key}
               onChange={(p) => editWidget(w.key, p)}
               onMove={(by) => move(i, by)}
@@ -199,7 +201,15 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
             <button type="button" className="button-secondary" onClick={() => add('chatbot')} disabled={models.length === 0}>
               + Add chatbot
             </button>
+            <button type="button" className="button-secondary" onClick={() => add('image')} disabled={painters.length === 0} aria-describedby={painters.length === 0 ? 'app-add-image-hint' : undefined}>
+              + Add image
+            </button>
           </div>
+          {painters.length === 0 && (
+            <p id="app-add-image-hint" className="hint">
+              Image widgets need an image model: configure a model with <code>kind: image</code> (see “Image generation” in the README).
+            </p>
+          )}
           {problem && (
             <p className="field-error" role="alert">
               {problem.message}

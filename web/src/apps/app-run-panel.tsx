@@ -30,7 +30,7 @@ export function AppRunPanel({
   const inputs = app.widgets.filter((w) => w.type === 'input');
   const docs = app.widgets.filter((w) => w.type === 'document');
   const [files, setFiles] = useState<Record<string, File>>({});
-  const generated = app.widgets.filter((w) => w.type === 'generation');
+  const generated = app.widgets.filter((w) => w.type === 'generation' || w.type === 'image');
   const [values, setValues] = useState<Record<string, string>>({});
   const [shown, setShown] = useState<Record<string, Shown>>({});
   const [run, setRun] = useState<AppRun>();
@@ -65,7 +65,7 @@ export function AppRunPanel({
       const newFiles = new Set(Object.keys(files).filter((n) => files[n] !== last.current?.files[n]));
       const reuse = reusableAnswers(saved.widgets, last.current?.run, effective, newFiles);
       setKept(Object.keys(reuse).length);
-      setShown(Object.fromEntries(saved.widgets.filter((w) => w.type === 'generation').map((w) => [w.name, { state: 'waiting', text: reuse[w.name] ?? '' }])));
+      setShown(Object.fromEntries(saved.widgets.filter((w) => w.type === 'generation' || w.type === 'image').map((w) => [w.name, { state: 'waiting', text: reuse[w.name] ?? '' }])));
       const documents = await filesOf(saved.widgets.filter((w) => w.type === 'document').map((w) => w.name), files);
       let finished: AppRun | undefined;
       await apps.run(

@@ -64,7 +64,7 @@ export function SnapshotPage({ token }: { token: string }) {
       </section>
       <section className="panel app-outputs" aria-label="Outputs">
         {snap.widgets.map((w) => {
-          if (w.type !== 'generation') return null;
+          if (w.type !== 'generation' && w.type !== 'image') return null;
           const o = outputs.get(w.name);
           return <OutputCard key={w.name} widget={w} shown={o && { state: o.status, text: o.text, output: o }} />;
         })}

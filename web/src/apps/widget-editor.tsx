@@ -9,6 +9,8 @@ type Props = {
   /** Every widget's name, for the prompt's reference check. */
   names: string[];
   models: CatalogModel[];
+  /** Image models only, for an image widget. */
+  imageModels: CatalogModel[];
   invalid: boolean;
   onChange: (patch: Partial<WidgetDraft>) => void;
   onMove: (by: -1 | 1) => void;
@@ -16,10 +18,10 @@ type Props = {
 };
 
 /** One widget of the app being built: a user input, or a model call whose prompt refers to other widgets as {{name}}. */
-export function WidgetEditor({ widget: w, index, count, names, models, invalid, onChange, onMove, onRemove }: Props) {
+export function WidgetEditor({ widget: w, index, count, names, models, imageModels, invalid, onChange, onMove, onRemove }: Props) {
   const id = (f: string) => `app-w${w.key}-${f}`;
-  const kind = { input: 'User input', text: 'Static text', document: 'Document upload', generation: 'Generation', chatbot: 'Chatbot' }[w.type];
-  const refs = w.type === 'generation' ? referencesIn(w.prompt) : [];
+  const kind = { input: 'User input', text: 'Static text', document: 'Document upload', generation: 'Generation', chatbot: 'Chatbot', image: 'Image' }[w.type];
+  const refs = w.type === 'generation' || w.type === 'image' ? referencesIn(w.prompt) : [];
   const known = new Set(names);
   return (
     <fieldset className="fieldset app-widget" data-widget={w.name} data-widget-index={index} aria-label={`Widget ${index + 1}: ${kind.toLowerCase()} ${w.name}`} aria-invalid={invalid || undefined}>
@@ -33,6 +35,8 @@ export function WidgetEditor({ widget: w, index, count, names, models, invalid, 
           <span id={id('name-hint')} className="hint">
             {w.type === 'chatbot' ? (
               'A conversation, not a value: prompts cannot use it. '
+            ) : w.type === 'image' ? (
+              'An image, not text: prompts cannot use it. '
             ) : (
               <>
                 Prompts use it as <code>{`{{${w.name || 'name'}}}`}</code>.{' '}
@@ -77,7 +81,7 @@ export function WidgetEditor({ widget: w, index, count, names, models, invalid, 
           ) : (
             <div className="field">
               <label htmlFor={id('prompt')}>Prompt</label>
-              <textarea id={id('prompt')} rows={3} value={w.prompt} onChange={(e) => onChange({ prompt: e.target.value })} aria-describedby={id('prompt-refs')} placeholder="Write a short story about {{topic}}" />
+              <textarea id={id('prompt')} rows={3} value={w.prompt} onChange={(e) => onChange({ prompt: e.target.value })} aria-describedby={id('prompt-refs')} placeholder={w.type === 'image' ? 'A watercolour poster for {{topic}}' : 'Write a short story about {{topic}}'} />
               <span id={id('prompt-refs')} className="hint">
                 {refs.length === 0 ? (
                   'Refer to inputs and other widgets as {{name}}.'
@@ -96,6 +100,19 @@ export function WidgetEditor({ widget: w, index, count, names, models, invalid, 
               </span>
             </div>
           )}
+          {w.type === 'image' ? (
+            <div className="grid-3">
+              <ModelSelect id={id('model')} label="Image model" models={imageModels} value={w.modelId} onChange={(modelId) => onChange({ modelId })} />
+              <div className="field">
+                <label htmlFor={id('negative')}>Negative prompt (optional)</label>
+                <input id={id('negative')} value={w.negativePrompt} onChange={(e) => onChange({ negativePrompt: e.target.value })} placeholder="text, blur" />
+              </div>
+              <div className="field">
+                <label htmlFor={id('size')}>Size (optional)</label>
+                <input id={id('size')} value={w.size} onChange={(e) => onChange({ size: e.target.value.trim() })} placeholder="1024x1024" spellCheck={false} autoComplete="off" />
+              </div>
+            </div>
+          ) : (
           <div className="grid-3">
             <ModelSelect id={id('model')} label="Model" models={models} value={w.modelId} onChange={(modelId) => onChange({ modelId })} />
             <div className="field">
@@ -107,6 +124,7 @@ export function WidgetEditor({ widget: w, index, count, names, models, invalid, 
               <input id={id('max-tokens')} type="number" inputMode="numeric" min={1} step={1} placeholder="default" value={w.maxTokens} onChange={(e) => onChange({ maxTokens: e.target.value })} />
             </div>
           </div>
+          )}
         </>
       )}
       <div className="app-widget-actions">

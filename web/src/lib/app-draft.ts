@@ -4,7 +4,8 @@ export type Widget =
   | { type: 'generation'; name: string; label?: string; prompt: string; modelId: string; system?: string; inferenceConfig?: { temperature?: number; topP?: number; maxTokens?: number } }
   | { type: 'text'; name: string; label?: string; text: string }
   | { type: 'document'; name: string; label?: string }
-  | { type: 'chatbot'; name: string; label?: string; modelId: string; system?: string; knowledgeBaseId?: string; inferenceConfig?: { temperature?: number; topP?: number; maxTokens?: number } };
+  | { type: 'chatbot'; name: string; label?: string; modelId: string; system?: string; knowledgeBaseId?: string; inferenceConfig?: { temperature?: number; topP?: number; maxTokens?: number } }
+  | { type: 'image'; name: string; label?: string; prompt: string; modelId: string; negativePrompt?: string; size?: string };
 
 export interface AppDefinition {
   name: string;
@@ -31,6 +32,9 @@ export interface WidgetDraft {
   /** A chatbot's system prompt and knowledge base id. */
   system: string;
   knowledgeBaseId: string;
+  /** An image widget's negative prompt and size (WIDTHxHEIGHT, empty for the model's default). */
+  negativePrompt: string;
+  size: string;
 }
 
 export interface AppDraft {
@@ -39,6 +43,9 @@ export interface AppDraft {
   widgets: WidgetDraft[];
 }
 
+/** The server's rule for an image widget's size (src/apps/app-schemas.ts). */
+export const IMAGE_SIZE = /^[1-9][0-9]{1,3}x[1-9][0-9]{1,3}$/;
+
 /** The server's rule for widget names (src/apps/app-schemas.ts), checked here first to say it next to the field. */
 export const WIDGET_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 export const WIDGET_NAME_RULE = 'Start with a letter; use only letters, digits and _ (no spaces).';
@@ -46,10 +53,13 @@ export const WIDGET_NAME_RULE = 'Start with a letter; use only letters, digits a
 let nextKey = 1;
 
 export function widgetDraft(w: Widget): WidgetDraft {
-  const base = { key: nextKey++, name: w.name, label: w.label ?? '', text: '', system: '', knowledgeBaseId: '' };
+  const base = { key: nextKey++, name: w.name, label: w.label ?? '', text: '', system: '', knowledgeBaseId: '', negativePrompt: '', size: '' };
   if (w.type === 'input') return { ...base, type: 'input', defaultValue: w.defaultValue ?? '', prompt: '', modelId: '', temperature: '', maxTokens: '' };
   if (w.type === 'text') return { ...base, type: 'text', text: w.text, defaultValue: '', prompt: '', modelId: '', temperature: '', maxTokens: '' };
   if (w.type === 'document') return { ...base, type: 'document', defaultValue: '', prompt: '', modelId: '', temperature: '', maxTokens: '' };
+  if (w.type === 'image') {
+    return { ...base, type: 'image', defaultValue: '', prompt: w.prompt, modelId: w.modelId, negativePrompt: w.negativePrompt ?? '', size: w.size ?? '', temperature: '', maxTokens: '' };
+  }
   if (w.type === 'chatbot') {
     const c = w.inferenceConfig ?? {};
     return {
@@ -90,6 +100,7 @@ export function newWidget(type: Widget['type'], existing: WidgetDraft[], modelId
   if (type === 'text') return widgetDraft({ type, name, text: '' });
   if (type === 'document') return widgetDraft({ type, name });
   if (type === 'chatbot') return widgetDraft({ type, name, modelId });
+  if (type === 'image') return widgetDraft({ type, name, prompt: '', modelId });
   return type === 'input' ? widgetDraft({ type, name }) : widgetDraft({ type, name, prompt: '', modelId });
 }
 
@@ -132,8 +143,13 @@ export function definitionOf(d: AppDraft): AppDefinition {
       if (!w.text.trim()) throw new DraftError(`${where}: write its text.`, w.key);
       return { type: 'text', name: w.name, ...label, text: w.text };
     }
-    if (w.type === 'generation' && !w.prompt.trim()) throw new DraftError(`${where}: write its prompt.`, w.key);
+    if ((w.type === 'generation' || w.type === 'image') && !w.prompt.trim()) throw new DraftError(`${where}: write its prompt.`, w.key);
     if (!w.modelId) throw new DraftError(`${where}: choose a model.`, w.key);
+    if (w.type === 'image') {
+      const size = w.size.trim();
+      if (size && !IMAGE_SIZE.test(size)) throw new DraftError(`${where}: write the size as WIDTHxHEIGHT in pixels, such as 1024x1024.`, w.key);
+      return { type: 'image', name: w.name, ...label, prompt: w.prompt, modelId: w.modelId, ...(w.negativePrompt.trim() ? { negativePrompt: w.negativePrompt } : {}), ...(size ? { size } : {}) };
+    }
     const temperature = numberField(w.temperature, `${where}: temperature`, 0, 1, false, w.key);
     const maxTokens = numberField(w.maxTokens, `${where}: max tokens`, 1, 1_000_000, true, w.key);
     const inferenceConfig = { ...(temperature !== undefined ? { temperature } : {}), ...(maxTokens !== undefined ? { maxTokens } : {}) };
