@@ -6,7 +6,8 @@ import { jsonCalls } from './json-calls.js';
 
 /**
  * Image widgets over a real server: the scripted image model draws a PNG for the rendered prompt, billed by the image
- * in the run's cost; the run with its image is frozen as a snapshot and read signed out; a text model in an image
+ * in the run's cost; the run with its image is frozen as a snapshot and read signed out, and a share link's run draws
+ * one too; a text model in an image
  * widget, a prompt using an image, a malformed size and a kept image are refused or failed with what is wrong.
  */
 const TEXT = 'scripted.echo-v1:0';
@@ -54,6 +55,13 @@ test('an image widget draws after the text it uses; the run costs its image and 
   const seen = await call(undefined, 'GET', `/quarry/app-snapshots/${snap.body.snapshot.token}`);
   assert.equal(seen.status, 200);
   assert.deepEqual(seen.body.snapshot.run.outputs[2].image, poster.image);
+
+  // A share link's visitor gets the image too (the link may invoke the app's models, image models included).
+  const { token } = (await admin('POST', `/quarry/apps/${id}/shares`)).body.share;
+  const shared = (await call(undefined, 'POST', `/quarry/shared-apps/${token}/run`, { inputs: { topic: 'rain' } })).body.run;
+  assert.equal(shared.status, 'succeeded', JSON.stringify(shared));
+  assert.equal(shared.outputs[2].image.mediaType, 'image/png');
+  assert.notEqual(shared.outputs[2].image.base64, poster.image.base64, 'another prompt, another image');
 
   const kept = await admin('POST', `/quarry/apps/${id}/run`, { inputs: { topic: 'snow' }, reuse: { poster: 'x' } });
   assert.equal(kept.status, 400);
