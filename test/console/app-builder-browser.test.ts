@@ -10,7 +10,7 @@ import { ensureConsoleBuilt, hasChromium, launchChromium, openConsolePage, SCREE
  * The app builder in headless Chromium against a real server with the scripted model (it answers "You said: <prompt>"):
  * an app built by hand from an input and two chained generation widgets, a reference typo refused by the server and
  * shown, then a run whose answers, tokens and cost appear per widget; an image widget (the scripted image model draws
- * a PNG) whose image is shown and priced. Any script error or CSP violation fails the run.
+ * a PNG) whose image is shown and priced, in the run and in its snapshot. Any script error or CSP violation fails the run.
  */
 const ECHO = 'scripted.echo-v1:0';
 const PAINTER = 'scripted.image-v1:0';
@@ -210,6 +210,22 @@ describe('app builder in Chromium', { skip: hasChromium ? false : 'Chromium is n
     assert.equal(await shown(caption.locator('[data-stat="cost"]')), formatUsd(captionCost));
     assert.equal(await shown(total.locator('[data-stat="run-cost"]')), formatUsd(captionCost + 0.02));
     await shoot('app-image-widget');
+
+    // The snapshot of that run shows the image too.
+    await apps().getByRole('button', { name: 'Snapshot this run' }).click();
+    const link = apps().getByLabel('New snapshot link (shown once: copy it now)');
+    await link.waitFor();
+    const reader = await context.newPage();
+    try {
+      await reader.goto(await link.inputValue());
+      const frozen = reader.getByRole('article', { name: 'Output of The poster' }).getByRole('img', { name: 'The poster' });
+      await frozen.waitFor();
+      await reader.waitForFunction((el) => (el as unknown as { complete: boolean }).complete, await frozen.elementHandle());
+      assert.ok((await frozen.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)) > 0, 'the snapshot\'s image decodes');
+      assert.equal(await shown(reader.locator('[data-stat="run-cost"]')), formatUsd(captionCost + 0.02));
+    } finally {
+      await reader.close();
+    }
     assert.deepEqual(pageErrors, []);
   });
 });
