@@ -182,6 +182,10 @@ describe('app builder in Chromium', { skip: hasChromium ? false : 'Chromium is n
     await widget(2).getByLabel('Label (optional)').fill('The poster');
     await widget(2).getByLabel('Prompt', { exact: true }).fill('A poster of {{subject}}');
     assert.equal(await widget(2).getByLabel('Image model').inputValue(), PAINTER, 'only image models are offered, the first chosen');
+    // A prompt cannot use an image: the builder says so as it is typed.
+    await widget(1).getByLabel('Prompt').fill('Caption for {{poster}}');
+    assert.match(await shown(widget(1)), /poster — an image, not text/);
+    await widget(1).getByLabel('Prompt').fill('Caption for {{subject}}');
     assert.equal(await widget(2).getByLabel('Image model').locator('option').count(), 1);
     await widget(2).getByLabel('Negative prompt (optional)').fill('text');
     await widget(2).getByLabel('Size (optional)').fill('64x48');

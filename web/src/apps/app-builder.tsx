@@ -136,6 +136,7 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
   if (!catalog.models) return catalog.error ? <ErrorNotice onRetry={catalog.reload}>{catalog.error}</ErrorNotice> : <Loading what="models" />;
 
   const names = draft.widgets.map((w) => w.name);
+  const imageNames = draft.widgets.filter((w) => w.type === 'image').map((w) => w.name);
   return (
     <>
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
@@ -177,6 +178,7 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
               index={i}
               count={draft.widgets.length}
               names={names}
+              imageNames={imageNames}
               models={models}
               imageModels={painters}
               invalid={problem?.widgetKey === w.key}

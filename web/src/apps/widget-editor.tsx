@@ -8,6 +8,8 @@ type Props = {
   count: number;
   /** Every widget's name, for the prompt's reference check. */
   names: string[];
+  /** Names of image widgets: not text, so the server refuses a prompt that uses one; flagged as it is typed. */
+  imageNames: string[];
   models: CatalogModel[];
   /** Image models only, for an image widget. */
   imageModels: CatalogModel[];
@@ -18,11 +20,12 @@ type Props = {
 };
 
 /** One widget of the app being built: a user input, or a model call whose prompt refers to other widgets as {{name}}. */
-export function WidgetEditor({ widget: w, index, count, names, models, imageModels, invalid, onChange, onMove, onRemove }: Props) {
+export function WidgetEditor({ widget: w, index, count, names, imageNames, models, imageModels, invalid, onChange, onMove, onRemove }: Props) {
   const id = (f: string) => `app-w${w.key}-${f}`;
   const kind = { input: 'User input', text: 'Static text', document: 'Document upload', generation: 'Generation', chatbot: 'Chatbot', image: 'Image' }[w.type];
   const refs = w.type === 'generation' || w.type === 'image' ? referencesIn(w.prompt) : [];
   const known = new Set(names);
+  const images = new Set(imageNames);
   return (
     <fieldset className="fieldset app-widget" data-widget={w.name} data-widget-index={index} aria-label={`Widget ${index + 1}: ${kind.toLowerCase()} ${w.name}`} aria-invalid={invalid || undefined}>
       <legend>
@@ -89,10 +92,11 @@ export function WidgetEditor({ widget: w, index, count, names, models, imageMode
                   <>
                     Uses{' '}
                     {refs.map((r) => (
-                      <span key={r} className={`badge ${known.has(r) && r !== w.name ? 'badge-muted' : 'badge-bad'}`} title={known.has(r) ? undefined : 'No widget has this name'}>
+                      <span key={r} className={`badge ${known.has(r) && r !== w.name && !images.has(r) ? 'badge-muted' : 'badge-bad'}`} title={known.has(r) ? undefined : 'No widget has this name'}>
                         {r || '(empty)'}
                         {!known.has(r) && ' — unknown'}
                         {r === w.name && ' — itself'}
+                        {r !== w.name && images.has(r) && ' — an image, not text'}
                       </span>
                     ))}
                   </>
