@@ -92,13 +92,28 @@ async function scaleOutResources(testYaml: string): Promise<ScaleOutResources> {
   };
 }
 
+/** Scale-out resources by data dir, counted by the servers using them (replicas started on one data dir). */
+const sharedScaleOut = new Map<string, { resources: Awaited<ReturnType<typeof scaleOutResources>>; refs: number }>();
+
 /**
  * A real server on a loopback port with the scripted provider and known admin credentials, in a fresh data dir.
  * `yaml` is appended to the config (more providers and models).
  */
 export async function startTestServer(yaml = '', overrides: Partial<QuarryServerOptions> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'quarry-test-'));
-  const scaleOut = SCALE_OUT_STORE_URL || SCALE_OUT_REDIS_URL ? await scaleOutResources(yaml) : undefined;
+  // A server started on another's data dir is a replica of it: in scale-out mode it gets the same schema and key
+  // prefix, so the two share principals, limits and everything else, as they share the SQLite file otherwise.
+  const sharedDir = overrides.dataDir ?? dataDir;
+  const shared = sharedScaleOut.get(sharedDir);
+  const scaleOut = shared ? shared.resources : SCALE_OUT_STORE_URL || SCALE_OUT_REDIS_URL ? await scaleOutResources(yaml) : undefined;
+  if (scaleOut && !shared) sharedScaleOut.set(sharedDir, { resources: scaleOut, refs: 0 });
+  const entry = scaleOut ? sharedScaleOut.get(sharedDir) : undefined;
+  if (entry) entry.refs++;
+  const release = async () => {
+    if (!entry || --entry.refs > 0) return;
+    sharedScaleOut.delete(sharedDir);
+    await entry.resources.drop();
+  };
   if (scaleOut?.yaml && !yaml.endsWith('\n') && yaml !== '') yaml += '\n';
   const config = parseConfig(`providers:\n  - id: scripted\n    type: scripted\n${yaml}${scaleOut?.yaml ?? ''}`, {});
   // Set on the parsed config rather than in YAML, where a second `knowledge:` key beside the test's own would clash.
@@ -118,7 +133,7 @@ export async function startTestServer(yaml = '', overrides: Partial<QuarryServer
     },
     ...overrides,
   }).catch(async (err) => {
-    await scaleOut?.drop();
+    await release();
     throw err;
   });
   return {
@@ -126,7 +141,7 @@ export async function startTestServer(yaml = '', overrides: Partial<QuarryServer
     async stop() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
-      await scaleOut?.drop();
+      await release();
     },
   };
 }
