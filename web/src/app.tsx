@@ -27,6 +27,10 @@ function Console() {
     setKey(null);
     setReason(why);
   }, []);
+  const switchKey = useCallback((k: string) => {
+    storeKey(k);
+    setKey(k);
+  }, []);
   const api = useMemo(() => (key ? new ApiClient(key, (e) => signOut(`You were signed out: ${e.message} Sign in with a valid key.`)) : undefined), [key, signOut]);
 
   if (!api) {
@@ -42,7 +46,7 @@ function Console() {
     );
   }
   return (
-    <ConsoleProvider api={api}>
+    <ConsoleProvider api={api} switchKey={switchKey}>
       <Shell onSignOut={() => signOut()} />
     </ConsoleProvider>
   );

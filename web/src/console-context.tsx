@@ -12,12 +12,14 @@ interface CatalogState {
 interface ConsoleValue {
   api: ApiClient;
   catalog: CatalogState;
+  /** Signs the console in with another key at once (after its own key was rotated), without a trip to the sign-in page. */
+  switchKey: (key: string) => void;
 }
 
 const ConsoleContext = createContext<ConsoleValue | undefined>(undefined);
 
 /** The signed-in client and the model catalog, loaded once and shared by every page (each reloads it on demand). */
-export function ConsoleProvider({ api, children }: { api: ApiClient; children: ReactNode }) {
+export function ConsoleProvider({ api, switchKey, children }: { api: ApiClient; switchKey: (key: string) => void; children: ReactNode }) {
   const [models, setModels] = useState<CatalogModel[]>();
   const [error, setError] = useState<string>();
   const [generation, setGeneration] = useState(0);
@@ -30,7 +32,7 @@ export function ConsoleProvider({ api, children }: { api: ApiClient; children: R
     return () => ac.abort();
   }, [api, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return <ConsoleContext.Provider value={{ api, catalog: { models, error, reload } }}>{children}</ConsoleContext.Provider>;
+  return <ConsoleContext.Provider value={{ api, catalog: { models, error, reload }, switchKey }}>{children}</ConsoleContext.Provider>;
 }
 
 export function useConsole(): ConsoleValue {

@@ -29,6 +29,12 @@ export interface WhoAmI {
   keyId?: string;
 }
 
+/** A rotation's answer: the key it replaced (now ending at its `expiresAt`) and its successor, secret included. */
+export interface RotatedApiKey {
+  previous: ApiKey;
+  key: NewApiKey;
+}
+
 export interface CreateKeyInput {
   type: 'bearer' | 'sigv4';
   name?: string;
@@ -51,6 +57,10 @@ export const keysApi = (api: ApiClient) => ({
   },
   async setEnabled(keyId: string, enabled: boolean): Promise<void> {
     await api.fetch(keyPath(keyId), { method: 'PATCH', body: { enabled } });
+  },
+  /** A new secret for the key (same name, kind and owner); the old one keeps working for `graceSeconds`. */
+  rotate(keyId: string, graceSeconds: number): Promise<RotatedApiKey> {
+    return api.json<RotatedApiKey>(`${keyPath(keyId)}/rotate`, { method: 'POST', body: { graceSeconds } });
   },
   async remove(keyId: string): Promise<void> {
     await api.fetch(keyPath(keyId), { method: 'DELETE' });

@@ -1,29 +1,33 @@
 import { useState } from 'react';
 import { messageOf } from '../api/api-error';
-import type { ApiKey, KeysApi } from '../api/keys';
+import type { ApiKey, KeysApi, RotatedApiKey } from '../api/keys';
 import { KEY_STATUS } from '../lib/key-terms';
+import { RotateKeyConfirm } from './rotate-key-confirm';
 
 /** The day, with the time in a tooltip: a table of keys needs to tell old from new at a glance. */
 const date = (iso: string | undefined) => (iso ? <time dateTime={iso} title={new Date(iso).toLocaleString()}>{new Date(iso).toLocaleDateString()}</time> : undefined);
 
 /**
- * One key: disabled and enabled again in place, deleted after a confirmation. Deleting the key this console signed in
- * with signs it out, so that confirmation says so.
+ * One key: disabled and enabled again in place, rotated or deleted after a confirmation. Deleting the key this console
+ * signed in with signs it out, so that confirmation says so. A rotated key stays listed until its grace ends, marked
+ * with its successor; only the successor can be rotated again.
  */
-export function KeyRow({ keys, k, current, onChanged }: { keys: KeysApi; k: ApiKey; current: boolean; onChanged: () => void }) {
+export function KeyRow({ keys, k, current, onChanged, onRotated }: { keys: KeysApi; k: ApiKey; current: boolean; onChanged: () => void; onRotated: (r: RotatedApiKey) => void }) {
   const label = k.name ?? k.keyId;
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<'delete' | 'rotate'>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const status = KEY_STATUS[k.status] ?? { label: k.status, tone: 'muted' };
 
-  const run = async (what: () => Promise<void>) => {
+  // A rotation reloads the list itself (onRotated): when this console's own key is rotated, a reload here would still
+  // go out with the old secret, which may have just stopped working.
+  const run = async (what: () => Promise<void>, after: () => void = onChanged) => {
     setBusy(true);
     setError(undefined);
     try {
       await what();
-      setConfirming(false);
-      onChanged();
+      setConfirming(undefined);
+      after();
     } catch (e) {
       setError(messageOf(e));
     } finally {
@@ -52,6 +56,11 @@ export function KeyRow({ keys, k, current, onChanged }: { keys: KeysApi; k: ApiK
       <td>{k.type === 'sigv4' ? 'SigV4' : 'Bearer'}</td>
       <td>
         <span className={`badge badge-${status.tone}`}>{status.label}</span>
+        {k.replacedBy && (
+          <div className="muted small">
+            rotated to <code>{k.replacedBy}</code>
+          </div>
+        )}
       </td>
       <td className="small nowrap">{date(k.createdAt)}</td>
       <td className="small nowrap">{date(k.lastUsedAt) ?? <span className="muted">never</span>}</td>
@@ -70,18 +79,32 @@ export function KeyRow({ keys, k, current, onChanged }: { keys: KeysApi; k: ApiK
                 {k.status === 'Active' ? 'Disable' : 'Enable'}
               </button>
             )}
-            <button type="button" className="button-secondary" onClick={() => setConfirming(true)} aria-label={`Delete ${label}`}>
+            {k.status === 'Active' && !k.replacedBy && (
+              <button type="button" className="button-secondary" onClick={() => setConfirming('rotate')} aria-label={`Rotate ${label}`}>
+                Rotate
+              </button>
+            )}
+            <button type="button" className="button-secondary" onClick={() => setConfirming('delete')} aria-label={`Delete ${label}`}>
               Delete
             </button>
           </div>
         )}
-        {confirming && (
+        {confirming === 'rotate' && (
+          <RotateKeyConfirm
+            label={label}
+            current={current}
+            busy={busy}
+            onCancel={() => setConfirming(undefined)}
+            onRotate={(grace) => void run(async () => onRotated(await keys.rotate(k.keyId, grace)), () => {})}
+          />
+        )}
+        {confirming === 'delete' && (
           <div className="row-actions">
             <span className="small">{current ? 'This console signed in with it and will be signed out. Delete?' : 'Calls with it will be refused at once. Delete?'}</span>
             <button type="button" className="button-danger" disabled={busy} onClick={() => void run(() => keys.remove(k.keyId))}>
               {busy ? 'Deleting…' : 'Yes, delete'}
             </button>
-            <button type="button" className="button-secondary" onClick={() => setConfirming(false)}>
+            <button type="button" className="button-secondary" onClick={() => setConfirming(undefined)}>
               Cancel
             </button>
           </div>

@@ -1,12 +1,20 @@
 import { useEffect, useRef, useState } from 'react';
-import type { NewApiKey } from '../api/keys';
+import type { ApiKey, NewApiKey } from '../api/keys';
 import { secretOf } from '../lib/key-terms';
+
+/** When a rotated key's old secret stops working, said as a time or "now". */
+function oldSecretEnds(previous: ApiKey): string {
+  const at = previous.expiresAt ? Date.parse(previous.expiresAt) : Number.NaN;
+  if (Number.isNaN(at) || at <= Date.now() + 1000) return 'The old secret has stopped working.';
+  return `The old secret keeps working until ${new Date(at).toLocaleString()}.`;
+}
 
 /**
  * The one time a key's secret is shown: in a read-only field the user can select, with a copy button, until they say
- * they have kept it. The server stores only a hash (or a sealed SigV4 secret) and never returns it again.
+ * they have kept it. The server stores only a hash (or a sealed SigV4 secret) and never returns it again. After a
+ * rotation (`previous` is the key it replaced) it also says when the old secret ends.
  */
-export function NewKeySecret({ created, onDone }: { created: NewApiKey; onDone: () => void }) {
+export function NewKeySecret({ created, previous, onDone }: { created: NewApiKey; previous?: ApiKey; onDone: () => void }) {
   const secret = secretOf(created) ?? '';
   const field = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<'yes' | 'no'>();
@@ -26,10 +34,13 @@ export function NewKeySecret({ created, onDone }: { created: NewApiKey; onDone: 
 
   return (
     <section className="panel new-secret" aria-labelledby="new-key-title">
-      <h2 id="new-key-title">Key {created.name ?? created.keyId} created</h2>
+      <h2 id="new-key-title">
+        Key {created.name ?? created.keyId} {previous ? 'rotated' : 'created'}
+      </h2>
       <div className="notice notice-warning" role="alert">
         <strong className="notice-title">Copy this secret now: it will not be shown again.</strong>
         <div>Quarry keeps only a hash of it. If it is lost, delete the key and create another.</div>
+        {previous && <div data-testid="old-secret-ends">{oldSecretEnds(previous)}</div>}
       </div>
       {created.accessKeyId && (
         <div className="field">

@@ -14,6 +14,19 @@ export const KEY_LIFETIMES: { value: string; label: string; seconds?: number }[]
 
 export const lifetimeSeconds = (value: string): number | undefined => KEY_LIFETIMES.find((l) => l.value === value)?.seconds;
 
+/**
+ * How long a rotated key's old secret keeps working, so the programs that use it can be given the new one first. The
+ * server caps it at the old key's own expiry and at 30 days.
+ */
+export const ROTATION_GRACE: { value: string; label: string; seconds: number }[] = [
+  { value: 'now', label: 'Stops now', seconds: 0 },
+  { value: '1h', label: '1 hour', seconds: 3600 },
+  { value: '1d', label: '1 day', seconds: DAY },
+  { value: '7d', label: '7 days', seconds: 7 * DAY },
+];
+
+export const graceSeconds = (value: string): number => ROTATION_GRACE.find((g) => g.value === value)?.seconds ?? 0;
+
 export type KeyStatus = 'Active' | 'Inactive' | 'Expired';
 
 export const KEY_STATUS: Record<KeyStatus, { label: string; tone: 'good' | 'muted' | 'bad' }> = {

@@ -1,25 +1,29 @@
 import { useEffect, useMemo, useState } from 'react';
 import { isAbort, messageOf } from '../api/api-error';
-import { type ApiKey, keysApi, type NewApiKey, type WhoAmI } from '../api/keys';
+import { type ApiKey, keysApi, type NewApiKey, type RotatedApiKey, type WhoAmI } from '../api/keys';
 import { ResourceList } from '../components/resource-list';
 import { useConsole } from '../console-context';
 import { CreateKeyForm } from '../keys/create-key-form';
 import { KeyRow } from '../keys/key-row';
 import { NewKeySecret } from '../keys/new-key-secret';
+import { secretOf } from '../lib/key-terms';
 import { useTitle } from '../lib/router';
 import { usePageList } from '../lib/use-page-list';
 import '../dashboards.css';
 import '../operator.css';
 
-/** /keys: the signed-in user's API keys (whoami names the user), created with the secret shown once, disabled, deleted. */
+/**
+ * /keys: the signed-in user's API keys (whoami names the user), created or rotated with the secret shown once, disabled,
+ * deleted. Rotating the key this console signed in with moves the console to the new secret.
+ */
 export function KeysPage({ active }: { active: boolean }) {
   useTitle('API keys', active);
-  const { api } = useConsole();
+  const { api, switchKey } = useConsole();
   const keys = useMemo(() => keysApi(api), [api]);
   const [me, setMe] = useState<WhoAmI>();
   const [meError, setMeError] = useState<string>();
   const [meRetry, setMeRetry] = useState(0);
-  const [created, setCreated] = useState<NewApiKey>();
+  const [created, setCreated] = useState<{ key: NewApiKey; previous?: ApiKey }>();
   // biome-ignore lint/correctness/useExhaustiveDependencies: `meRetry` asks again after an error.
   useEffect(() => {
     if (!active || me) return;
@@ -33,6 +37,16 @@ export function KeysPage({ active }: { active: boolean }) {
   const userName = me?.user.userName;
   const source = useMemo(() => ({ list: (): Promise<ApiKey[]> => (userName ? keys.list(userName) : new Promise<ApiKey[]>(() => {})) }), [keys, userName]);
   const { list, error, load } = usePageList(source, active && userName !== undefined);
+
+  const rotated = (r: RotatedApiKey) => {
+    setCreated({ key: r.key, previous: r.previous });
+    const secret = secretOf(r.key);
+    if (me && r.previous.keyId === me.keyId && secret) {
+      setMe({ ...me, keyId: r.key.keyId });
+      // A new client lists the keys again by itself, with the new secret.
+      switchKey(secret);
+    } else load();
+  };
 
   return (
     <>
@@ -56,7 +70,9 @@ export function KeysPage({ active }: { active: boolean }) {
       </header>
       {created && (
         <NewKeySecret
-          created={created}
+          key={created.key.keyId}
+          created={created.key}
+          previous={created.previous}
           onDone={() => {
             setCreated(undefined);
             document.getElementById('key-name')?.focus();
@@ -78,13 +94,13 @@ export function KeysPage({ active }: { active: boolean }) {
           }}
           label="API keys"
           columns={[{ label: 'Key' }, { label: 'Kind' }, { label: 'Status' }, { label: 'Created' }, { label: 'Last used' }, { label: 'Expires' }, { label: 'Actions', hidden: true }]}
-          row={(k) => <KeyRow key={k.keyId} keys={keys} k={k} current={k.keyId === me?.keyId} onChanged={load} />}
+          row={(k) => <KeyRow key={k.keyId} keys={keys} k={k} current={k.keyId === me?.keyId} onChanged={load} onRotated={rotated} />}
         />
         <CreateKeyForm
           keys={keys}
           userName={userName}
           onCreated={(k) => {
-            setCreated(k);
+            setCreated({ key: k });
             load();
           }}
         />
