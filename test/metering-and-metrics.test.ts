@@ -46,3 +46,31 @@ test('responses carry a request id', async () => {
   const res = await converse('hi');
   assert.match(res.headers.get('x-amzn-requestid') ?? '', /^[0-9a-f-]{36}$/);
 });
+
+test('GET /metrics is authorized as quarry:GetMetrics, for principals of the default account only', async () => {
+  const reader = await server.keys.createPrincipal('metrics-reader', false);
+  const { apiKey } = await server.keys.addBearerKey(reader);
+  const asReader = () => fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${apiKey}` } });
+  const refused = await asReader();
+  assert.equal(refused.status, 403);
+  assert.match(((await refused.json()) as { message: string }).message, /not authorized to perform: quarry:GetMetrics/);
+
+  const policy = await fetch(`${server.url}/quarry/iam/policies`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ policyName: 'scrape', policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'quarry:GetMetrics', Resource: '*' }] } }),
+  });
+  assert.equal(policy.status, 201, await policy.clone().text());
+  const attached = await fetch(`${server.url}/quarry/iam/users/metrics-reader/policies/scrape`, { method: 'PUT', headers: auth });
+  assert.ok(attached.ok, await attached.text());
+  const allowed = await asReader();
+  assert.equal(allowed.status, 200);
+  assert.match(await allowed.text(), /# TYPE quarry_invocations_total counter/);
+
+  // The figures are every account's: another account's administrator may not read them.
+  await server.iam.ensureAccount('111111111111', 'other');
+  const { apiKey: otherKey } = await server.keys.addBearerKey(await server.keys.ensurePrincipal('ops', true, '111111111111'));
+  const other = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${otherKey}` } });
+  assert.equal(other.status, 403);
+  assert.match(((await other.json()) as { message: string }).message, /only principals of the default account/);
+});

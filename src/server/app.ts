@@ -11,6 +11,7 @@ import { bedrockErrorResponse } from '../api/bedrock/bedrock-error.js';
 import { guardrailRoutes } from '../api/bedrock/guardrail-routes.js';
 import { bedrockRuntimeRoutes } from '../api/bedrock/runtime-routes.js';
 import { openaiErrorResponse } from '../api/openai/openai-error.js';
+import { metricsRoutes } from '../api/quarry-admin/metrics-routes.js';
 import type { ApiDeps, ApiEnv } from '../api/shared/api-env.js';
 import type { AuditLog } from '../audit/index.js';
 import { QuarryError, type Logger } from '../core/index.js';
@@ -64,7 +65,7 @@ export function createApp(deps: AppDeps): Hono<ApiEnv> {
   if (deps.audit) app.use(auditTrail(deps.audit, deps.region));
   for (const r of deps.publicRoutes ?? []) app.route('/', r);
   app.use(requireAuth(deps.keys, deps.authorizer, deps.maxBodyBytes, deps.consoleAuth?.sessions));
-  app.get('/metrics', async (c) => c.text(await deps.metrics.render(), 200, { 'content-type': deps.metrics.registry.contentType }));
+  app.route('/', metricsRoutes({ metrics: deps.metrics, operatorAccountId: deps.accountId }));
   app.route('/', bedrockRuntimeRoutes(deps));
   app.route('/', bedrockControlRoutes(deps));
   if (deps.knowledge) {

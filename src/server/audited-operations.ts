@@ -44,6 +44,8 @@ export const DATA_PLANE_ACTIONS: ReadonlySet<string> = new Set([
   'bedrock:Retrieve',
   'bedrock:RetrieveAndGenerate',
   'bedrock:InvokeAgent',
+  // A Prometheus scrape (or the console's metrics page) reads every few seconds: as chatty as invocations, so as optional.
+  'quarry:GetMetrics',
 ]);
 
 /** The data-plane operation a POST to `path` is, with the model id from the path when it carries one. */

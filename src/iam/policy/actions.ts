@@ -150,6 +150,8 @@ export const ACTIONS = {
   'quarry:RotateSecretsKeyring': a(NONE, 'Write'),
   // Routing's deployments and their health (server-wide; the route admits the default account's principals only).
   'quarry:GetRoutingHealth': a(NONE, 'Read'),
+  // GET /metrics, Prometheus's text of every account's invocations (server-wide; default account's principals only).
+  'quarry:GetMetrics': a(NONE, 'Read'),
   'quarry:CreateBudget': a(BUDGET, 'Write'),
   'quarry:GetBudget': a(BUDGET, 'Read'),
   'quarry:ListBudgets': a(NONE, 'List'),
