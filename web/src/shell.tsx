@@ -8,6 +8,7 @@ import { ComparePage } from './pages/compare-page';
 import { GuardrailsPage } from './pages/guardrails-page';
 import { KeysPage } from './pages/keys-page';
 import { KnowledgeBasesPage } from './pages/knowledge-bases-page';
+import { MetricsPage } from './pages/metrics-page';
 import { ModelsPage } from './pages/models-page';
 import { OperationsPage } from './pages/operations-page';
 import { PlaygroundPage } from './pages/playground-page';
@@ -26,6 +27,7 @@ const PAGES: { path: string; label: string; Page: ComponentType<{ active: boolea
   { path: 'provisioned-throughput', label: 'Provisioned throughput', Page: ProvisionedPage },
   { path: 'keys', label: 'API keys', Page: KeysPage },
   { path: 'audit', label: 'Audit log', Page: AuditPage },
+  { path: 'metrics', label: 'Metrics', Page: MetricsPage },
   { path: 'operations', label: 'Operations', Page: OperationsPage },
 ];
 
@@ -37,7 +39,8 @@ function NotFound() {
       <p className="empty-body">
         The console has <Link to="models">Models</Link>, <Link to="playground">Playground</Link>, <Link to="compare">Compare</Link>, <Link to="apps">Apps</Link>,{' '}
         <Link to="knowledge-bases">Knowledge bases</Link>, <Link to="agents">Agents</Link>, <Link to="guardrails">Guardrails</Link>, <Link to="usage">Usage &amp; cost</Link>,{' '}
-        <Link to="provisioned-throughput">Provisioned throughput</Link>, <Link to="keys">API keys</Link>, <Link to="audit">Audit log</Link> and <Link to="operations">Operations</Link>.
+        <Link to="provisioned-throughput">Provisioned throughput</Link>, <Link to="keys">API keys</Link>, <Link to="audit">Audit log</Link>, <Link to="metrics">Metrics</Link> and{' '}
+        <Link to="operations">Operations</Link>.
       </p>
     </div>
   );
