@@ -58,3 +58,45 @@ test('an invalid draft is sent back once with what is wrong; a second failure is
     (e: Error & { code?: string }) => e.code === 'ModelErrorException' && /could not draft a valid app/.test(e.message) && /widgets\.0\.name/.test(e.message),
   );
 });
+
+const illustrated = {
+  name: 'Story and picture',
+  description: 'A short story and an illustration of it.',
+  widgets: [
+    { type: 'input', name: 'topic', label: 'Topic' },
+    { type: 'generation', name: 'story', prompt: 'A short story about {{topic}}' },
+    { type: 'image', name: 'picture', label: 'Illustration', prompt: 'A watercolour of {{topic}}' },
+  ],
+};
+
+type SchemaShape = { properties: { widgets: { items: { properties: { type: { enum: string[] } } } } } };
+const typesOffered = (req: ConverseRequest) => (req.jsonSchema!.schema as unknown as SchemaShape).properties.widgets.items.properties.type.enum;
+
+test('with an image model the draft may have image widgets, which use that model; the schema and instructions offer them', async () => {
+  const sent: ConverseRequest[] = [];
+  const def = await draftApp(replies([JSON.stringify(illustrated)], sent), ctx, { description: 'a story with a picture', modelId: 'm1', imageModelId: 'painter' });
+  assert.deepEqual(def.widgets, [
+    { type: 'input', name: 'topic', label: 'Topic' },
+    { type: 'generation', name: 'story', prompt: 'A short story about {{topic}}', modelId: 'm1' },
+    { type: 'image', name: 'picture', label: 'Illustration', prompt: 'A watercolour of {{topic}}', modelId: 'painter' },
+  ]);
+  assert.deepEqual(typesOffered(sent[0]!), ['input', 'generation', 'text', 'image']);
+  assert.match(textOf(sent[0]!.system!), /"image" \(a picture an image model draws/);
+});
+
+test('without an image model none is offered, and a reply with one anyway is sent back with the reason', async () => {
+  const sent: ConverseRequest[] = [];
+  const def = await draftApp(replies([JSON.stringify(illustrated), JSON.stringify(good)], sent), ctx, { description: 'a story with a picture', modelId: 'm1' });
+  assert.equal(def.name, 'Haiku maker');
+  assert.deepEqual(typesOffered(sent[0]!), ['input', 'generation', 'text']);
+  assert.doesNotMatch(textOf(sent[0]!.system!), /image/);
+  assert.match(textOf(sent[1]!.messages.at(-1)!.content), /no image model, so the app cannot have "image" widgets/);
+});
+
+test('a draft whose prompt uses an image widget is sent back: an image is not text', async () => {
+  const sent: ConverseRequest[] = [];
+  const usesImage = { ...illustrated, widgets: [...illustrated.widgets, { type: 'generation', name: 'caption', prompt: 'Caption {{picture}}' }] };
+  const def = await draftApp(replies([JSON.stringify(usesImage), JSON.stringify(illustrated)], sent), ctx, { description: 'x y z', modelId: 'm1', imageModelId: 'painter' });
+  assert.equal(def.widgets.length, 3);
+  assert.match(textOf(sent[1]!.messages.at(-1)!.content), /refers to \{\{picture\}\}, an image/);
+});
