@@ -109,9 +109,9 @@ export const appsApi = (api: ApiClient) => ({
     const res = await api.fetch(`/quarry/apps/${encodeURIComponent(id)}/run-stream`, { method: 'POST', body, signal });
     await readRunStream(res, onEvent);
   },
-  /** A definition a text model drafts from a one-line description; not saved. */
-  async draft(description: string, modelId: string): Promise<AppDefinition> {
-    return (await api.json<{ draft: AppDefinition }>('/quarry/apps/draft', { method: 'POST', body: { description, modelId } })).draft;
+  /** A definition a text model drafts from a one-line description; not saved. With an image model it may draw too. */
+  async draft(description: string, modelId: string, imageModelId?: string): Promise<AppDefinition> {
+    return (await api.json<{ draft: AppDefinition }>('/quarry/apps/draft', { method: 'POST', body: { description, modelId, ...(imageModelId ? { imageModelId } : {}) } })).draft;
   },
   /** One chatbot turn: the whole conversation goes each time (the server keeps none). */
   async chat(id: string, widget: string, messages: ChatMessage[]): Promise<ChatReply> {

@@ -30,6 +30,8 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
   const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [snapshot, setSnapshot] = useState<NewAppSnapshot>();
+  // "+ Add image" pressed with no image model: the hint beside it is said aloud and stands out.
+  const [askedForImage, setAskedForImage] = useState(false);
   useTitle(saved ? `${saved.name} · Apps` : 'New app · Apps', active);
 
   // After creating, the address changes to the new id: the builder keeps its state rather than loading it again.
@@ -153,6 +155,7 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
         <AppDraftForm
           apps={apps}
           models={models}
+          imageModels={painters}
           onDrafted={(def) => {
             edit(() => draftOf({ ...def, description: def.description ?? '' }));
             setNotice(undefined);
@@ -203,12 +206,21 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
             <button type="button" className="button-secondary" onClick={() => add('chatbot')} disabled={models.length === 0}>
               + Add chatbot
             </button>
-            <button type="button" className="button-secondary" onClick={() => add('image')} disabled={painters.length === 0} aria-describedby={painters.length === 0 ? 'app-add-image-hint' : undefined}>
+            {/* Without an image model the button stays focusable (aria-disabled, not disabled), so keyboard and screen-reader
+                users reach it and hear why it does nothing; pressing it says so again, aloud. */}
+            <button
+              type="button"
+              className="button-secondary"
+              onClick={() => (painters.length > 0 ? add('image') : setAskedForImage(true))}
+              aria-disabled={painters.length === 0 ? true : undefined}
+              aria-describedby={painters.length === 0 ? 'app-add-image-hint' : undefined}
+            >
               + Add image
             </button>
           </div>
           {painters.length === 0 && (
-            <p id="app-add-image-hint" className="hint">
+            // Keyed, so that once asked it is a new alert element, which screen readers announce (a changed role is not).
+            <p key={askedForImage ? 'asked' : 'hint'} id="app-add-image-hint" className={askedForImage ? 'field-error' : 'hint'} role={askedForImage ? 'alert' : undefined}>
               Image widgets need an image model: configure a model with <code>kind: image</code> (see “Image generation” in the README).
             </p>
           )}
