@@ -181,7 +181,7 @@ describe('web console in Chromium', { skip: hasChromium ? false : 'Chromium is n
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
     await page.reload();
     await page.getByRole('table', { name: 'Models' }).waitFor();
-    const expected = ['Skip to content', 'Quarry', 'Models', 'Playground', 'Compare', 'Apps', 'Knowledge bases', 'Agents', 'Guardrails', 'Usage & cost', 'Provisioned throughput', 'API keys', 'Audit log', 'Operations', '☾ Dark'];
+    const expected = ['Skip to content', 'Quarry', 'Models', 'Playground', 'Compare', 'Apps', 'Knowledge bases', 'Agents', 'Guardrails', 'Usage & cost', 'Provisioned throughput', 'API keys', 'Audit log', 'Metrics', 'Operations', '☾ Dark'];
     const names: string[] = [];
     for (let i = 0; i < expected.length; i++) {
       await page.keyboard.press('Tab');
