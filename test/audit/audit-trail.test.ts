@@ -67,6 +67,12 @@ describe('with data-plane auditing off (the default)', () => {
 
   let aliceKey = '';
 
+  test('a metrics scrape is not recorded while data-plane auditing is off: scrapes come every few seconds', async () => {
+    const r = await admin('GET', '/metrics');
+    assert.equal(r.status, 200);
+    assert.equal(await byRequest(r.requestId), undefined);
+  });
+
   test('a management call is recorded with its principal, action, resource, outcome and request', async () => {
     const r = await admin('POST', '/quarry/iam/users', { userName: 'alice' });
     assert.equal(r.status, 201);
@@ -272,5 +278,16 @@ describe('with data-plane auditing on', () => {
     assert.ok(!text.includes('PROMPT-TEXT'), 'prompts are not recorded');
     const v = await call(TEST_API_KEY, 'POST', '/quarry/audit/verify');
     assert.equal(v.body.valid, true);
+  });
+
+  test('a metrics scrape is recorded as quarry:GetMetrics, a read with the data plane', async () => {
+    const r = await call(TEST_API_KEY, 'GET', '/metrics');
+    assert.equal(r.status, 200);
+    await server.audit.flush();
+    const list = await call(TEST_API_KEY, 'GET', '/quarry/audit/events?category=data&maxResults=100');
+    const e = (list.body.events as Event[]).find((x) => x.requestId === r.requestId);
+    assert.equal(e?.action, 'quarry:GetMetrics');
+    assert.equal(e?.eventName, 'GetMetrics');
+    assert.equal(e?.readOnly, true);
   });
 });

@@ -4,7 +4,7 @@ import { AUDIT_PAGE_SIZE, auditQuery, FilterError, NO_FILTERS } from '../../web/
 import { budgetBody, DraftError, draftOf, NEW_BUDGET } from '../../web/src/lib/budget-draft.js';
 import type { Budget } from '../../web/src/lib/budget-terms.js';
 import { deploymentVerdict, type HealthSignals } from '../../web/src/lib/deployment-verdict.js';
-import { lifetimeSeconds, secretOf } from '../../web/src/lib/key-terms.js';
+import { graceSeconds, lifetimeSeconds, ROTATION_GRACE, secretOf } from '../../web/src/lib/key-terms.js';
 
 /** The operator pages' pure helpers (web/src/lib), run in Node: audit filters, budget bodies, key terms, deployment verdicts. */
 
@@ -75,6 +75,12 @@ describe('key terms', () => {
     assert.equal(secretOf({ apiKey: 'qk-1' }), 'qk-1');
     assert.equal(secretOf({ secretAccessKey: 's' }), 's');
     assert.equal(secretOf({}), undefined);
+  });
+  test('a rotation grace in seconds, within what the server takes (0 to 30 days); an unknown choice ends the old secret now', () => {
+    assert.equal(graceSeconds('now'), 0);
+    assert.equal(graceSeconds('1d'), 24 * 3600);
+    assert.equal(graceSeconds('bogus'), 0);
+    for (const g of ROTATION_GRACE) assert.ok(g.seconds >= 0 && g.seconds <= 30 * 24 * 3600, g.value);
   });
 });
 
