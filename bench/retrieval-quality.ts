@@ -5,6 +5,10 @@
 //
 //   node --import tsx bench/retrieval-quality.ts [--sets msmarco,dbpedia,business-reports,cranfield] [--limit-queries N]
 //     [--sample-docs N] [--profile-ingestion DIR]   (DIR/<set>.cpuprofile: the ingestion alone, sampled every 5 ms)
+//     [--data-dir DIR]    keep the server's data in DIR and reuse its embedding cache: a re-run skips the encoder, so its
+//                         retrieval figures are exact and its ingestion figures are not a measurement
+//     [--dump-runs DIR]   DIR/<set>.json: each query's keyword and semantic results, 400 deep (chunk id, document, score)
+//                         and its judgements, to compare fusion methods offline on exactly what retrieval returned
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -27,14 +31,19 @@ const { values } = parseArgs({
     model: { type: 'string' },
     'sample-docs': { type: 'string' },
     'profile-ingestion': { type: 'string' },
+    'data-dir': { type: 'string' },
+    'dump-runs': { type: 'string' },
   },
 });
 const root = join(import.meta.dirname, '..', '..', 'shared', 'datasets', 'retrieval');
 const sets = loadAll(root, values.sets?.split(','));
 const EMBED = values.model ?? 'quarry.embed-use-v1:0';
 const API_KEY = 'qk-bench-retrieval-0123456789';
+/** How deep --dump-runs records each single mode: the most candidates retrieval fetches from one search. */
+const DUMP_DEPTH = 400;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'quarry-bench-rq-'));
+const keepData = values['data-dir'] !== undefined;
+const dataDir = keepData ? values['data-dir']! : mkdtempSync(join(tmpdir(), 'quarry-bench-rq-'));
 const docsRoot = join(dataDir, 'corpora');
 mkdirSync(docsRoot, { recursive: true });
 const config = parseConfig(`providers:\n  - id: embedded\n    type: embedded\nknowledge:\n  localRoots: [${JSON.stringify(docsRoot)}]\n`, {});
@@ -154,7 +163,8 @@ async function runSet(set: RetrievalSet): Promise<Row> {
   const idOf = (uri: string) => set.docs[Number(basename(uri, '.txt'))]!.id;
 
   const kb = await call<{ knowledgeBase: { knowledgeBaseId: string } }>('PUT', '/knowledgebases/', {
-    name: `bench-${set.name}`,
+    // Unique, so a kept data dir takes a new knowledge base each run (and reuses only the embedding cache).
+    name: `bench-${set.name}-${Date.now().toString(36)}`,
     knowledgeBaseConfiguration: { type: 'VECTOR', vectorKnowledgeBaseConfiguration: { embeddingModelArn: EMBED } },
   });
   const kbId = kb.knowledgeBase.knowledgeBaseId;
@@ -232,6 +242,20 @@ async function runSet(set: RetrievalSet): Promise<Row> {
     }
     scores[mode] = { ndcg10: ndcg / queries.length, recall100: recall / queries.length };
   }
+  if (values['dump-runs']) {
+    // Each single mode as deep as retrieval ever fetches candidates for fusion, through the service the route calls.
+    const dump = [];
+    for (const q of queries) {
+      const run = async (searchType: 'KEYWORD' | 'SEMANTIC') =>
+        (await server.knowledge.service.retrieve(embedContext(), SCOPE, kbId, { text: q.text, numberOfResults: DUMP_DEPTH, searchType })).chunks.map((c) => ({
+          chunk: c.id,
+          doc: idOf(c.location.uri),
+          score: c.score,
+        }));
+      dump.push({ id: q.id, qrels: Object.fromEntries(set.qrels.get(q.id)!), keyword: await run('KEYWORD'), semantic: await run('SEMANTIC') });
+    }
+    writeFileSync(join(values['dump-runs'], `${set.name}.json`), JSON.stringify(dump));
+  }
   return { set: set.name, docs: set.docs.length, queries: queries.length, chunks, ingest, embedder, scores };
 }
 
@@ -246,7 +270,7 @@ try {
   }
 } finally {
   await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  if (!keepData) rmSync(dataDir, { recursive: true, force: true });
 }
 
 const f = (n: number) => n.toFixed(3);

@@ -1,5 +1,5 @@
 import type { MetadataFilter } from '../metadata.js';
-import { fuseReciprocalRank, maximalMarginalRelevance } from '../retrieve/index.js';
+import { type Fusion, fuseHybrid, HYBRID_MIN_CANDIDATES, maximalMarginalRelevance } from '../retrieve/index.js';
 import type { ScoredChunk, VectorStore } from '../vector/vector-store.js';
 
 export type SearchType = 'HYBRID' | 'SEMANTIC' | 'KEYWORD';
@@ -9,23 +9,25 @@ export interface RetrieveQuery {
   numberOfResults: number;
   searchType: SearchType;
   filter?: MetadataFilter;
+  /** How HYBRID fuses its two searches; DEFAULT_FUSION unless given (the wire API has no such option, as Bedrock's has none). */
+  fusion?: Fusion;
   /** Diversify with maximal marginal relevance before cutting to numberOfResults (Quarry's reranker without a rerank model). */
   rerank?: { numberOfRerankedResults?: number; lambda?: number };
 }
 
 /**
- * One knowledge base's retrieval: semantic, keyword or both fused by reciprocal rank, then hierarchical parents in
- * place of their children, then an optional MMR rerank. Candidates are over-fetched because fusion and parent
- * de-duplication both shrink the list.
+ * One knowledge base's retrieval: semantic, keyword or both fused (keyword-leaning reciprocal rank by default), then
+ * hierarchical parents in place of their children, then an optional MMR rerank. Candidates are over-fetched because
+ * fusion and parent de-duplication both shrink the list; hybrid takes at least HYBRID_MIN_CANDIDATES from each search.
  */
 export async function retrieveChunks(store: VectorStore, queryVector: Float32Array | undefined, q: RetrieveQuery): Promise<ScoredChunk[]> {
   const want = q.numberOfResults;
-  const pool = Math.min(Math.max(want * 4, 20), 400);
+  const pool = Math.min(Math.max(want * 4, q.searchType === 'HYBRID' ? HYBRID_MIN_CANDIDATES : 20), 400);
   const semantic = q.searchType !== 'KEYWORD' && queryVector ? await store.searchVector(queryVector, pool, q.filter) : [];
   const keyword = q.searchType !== 'SEMANTIC' ? await store.searchKeyword(q.text, pool, q.filter) : [];
   let ranked: ScoredChunk[];
   if (q.searchType === 'HYBRID' && semantic.length && keyword.length) {
-    ranked = fuseReciprocalRank([semantic, keyword]);
+    ranked = fuseHybrid(semantic, keyword, q.fusion);
   } else {
     ranked = semantic.length ? semantic : keyword;
   }
