@@ -1,4 +1,4 @@
-import { type CostAllocationTags, costAllocationTags, costOf, countImages, type PriceBook, type UsageMeter } from '../billing/index.js';
+import { costAllocationTags, countImages, type PriceBook, type UsageMeter } from '../billing/index.js';
 import {
   type ConverseRequest,
   type ConverseResult,
@@ -22,7 +22,6 @@ import type { Metrics } from '../metrics/index.js';
 import { type ModelCatalog, parseModelId } from '../models/index.js';
 import { estimatedUsage, estimateInputTokens } from '../providers/shared/index.js';
 import {
-  type AnsweringDeployment,
   type CacheDirective,
   type CachedAnswer,
   type ExactResponseCache,
@@ -39,7 +38,10 @@ import { checkContextWindow } from './check-context-window.js';
 import { Deadline } from './deadline.js';
 import type { InvocationContext } from './invocation-context.js';
 import { answerSize, cachedParts, cachedResult } from './replay-cached.js';
+import { CACHE_HIT_OUTCOME, type Metered, meteredOf, settleInvocation } from './settle-invocation.js';
 import { wrongKind } from './wrong-kind.js';
+
+export { CACHE_HIT_OUTCOME } from './settle-invocation.js';
 
 export interface RuntimeDeps {
   catalog: ModelCatalog;
@@ -74,15 +76,6 @@ export interface StreamHandle {
   parts: AsyncIterable<StreamPart>;
 }
 
-/** What the usage record of one invocation needs beyond its answer, gathered before the model is called. */
-interface Metered {
-  started: number;
-  tags: CostAllocationTags | undefined;
-  images: number;
-}
-
-/** The usage record's outcome for an answer served from the response cache. */
-export const CACHE_HIT_OUTCOME = 'CacheHit';
 /** How an admission is settled when the guardrail blocked the prompt and no model was called. */
 export const GUARDRAIL_OUTCOME = 'GuardrailIntervened';
 
@@ -139,7 +132,7 @@ export class Runtime {
       semantic = found.semantic;
       if (hit) {
         const result = await cachedResult(hit, Math.round(performance.now() - started));
-        await recorded(this.settle(ctx, hit.model, hit.usage, m, CACHE_HIT_OUTCOME, admitted));
+        await recorded(settleInvocation(this.deps, ctx, hit.model, hit.usage, m, CACHE_HIT_OUTCOME, admitted));
         return { ...result, model: hit.model };
       }
     }
@@ -151,7 +144,7 @@ export class Runtime {
       result.latencyMs = Math.round(performance.now() - started);
       this.noteRouting(ctx, answer);
       // Committed before the answer is returned: an answer that reached the client always has its record.
-      await recorded(this.settle(ctx, answer.model, result.usage, m, 'ok', admitted, answer.deployment, countImages([result.message])));
+      await recorded(settleInvocation(this.deps, ctx, answer.model, result.usage, m, 'ok', admitted, answer.deployment, countImages([result.message])));
       if (key !== undefined) {
         void this.deps
           .cache!.save(key, { model: answer.model, usage: result.usage, result, size: answerSize(result, undefined) }, result.stopReason)
@@ -161,7 +154,7 @@ export class Runtime {
     } catch (e) {
       if (isUnrecorded(e)) throw e;
       const err = this.failure(ctx, e);
-      await this.settle(ctx, route.model, undefined, m, ctx.signal.aborted ? 'ClientClosed' : err.code, admitted).catch(noop);
+      await settleInvocation(this.deps, ctx, route.model, undefined, m, ctx.signal.aborted ? 'ClientClosed' : err.code, admitted).catch(noop);
       throw err;
     } finally {
       deadline.dispose();
@@ -205,7 +198,7 @@ export class Runtime {
     } catch (e) {
       deadline.dispose();
       const err = this.failure(ctx, e);
-      await this.settle(ctx, route.model, undefined, m, ctx.signal.aborted ? 'ClientClosed' : err.code, admitted).catch(noop);
+      await settleInvocation(this.deps, ctx, route.model, undefined, m, ctx.signal.aborted ? 'ClientClosed' : err.code, admitted).catch(noop);
       throw err;
     }
     this.noteRouting(ctx, stream);
@@ -248,7 +241,7 @@ export class Runtime {
           // The usage record is committed before the last part goes out: a client that saw the end of the stream
           // was metered. If it cannot be stored, the stream ends in an error instead of its metadata.
           settled = true;
-          const unrecorded = await this.settle(ctx, s.model, usage, m, ctx.signal.aborted ? 'ClientClosed' : 'ok', admitted, s.deployment).then(
+          const unrecorded = await settleInvocation(this.deps, ctx, s.model, usage, m, ctx.signal.aborted ? 'ClientClosed' : 'ok', admitted, s.deployment).then(
             () => undefined,
             unrecordedError,
           );
@@ -283,7 +276,7 @@ export class Runtime {
       deadline.dispose();
       s.end(failed, outcome === 'ClientClosed');
       usage ??= await estimatedUsage(s.request, produced);
-      if (!settled) await this.settle(ctx, s.model, usage, m, outcome, admitted, s.deployment).catch(noop);
+      if (!settled) await settleInvocation(this.deps, ctx, s.model, usage, m, outcome, admitted, s.deployment).catch(noop);
       if (kept && outcome === 'ok' && stopReason) {
         void this.deps
           .cache!.save(key!, { model: s.model, usage, parts: kept, size: answerSize(undefined, kept) }, stopReason)
@@ -297,14 +290,14 @@ export class Runtime {
     try {
       yield* cachedParts(hit);
       settled = true;
-      const unrecorded = await this.settle(ctx, hit.model, hit.usage, m, CACHE_HIT_OUTCOME, admitted).then(() => undefined, unrecordedError);
+      const unrecorded = await settleInvocation(this.deps, ctx, hit.model, hit.usage, m, CACHE_HIT_OUTCOME, admitted).then(() => undefined, unrecordedError);
       if (unrecorded) {
         yield { type: 'error', error: unrecorded };
         return;
       }
       yield { type: 'metadata', usage: hit.usage, latencyMs: Math.round(performance.now() - m.started) };
     } finally {
-      if (!settled) await this.settle(ctx, hit.model, hit.usage, m, CACHE_HIT_OUTCOME, admitted).catch(noop);
+      if (!settled) await settleInvocation(this.deps, ctx, hit.model, hit.usage, m, CACHE_HIT_OUTCOME, admitted).catch(noop);
     }
   }
 
@@ -397,12 +390,12 @@ export class Runtime {
       const result = answer.value;
       this.noteRouting(ctx, answer);
       const usage = { inputTokens: result.inputTokens, outputTokens: 0, totalTokens: result.inputTokens };
-      await recorded(this.settle(ctx, answer.model, usage, m, 'ok', admitted, answer.deployment));
+      await recorded(settleInvocation(this.deps, ctx, answer.model, usage, m, 'ok', admitted, answer.deployment));
       return { ...result, model: answer.model };
     } catch (e) {
       if (isUnrecorded(e)) throw e;
       const err = this.failure(ctx, e);
-      await this.settle(ctx, route.model, undefined, m, ctx.signal.aborted ? 'ClientClosed' : err.code, admitted).catch(noop);
+      await settleInvocation(this.deps, ctx, route.model, undefined, m, ctx.signal.aborted ? 'ClientClosed' : err.code, admitted).catch(noop);
       throw err;
     } finally {
       deadline.dispose();
@@ -424,7 +417,7 @@ export class Runtime {
       route = await this.route(req.modelId, 'image');
       const answer = await route.generateImages(req, deadline);
       this.noteRouting(ctx, answer);
-      await recorded(this.settle(ctx, answer.model, NO_TOKENS, m, 'ok', admitted, answer.deployment, answer.value.images.length));
+      await recorded(settleInvocation(this.deps, ctx, answer.model, NO_TOKENS, m, 'ok', admitted, answer.deployment, answer.value.images.length));
       return { ...answer.value, model: answer.model };
     } catch (e) {
       if (isUnrecorded(e) || !route) {
@@ -432,7 +425,7 @@ export class Runtime {
         throw e;
       }
       const err = this.failure(ctx, e);
-      await this.settle(ctx, route.model, undefined, m, ctx.signal.aborted ? 'ClientClosed' : err.code, admitted).catch(noop);
+      await settleInvocation(this.deps, ctx, route.model, undefined, m, ctx.signal.aborted ? 'ClientClosed' : err.code, admitted).catch(noop);
       throw err;
     } finally {
       deadline.dispose();
@@ -507,71 +500,6 @@ export class Runtime {
     return err;
   }
 
-  /**
-   * One usage record and one metrics observation per invocation, whatever retries or fallbacks it took, naming the
-   * model and deployment that answered. A cache hit is recorded with the tokens it served, no cost, and what it saved
-   * (those tokens at list price); for metrics it is a success that processed no tokens. Resolves when the record is
-   * committed (durable metering) and rejects if it could not be.
-   */
-  private settle(
-    ctx: InvocationContext,
-    model: ModelInfo,
-    usage: Usage | undefined,
-    m: Metered,
-    outcome: string,
-    admitted: Admitted | undefined,
-    deployment?: AnsweringDeployment,
-    answerImages = 0,
-  ): Promise<void> {
-    const ms = performance.now() - m.started;
-    const input = usage?.inputTokens ?? 0;
-    const output = usage?.outputTokens ?? 0;
-    const hit = outcome === CACHE_HIT_OUTCOME;
-    const region = deployment?.region ?? this.deps.region;
-    const images = m.images + answerImages;
-    const prices = this.deps.prices;
-    const prepaid = admitted?.prepaidCapacity;
-    const cost = !usage || prepaid ? 0 : prices ? prices.costOf(model, region, { usage, images }) : costOf(usage, model.pricing, images);
-    if (hit) this.deps.cache?.recordSaving(cost);
-    admitted?.settle({ model, usage, costUsd: hit ? 0 : cost, outcome });
-    this.deps.metrics.observe({
-      model: model.id,
-      api: ctx.api,
-      outcome: hit ? 'ok' : outcome,
-      seconds: ms / 1000,
-      inputTokens: hit ? 0 : input,
-      outputTokens: hit ? 0 : output,
-    });
-    ctx.log.debug({ model: model.id, api: ctx.api, outcome, inputTokens: input, outputTokens: output, ms: Math.round(ms) }, 'invocation');
-    return this.deps.meter.record({
-      request_id: ctx.requestId,
-      time: new Date().toISOString(),
-      principal: ctx.principal.id,
-      key_id: ctx.principal.keyId,
-      account_id: ctx.principal.accountId ?? '',
-      model_id: model.id,
-      api: ctx.api,
-      deployment_id: hit ? '' : (prepaid ?? deployment?.id ?? model.id),
-      provider_id: model.providerId,
-      region,
-      input_tokens: input,
-      output_tokens: output,
-      cache_read_tokens: usage?.cacheReadInputTokens ?? 0,
-      cache_write_tokens: usage?.cacheWriteInputTokens ?? 0,
-      images,
-      cost_usd: hit ? 0 : cost,
-      cache_hit: hit ? 1 : 0,
-      saved_usd: hit ? cost : 0,
-      latency_ms: Math.round(ms),
-      outcome,
-      tags: m.tags,
-    });
-  }
-}
-
-/** Validates the invocation's cost-allocation tags before anything is spent on it (a bad tag is a 400). */
-function meteredOf(ctx: InvocationContext, req: ConverseRequest, started: number): Metered {
-  return { started, tags: costAllocationTags(ctx.tags, req.requestMetadata), images: countImages(req.messages) };
 }
 
 const UNRECORDED = Symbol('unrecorded');
