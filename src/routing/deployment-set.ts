@@ -168,12 +168,12 @@ export class DeploymentSet {
   /** Why no deployment could take the call, in the terms that let a client decide what to do. */
   private unavailable(): QuarryError {
     const ds = this.deployments;
-    if (ds.every((d) => d.spec.drained)) return new QuarryError('ServiceUnavailableException', `Every deployment of ${this.name} is drained.`);
+    if (ds.every((d) => d.drained)) return new QuarryError('ServiceUnavailableException', `Every deployment of ${this.name} is drained.`);
     // Each deployment not drained is either at capacity or behind an open breaker.
-    if (ds.some((d) => !d.spec.drained && d.spec.capacity !== undefined && d.outstanding >= d.spec.capacity)) {
+    if (ds.some((d) => !d.drained && d.spec.capacity !== undefined && d.outstanding >= d.spec.capacity)) {
       return new QuarryError('ThrottlingException', `Every deployment of ${this.name} is at capacity or failing; retry shortly.`);
     }
-    if (ds.every((d) => d.spec.drained || d.active?.inRotation === false)) {
+    if (ds.every((d) => d.drained || d.active?.inRotation === false)) {
       return new QuarryError('ServiceUnavailableException', `Every deployment of ${this.name} is drained or failing its health checks; retry shortly.`);
     }
     return new QuarryError('ServiceUnavailableException', `Every deployment of ${this.name} is failing (circuit breakers open or health checks failing); retry shortly.`);

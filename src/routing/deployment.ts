@@ -17,6 +17,7 @@ export interface DeploymentSpec {
   capacity?: number;
   /** USD per 1,000 tokens, for `lowest-cost`. */
   costPer1k: number;
+  /** As configured; an operator's runtime drain or restore (`Deployment.override`) beats it. */
   drained: boolean;
 }
 
@@ -27,7 +28,10 @@ export interface DeploymentHealth {
   provider: string;
   region?: string;
   state: BreakerState;
+  /** Takes no new calls: the operator's override when there is one, the configuration's `drained` otherwise. */
   drained: boolean;
+  /** Who decided `drained`: an operator at runtime (stored, every replica), or the configuration. */
+  drainedBy: 'operator' | 'config';
   outstanding: number;
   /** Smoothed latency of recent successful calls (time to first token for streams), ms; 0 before the first. */
   latencyMs: number;
@@ -54,6 +58,8 @@ export class Deployment {
   readonly breaker: CircuitBreaker;
   /** Set by the `HealthChecker` when this deployment is checked actively. */
   active?: ActiveHealth;
+  /** An operator's runtime drain (true) or restore (false); undefined leaves the configuration's `drained` in force. */
+  override: boolean | undefined;
 
   constructor(
     readonly spec: DeploymentSpec,
@@ -73,11 +79,16 @@ export class Deployment {
   available(): boolean {
     const s = this.spec;
     return (
-      !s.drained &&
+      !this.drained &&
       (s.capacity === undefined || this.outstanding < s.capacity) &&
       this.breaker.available() &&
       (this.active === undefined || this.active.inRotation)
     );
+  }
+
+  /** Whether this deployment takes no new calls now. */
+  get drained(): boolean {
+    return this.override ?? this.spec.drained;
   }
 
   begin(): void {
@@ -123,7 +134,8 @@ export class Deployment {
       provider: s.provider.id,
       region: s.region,
       state: this.breaker.state,
-      drained: s.drained,
+      drained: this.drained,
+      drainedBy: this.override === undefined ? 'config' : 'operator',
       outstanding: this.outstanding,
       latencyMs: Math.round(this.latencyMs * 100) / 100,
       calls: this.calls,

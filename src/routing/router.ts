@@ -69,6 +69,8 @@ export class Router {
   private readonly building = new Map<string, Promise<ModelRoute>>();
   private readonly direct = new WeakMap<ResolvedModel, DirectRoute>();
   private readonly warned = new Set<string>();
+  /** Operators' runtime drains (true) and restores (false) by deployment id, applied to deployments as they are built. */
+  private drainOverrides: ReadonlyMap<string, boolean> = new Map();
   private readonly random: () => number;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -148,6 +150,23 @@ export class Router {
   /** Every deployment routing has used so far, with its breaker state and passive health counters. */
   health(): DeploymentHealth[] {
     return [...this.deployments.values()].map((d) => d.health());
+  }
+
+  /**
+   * Whether `id` names a deployment: a configured one, or a model's implicit one that routing has built. An implicit
+   * deployment another replica built but this one has not is unknown here until its model is first called here.
+   */
+  hasDeployment(id: string): boolean {
+    return this.entries.has(id) || this.deployments.has(id);
+  }
+
+  /**
+   * Replaces every operator override at once (the stored set, read afresh): a deployment named gets the override, one
+   * left out goes back to its configuration. Calls already in flight are untouched; only picking changes.
+   */
+  setDrainOverrides(overrides: ReadonlyMap<string, boolean>): void {
+    this.drainOverrides = overrides;
+    for (const [id, d] of this.deployments) d.override = overrides.get(id);
   }
 
   private build(id: string, geoFallback: string | undefined, rawId: string): Promise<ModelRoute> {
@@ -244,6 +263,7 @@ export class Router {
         this.now,
       );
     if (!this.deployments.has(e.id)) {
+      d.override = this.drainOverrides.get(e.id);
       this.o.breakerSync?.attach(e.id, d.breaker);
       const check = healthCheckFor(this.policy, e);
       if (check) this.healthChecker.watch(d, check);
@@ -264,6 +284,7 @@ export class Router {
         this.policy.latencySmoothing,
         this.now,
       );
+      d.override = this.drainOverrides.get(id);
       this.deployments.set(id, d);
       this.o.breakerSync?.attach(id, d.breaker);
       const check = healthCheckFor(this.policy, undefined);

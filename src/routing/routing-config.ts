@@ -115,6 +115,11 @@ export const routingPolicySchema = z
     healthCheck: healthCheckSchema.optional(),
     /** Weight of the newest sample in the latency average that `lowest-latency` compares. */
     latencySmoothing: z.number().gt(0).max(1).default(0.2),
+    /**
+     * How often each replica re-reads operators' drains and restores from the store: a drain made on another replica
+     * takes effect here within this long (the replica that made it applies it at once).
+     */
+    drainRefreshMs: z.number().int().min(100).max(600_000).default(2_000),
   })
   .strict();
 

@@ -20,7 +20,7 @@ import { Metrics } from '../metrics/index.js';
 import { ModelCatalog } from '../models/index.js';
 import { provisionedMigrations } from '../provisioned/index.js';
 import { connectRedis, quotaMigrations } from '../quotas/index.js';
-import { RedisBreakerSync } from '../routing/index.js';
+import { DeploymentDrains, DrainStore, defaultRoutingPolicy, drainMigrations, RedisBreakerSync } from '../routing/index.js';
 import { type AdmissionStep, OverloadGuard, Runtime } from '../runtime/index.js';
 import { type RotationOptions, type SecretKeyring, secretMigrations } from '../secrets/index.js';
 import { jobMigrations, migrate, openStore, type Store } from '../store/index.js';
@@ -102,7 +102,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const dataDir = resolve(opts.dataDir ?? config.dataDir ?? '.quarry');
   const store = await openStore({ dataDir, url: config.store.url, onPoolError: (err) => log.warn({ err }, 'a database connection was lost; it is replaced on the next query') });
   // One call with every domain's migrations: Kysely refuses a run that does not list all migrations already applied.
-  await migrate(store.db, iamMigrations, billingMigrations, jobMigrations, knowledgeMigrations, guardrailMigrations, auditMigrations, agentMigrations, quotaMigrations, budgetMigrations, provisionedMigrations, appMigrations, secretMigrations);
+  await migrate(store.db, iamMigrations, billingMigrations, jobMigrations, knowledgeMigrations, guardrailMigrations, auditMigrations, agentMigrations, quotaMigrations, budgetMigrations, provisionedMigrations, appMigrations, secretMigrations, drainMigrations);
   const keyring = await buildSecrets({ store, dataDir, env, log, refreshMs: opts.keyring?.refreshMs }).catch(async (e) => {
     await store.close();
     throw e;
@@ -151,6 +151,9 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
     throw e;
   });
   metrics.trackDeployments(() => runtime.router.health());
+  // Operators' drains apply before the first call is routed, so a restart never sends traffic to a drained deployment.
+  const drains = new DeploymentDrains({ store: new DrainStore(store.db), router: runtime.router, refreshMs: (config.routing ?? defaultRoutingPolicy()).drainRefreshMs, log });
+  await drains.start();
   await runtime.router.startHealthChecks();
   const quotas = await buildQuotas({ config, store, iam, admission, log });
   const budgets = await buildBudgets({ config, store, iam, runtime, meter, admission, log, prices, redis: quotas.redis });
@@ -161,12 +164,13 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const authorizer = new Authorizer(opts.policies ?? iam, config.accountId);
   const apps = buildApps({ config, store, runtime, prices, keys, authorizer, knowledge });
   const apiDeps = { runtime, keys, region: config.region, accountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes };
-  const app = createApp({ ...apiDeps, authorizer, metrics, log, publicRoutes: apps.publicRoutes, knowledge, agents, guardrails, audit, consoleAuth: buildConsoleAuth({ config, store, iam, audit }), routes: [...(opts.routes?.(apiDeps) ?? []), iamAdminRoutes({ iam, region: config.region, maxBodyBytes: config.limits.maxBodyBytes }), quotas.routes, ...budgets.routes, ...provisioned.routes, ...apps.routes, auditRoutes({ audit, defaultAccountId: config.accountId }), pricingRoutes({ prices, region: config.region, operatorAccountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes }), secretsRoutes({ keyring, operatorAccountId: config.accountId, rotation: opts.keyring?.rotation }), routingHealthRoutes({ health: () => runtime.router.health(), operatorAccountId: config.accountId })] });
+  const app = createApp({ ...apiDeps, authorizer, metrics, log, publicRoutes: apps.publicRoutes, knowledge, agents, guardrails, audit, consoleAuth: buildConsoleAuth({ config, store, iam, audit }), routes: [...(opts.routes?.(apiDeps) ?? []), iamAdminRoutes({ iam, region: config.region, maxBodyBytes: config.limits.maxBodyBytes }), quotas.routes, ...budgets.routes, ...provisioned.routes, ...apps.routes, auditRoutes({ audit, defaultAccountId: config.accountId }), pricingRoutes({ prices, region: config.region, operatorAccountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes }), secretsRoutes({ keyring, operatorAccountId: config.accountId, rotation: opts.keyring?.rotation }), routingHealthRoutes({ health: () => runtime.router.health(), drains, operatorAccountId: config.accountId })] });
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
   let listener: Listener;
   try {
     listener = await listen(getRequestListener(app.fetch) as never, { host: opts.host ?? config.host ?? '127.0.0.1', port: opts.port ?? config.port ?? 4100, tls });
   } catch (e) {
+    drains.close();
     await provisioned.close();
     await budgets.close();
     await quotas.close();
@@ -210,6 +214,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
       // After the listener closed, so the calls it finished are in; before the store closes, so they are written.
       await audit.close();
       await keys.flush();
+      drains.close();
       runtime.router.close();
       await catalog.close();
       await runtime.cache?.store.close?.();

@@ -150,6 +150,9 @@ export const ACTIONS = {
   'quarry:RotateSecretsKeyring': a(NONE, 'Write'),
   // Routing's deployments and their health (server-wide; the route admits the default account's principals only).
   'quarry:GetRoutingHealth': a(NONE, 'Read'),
+  // Taking a deployment out of rotation for every replica and putting it back (default account's principals only).
+  'quarry:DrainDeployment': a(NONE, 'Write'),
+  'quarry:RestoreDeployment': a(NONE, 'Write'),
   // GET /metrics, Prometheus's text of every account's invocations (server-wide; default account's principals only).
   'quarry:GetMetrics': a(NONE, 'Read'),
   'quarry:CreateBudget': a(BUDGET, 'Write'),

@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/index.js';
+import type { DrainTables } from './drain-tables.js';
+
+/** An operator's runtime decision about one deployment. */
+export interface DrainOverride {
+  deploymentId: string;
+  drained: boolean;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+/** Operators' drains and restores as data, shared by every replica on the store. */
+export class DrainStore {
+  private readonly db: Kysely<DrainTables>;
+
+  constructor(
+    db: Database,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.db = db.withTables<DrainTables>();
+  }
+
+  async all(): Promise<DrainOverride[]> {
+    const rows = await this.db.selectFrom('deployment_drains').selectAll().orderBy('deployment_id').execute();
+    return rows.map((r) => ({ deploymentId: r.deployment_id, drained: Number(r.drained) === 1, updatedBy: r.updated_by, updatedAt: r.updated_at }));
+  }
+
+  /** Creates or replaces the override for one deployment. */
+  async put(deploymentId: string, drained: boolean, updatedBy: string): Promise<DrainOverride> {
+    const updatedAt = new Date(this.now()).toISOString();
+    const values = { drained: drained ? 1 : 0, updated_by: updatedBy, updated_at: updatedAt };
+    await this.db
+      .insertInto('deployment_drains')
+      .values({ deployment_id: deploymentId, ...values })
+      .onConflict((oc) => oc.column('deployment_id').doUpdateSet(values))
+      .execute();
+    return { deploymentId, drained, updatedBy, updatedAt };
+  }
+}
