@@ -95,4 +95,8 @@ describe('deploymentVerdict', () => {
     assert.equal(deploymentVerdict({ ...d, state: 'open', active: { state: 'unhealthy'} }).label, 'breaker open');
     assert.equal(deploymentVerdict({ ...d, drained: true, state: 'open' }).label, 'drained');
   });
+  test('a drain says who made it: an operator at runtime, or the configuration file', () => {
+    assert.match(deploymentVerdict({ ...d, drained: true, drainedBy: 'operator' }).why ?? '', /^Taken out of rotation by an operator; .*calls in flight finish/);
+    assert.match(deploymentVerdict({ ...d, drained: true, drainedBy: 'config' }).why ?? '', /^Drained in the configuration file; /);
+  });
 });

@@ -9,7 +9,7 @@ import { ensureConsoleBuilt, hasChromium, launchChromium, openConsolePage, SCREE
  * The operator pages in headless Chromium against a real server: an API key created (its secret shown once, and
  * working), disabled, deleted; the audit trail showing those calls, filtered, and its chain verified; a budget refused
  * with the server's own message, then created, edited and deleted from the usage page; the operations page with
- * routing's deployments and a keyring rotation. Any script error or CSP violation in the page fails the run.
+ * routing's deployments (one drained and restored) and a keyring rotation. Any script error or CSP violation in the page fails the run.
  */
 
 const ECHO = 'scripted.echo-v1:0';
@@ -42,8 +42,12 @@ async function until(what: string, ok: () => Promise<boolean>): Promise<void> {
   }
 }
 
-async function api(method: string, path: string): Promise<void> {
-  const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+async function api(method: string, path: string, body?: unknown): Promise<void> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TEST_API_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   await res.body?.cancel();
   assert.ok(res.ok, `${method} ${path}: ${res.status}`);
 }
@@ -218,14 +222,66 @@ describe('API keys, audit log, budgets and operations consoles in Chromium', { s
     await usage.getByText('No budgets yet').waitFor();
   });
 
-  test('the operations page shows the deployments and rotates the keyring after a confirmation', async () => {
+  test('the operations page shows the deployments', async () => {
     await nav('Operations').click();
     const ops = section('operations');
     const deployments = ops.getByRole('table', { name: 'Deployments' });
     await deployments.locator('tr[data-deployment="echo-east"]').waitFor();
     assert.match(await shown(deployments.locator('tr[data-deployment="echo-east"]')), new RegExp(`^echo-east\\s+${ECHO.replace(/[.:]/g, '\\$&')} on scripted · us-east-1\\s+serving`));
     assert.match(await shown(deployments.locator('tr[data-deployment="echo-west"]')), /us-west-2\s+serving/);
+  });
 
+  test('a deployment is drained after a confirmation, by keyboard, and restored; traffic follows', async () => {
+    const ops = section('operations');
+    const east = ops.getByRole('table', { name: 'Deployments' }).locator('tr[data-deployment="echo-east"]');
+    const drainEast = ops.getByRole('button', { name: 'Drain echo-east' });
+    // Escape takes the question back and leaves the keyboard on Drain.
+    await drainEast.focus();
+    await page.keyboard.press('Enter');
+    const question = ops.getByRole('group', { name: 'Drain echo-east?' });
+    await question.waitFor();
+    assert.match(await shown(question), /Stop new calls to echo-east on every replica\?/);
+    await page.keyboard.press('Escape');
+    await drainEast.waitFor();
+    assert.equal(await drainEast.evaluate((b) => b === document.activeElement), true);
+    assert.equal(server.runtime.router.health().find((d) => d.id === 'echo-east')?.drained, false, 'cancelled: nothing drained');
+
+    // The question takes the keyboard, so Enter on Drain then Enter again drains.
+    await page.keyboard.press('Enter');
+    await ops.getByRole('button', { name: 'Yes, drain' }).waitFor();
+    await shoot('operations-drain-question');
+    await page.keyboard.press('Enter');
+    const restoreEast = ops.getByRole('button', { name: 'Restore echo-east' });
+    await restoreEast.waitFor();
+    await until('east shows as drained by an operator', async () => /drained\s+Taken out of rotation by an operator/.test(await shown(east)));
+    assert.equal(await restoreEast.evaluate((b) => b === document.activeElement), true, 'the keyboard is on Restore');
+    const h = server.runtime.router.health();
+    assert.deepEqual(
+      h
+        .filter((d) => d.id.startsWith('echo-'))
+        .map((d) => [d.id, d.drained, d.drainedBy])
+        .sort(),
+      [
+        ['echo-east', true, 'operator'],
+        ['echo-west', false, 'config'],
+      ],
+    );
+    const westCalls = h.find((d) => d.id === 'echo-west')!.calls;
+    await api('POST', `/model/${ECHO}/converse`, { messages: [{ role: 'user', content: [{ text: 'hi' }] }] });
+    assert.equal(server.runtime.router.health().find((d) => d.id === 'echo-west')!.calls, westCalls + 1, 'the call went to west');
+    await page.getByRole('button', { name: 'Reload', exact: true }).click();
+    const west = ops.getByRole('table', { name: 'Deployments' }).locator('tr[data-deployment="echo-west"]');
+    await until('the reloaded list shows the call on west', async () => new RegExp(`serving\\s+0\\s+${westCalls + 1}\\s`).test(await shown(west)));
+    await shoot('operations-drained');
+
+    await restoreEast.click();
+    await drainEast.waitFor();
+    await until('east serves again', async () => /serving/.test(await shown(east)));
+    assert.equal(server.runtime.router.health().find((d) => d.id === 'echo-east')?.drained, false);
+  });
+
+  test('the keyring is rotated after a confirmation', async () => {
+    const ops = section('operations');
     const active = ops.getByTestId('active-key');
     await active.waitFor();
     const before = await shown(active);

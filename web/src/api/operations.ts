@@ -9,6 +9,8 @@ export interface DeploymentHealth {
   region?: string;
   state: 'closed' | 'open' | 'half-open';
   drained: boolean;
+  /** Who decided `drained`: an operator at runtime (stored, for every replica), or the configuration file. */
+  drainedBy: 'operator' | 'config';
   outstanding: number;
   latencyMs: number;
   calls: number;
@@ -24,6 +26,14 @@ export interface DeploymentHealth {
     consecutiveSuccesses: number;
     checks: number;
   };
+}
+
+/** An operator's drain or restore, as stored for every replica. */
+export interface DrainOverride {
+  deploymentId: string;
+  drained: boolean;
+  updatedBy: string;
+  updatedAt: string;
 }
 
 export interface KeyringStatus {
@@ -46,6 +56,13 @@ export interface RotationReport {
 export const operationsApi = (api: ApiClient) => ({
   async deployments(): Promise<DeploymentHealth[]> {
     return (await api.json<{ deployments: DeploymentHealth[] }>('/quarry/routing/deployments')).deployments;
+  },
+  /** Stops new calls to a deployment on every replica; calls in flight finish. */
+  drain(id: string): Promise<{ override: DrainOverride }> {
+    return api.json(`/quarry/routing/deployments/${encodeURIComponent(id)}/drain`, { method: 'POST', body: {} });
+  },
+  restore(id: string): Promise<{ override: DrainOverride }> {
+    return api.json(`/quarry/routing/deployments/${encodeURIComponent(id)}/restore`, { method: 'POST', body: {} });
   },
   keyring(): Promise<KeyringStatus> {
     return api.json<KeyringStatus>('/quarry/secrets/keyring');

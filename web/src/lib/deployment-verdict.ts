@@ -4,6 +4,8 @@
 export interface HealthSignals {
   state: 'closed' | 'open' | 'half-open';
   drained: boolean;
+  /** Who drained it: an operator at runtime, or the configuration file (absent from older servers: an operator). */
+  drainedBy?: 'operator' | 'config';
   active?: { state: 'healthy' | 'unhealthy' | 'unknown'; lastError?: string };
 }
 
@@ -16,7 +18,10 @@ export interface Verdict {
 
 /** Worst first: what takes a deployment out of rotation wins over what only slows it. */
 export function deploymentVerdict(d: HealthSignals): Verdict {
-  if (d.drained) return { label: 'drained', tone: 'muted', why: 'Taken out of rotation by an operator; no new calls go to it.' };
+  if (d.drained) {
+    const why = d.drainedBy === 'config' ? 'Drained in the configuration file' : 'Taken out of rotation by an operator';
+    return { label: 'drained', tone: 'muted', why: `${why}; no new calls go to it, calls in flight finish.` };
+  }
   if (d.state === 'open') return { label: 'breaker open', tone: 'bad', why: 'Recent calls failed, so routing sends none until the cooldown ends.' };
   if (d.active?.state === 'unhealthy') {
     return { label: 'unhealthy', tone: 'bad', why: d.active.lastError ? `Health checks fail: ${d.active.lastError}` : 'Health checks fail.' };

@@ -4,8 +4,12 @@ import { ResourceList } from '../components/resource-list';
 import { deploymentVerdict } from '../lib/deployment-verdict';
 import { formatCount, formatMs } from '../lib/format';
 import { usePageList } from '../lib/use-page-list';
+import { DrainControl } from './drain-control';
 
-/** Routing's deployments as this replica sees them: verdict, breaker, traffic and failures, active checks. */
+/**
+ * Routing's deployments as this replica sees them: verdict, breaker, traffic and failures, active checks, and Drain /
+ * Restore, which apply to every replica.
+ */
 export function DeploymentHealthList({ ops, active }: { ops: OperationsApi; active: boolean }) {
   const source = useMemo(() => ({ list: (): Promise<DeploymentHealth[]> => ops.deployments() }), [ops]);
   const { list, error, load } = usePageList(source, active);
@@ -23,7 +27,7 @@ export function DeploymentHealthList({ ops, active }: { ops: OperationsApi; acti
         body: 'Routing has built no deployment yet: the configuration names no model this server can serve. Add models (or deployments) to the configuration file and restart.',
       }}
       label="Deployments"
-      columns={[{ label: 'Deployment' }, { label: 'Health' }, { label: 'In flight', numeric: true }, { label: 'Calls', numeric: true }, { label: 'Failures', numeric: true }, { label: 'Latency', numeric: true }, { label: 'Checks' }]}
+      columns={[{ label: 'Deployment' }, { label: 'Health' }, { label: 'In flight', numeric: true }, { label: 'Calls', numeric: true }, { label: 'Failures', numeric: true }, { label: 'Latency', numeric: true }, { label: 'Checks' }, { label: 'Rotation', hidden: true }]}
       row={(d) => {
         const v = deploymentVerdict(d);
         return (
@@ -56,6 +60,9 @@ export function DeploymentHealthList({ ops, active }: { ops: OperationsApi; acti
               ) : (
                 <span className="muted">not configured</span>
               )}
+            </td>
+            <td>
+              <DrainControl d={d} ops={ops} onChanged={load} />
             </td>
           </tr>
         );
