@@ -8,7 +8,7 @@ export interface DrainTarget {
 }
 
 export interface DeploymentDrainsOptions {
-  store: DrainStore;
+  store: Pick<DrainStore, 'all' | 'put'>;
   router: DrainTarget;
   /** How often the stored overrides are re-read (`routing.drainRefreshMs`). */
   refreshMs: number;

@@ -34,6 +34,9 @@ const section = (name: string) => page.locator(`section[data-page="${name}"]`);
 const shoot = (name: string) => shootBothThemes(page, name);
 const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 
+/** Whether a located element has the keyboard focus (the page's DOM types are not in this file's lib). */
+const hasFocus = (el: unknown) => el === (el as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement;
+
 /** Polls what the page shows until `ok` holds: a reload may not have begun when the click that asked for it returns. */
 async function until(what: string, ok: () => Promise<boolean>): Promise<void> {
   for (let i = 0; !(await ok()); i++) {
@@ -243,7 +246,7 @@ describe('API keys, audit log, budgets and operations consoles in Chromium', { s
     assert.match(await shown(question), /Stop new calls to echo-east on every replica\?/);
     await page.keyboard.press('Escape');
     await drainEast.waitFor();
-    assert.equal(await drainEast.evaluate((b) => b === document.activeElement), true);
+    assert.equal(await drainEast.evaluate(hasFocus), true);
     assert.equal(server.runtime.router.health().find((d) => d.id === 'echo-east')?.drained, false, 'cancelled: nothing drained');
 
     // The question takes the keyboard, so Enter on Drain then Enter again drains.
@@ -254,7 +257,7 @@ describe('API keys, audit log, budgets and operations consoles in Chromium', { s
     const restoreEast = ops.getByRole('button', { name: 'Restore echo-east' });
     await restoreEast.waitFor();
     await until('east shows as drained by an operator', async () => /drained\s+Taken out of rotation by an operator/.test(await shown(east)));
-    assert.equal(await restoreEast.evaluate((b) => b === document.activeElement), true, 'the keyboard is on Restore');
+    assert.equal(await restoreEast.evaluate(hasFocus), true, 'the keyboard is on Restore');
     const h = server.runtime.router.health();
     assert.deepEqual(
       h
