@@ -163,9 +163,20 @@ test('unknown and malformed ids, and principals outside the default account, are
   assert.equal(missing.headers.get('x-amzn-errortype')?.split(':')[0], 'ResourceNotFoundException');
   assert.match(((await missing.json()) as { message: string }).message, /acme-nowhere/);
 
+  // A model with no configured deployments routes to an implicit one, `<provider>/<model>`, which drains too.
+  const echo = (s: TestServer) =>
+    fetch(`${s.url}/model/scripted.echo-v1:0/converse`, { method: 'POST', headers: auth, body: JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'hi' }] }] }) });
+  assert.equal((await echo(server)).status, 200);
+  assert.equal((await act(server, 'scripted/scripted.echo-v1:0', 'drain')).status, 200);
+  const drainedEcho = await echo(server);
+  assert.equal(drainedEcho.status, 503);
+  assert.match(((await drainedEcho.json()) as { message: string }).message, /Every deployment of scripted\.echo-v1:0 is drained/);
+  assert.equal((await act(server, 'scripted/scripted.echo-v1:0', 'restore')).status, 200);
+  assert.equal((await echo(server)).status, 200);
+
   const bad = await act(server, 'no spaces', 'drain');
   assert.equal(bad.status, 400);
-  const malformed = await act(server, 'x'.repeat(200), 'restore');
+  const malformed = await act(server, 'x'.repeat(400), 'restore');
   assert.equal(malformed.status, 400);
   assert.equal(malformed.headers.get('x-amzn-errortype')?.split(':')[0], 'ValidationException');
 

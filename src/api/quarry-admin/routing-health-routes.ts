@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono';
+import { z } from 'zod';
 import { accessDenied } from '../../core/index.js';
-import { type DeploymentDrains, type DeploymentHealth, deploymentEntrySchema } from '../../routing/index.js';
+import type { DeploymentDrains, DeploymentHealth } from '../../routing/index.js';
 import type { ApiEnv } from '../shared/api-env.js';
 import { authorizeRequest, scopeOf } from '../shared/authorize-request.js';
 import { validate } from '../shared/parse-body.js';
@@ -14,7 +15,12 @@ export interface RoutingHealthRouteDeps {
   operatorAccountId: string;
 }
 
-const deploymentId = deploymentEntrySchema.shape.id;
+// A configured id, or a model's implicit deployment (`<provider>/<model>`, built for a model with none configured).
+const deploymentId = z
+  .string()
+  .min(1)
+  .max(384)
+  .regex(/^[\w.:/-]+$/, 'deployment ids use letters, digits, dot, colon, slash, dash and underscore');
 
 /**
  * GET /quarry/routing/deployments: every deployment routing has built, with its breaker state, passive counters and,
