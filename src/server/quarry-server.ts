@@ -153,7 +153,8 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   metrics.trackDeployments(() => runtime.router.health());
   // Operators' drains apply before the first call is routed, so a restart never sends traffic to a drained deployment.
   const drains = new DeploymentDrains({ store: new DrainStore(store.db), router: runtime.router, refreshMs: (config.routing ?? defaultRoutingPolicy()).drainRefreshMs, log });
-  await drains.start();
+  // Without routing configuration there are no deployments to drain, so nothing to keep re-reading.
+  if (runtime.router.enabled) await drains.start();
   await runtime.router.startHealthChecks();
   const quotas = await buildQuotas({ config, store, iam, admission, log });
   const budgets = await buildBudgets({ config, store, iam, runtime, meter, admission, log, prices, redis: quotas.redis });
