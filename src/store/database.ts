@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { type DatabaseIntrospector, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CurrentSchemaIntrospector } from './current-schema-introspector.js';
 import { BACKSTOP_PAGES, checkpointInBackground } from './sqlite-checkpointer.js';
 import { cachedStatements } from './statement-cache.js';
 
@@ -40,7 +41,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     // An idle client whose connection drops (a PostgreSQL restart or failover) emits 'error' on the pool; unhandled, that
     // is an uncaught exception that takes the server down. The pool discards the client and the next query reconnects.
     pool.on('error', (err) => opts.onPoolError?.(err));
-    const db: Database = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
+    const db: Database = new Kysely<object>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
     if (schema) {
       try {
         await db.schema.createSchema(schema).ifNotExists().execute();
@@ -76,6 +77,13 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       await db.destroy();
     },
   };
+}
+
+/** PostgreSQL whose introspection (what the Migrator uses to find its tables) sees only the current schema. */
+class CurrentSchemaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<object>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
+  }
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

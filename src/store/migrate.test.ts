@@ -131,6 +131,57 @@ describe('migrate on PostgreSQL', { skip: pgSkip }, () => {
     });
   });
 
+  test('migrations are not disturbed by other schemas of the database being created, altered and dropped meanwhile', async () => {
+    // Other deployments or test runs sharing the database: Kysely's stock introspector looked up every schema's tables
+    // by name and failed ("schema … does not exist") when one went away mid-query (current-schema-introspector.ts).
+    await withSchemas(3, async (schemas) => {
+      const churner = new pg.Client({ connectionString: PG_URL });
+      await churner.connect();
+      let churning = true;
+      let rounds = 0;
+      const churn = (async () => {
+        while (churning) {
+          const other = `quarry_churn_${randomBytes(5).toString('hex')}`;
+          await churner.query(`CREATE SCHEMA ${other}`);
+          await churner.query(`CREATE TABLE ${other}.t (id serial primary key, a text, b text, c text)`);
+          await churner.query(`ALTER TABLE ${other}.t ADD COLUMN d text`);
+          await churner.query(`DROP SCHEMA ${other} CASCADE`);
+          rounds++;
+        }
+      })();
+      const stores = await Promise.all(schemas.map((s) => openStore({ dataDir: '/nonexistent', url: schemaUrl(s) })));
+      try {
+        // Many small migrations, each a separate look-up of the migration tables' state, while the churn runs.
+        const many: Record<string, Migration> = {};
+        for (let i = 0; i < 20; i++) {
+          many[`2026-01-02-${String(i).padStart(2, '0')}-t`] = {
+            async up(db: Kysely<object>) {
+              await db.schema.createTable(`t${i}`).addColumn('id', 'serial', (c) => c.primaryKey()).addColumn('v', 'text').execute();
+            },
+          };
+        }
+        for (let round = 0; round < 5; round++) {
+          const batch = Object.fromEntries(Object.entries(many).slice(0, (round + 1) * 4));
+          await Promise.all(stores.map((s) => migrate(s.db, batch)));
+        }
+        const tables = await stores[0]!.db.introspection.getTables();
+        assert.deepEqual(
+          tables.map((t) => t.name),
+          Array.from({ length: 20 }, (_, i) => `t${i}`).sort(),
+          'the introspector sees this schema and nothing else',
+        );
+        assert.ok(tables.every((t) => t.schema === schemas[0]));
+        assert.equal(tables.find((t) => t.name === 't0')!.columns.find((c) => c.name === 'id')!.isAutoIncrementing, true);
+      } finally {
+        churning = false;
+        await churn;
+        await churner.end();
+        for (const s of stores) await s.close();
+      }
+      assert.ok(rounds > 0);
+    });
+  });
+
   test('a schema name that is not a plain identifier is refused', async () => {
     for (const bad of ['Public', 'a;drop table x', 'a b', '1abc', 'x'.repeat(64)]) {
       const u = new URL(PG_URL!);
