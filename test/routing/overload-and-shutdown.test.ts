@@ -87,7 +87,8 @@ describe('graceful shutdown', () => {
     // Its own SQLite file (kept in scale-out mode too), read after the server has closed it.
     const server = await startTestServer(`store:\n  url: "sqlite:${dbFile}"\n`);
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    cleanup.push(() => rmSync(server.dataDir, { recursive: true, force: true }));
+    // The test closes it; stop() then only drops what scale-out mode gave it (its Redis key prefix).
+    cleanup.push(() => server.stop());
 
     const { rest: h1 } = await firstChunk(await converseStream(server, slow));
     const sdk = new BedrockRuntimeClient({
@@ -126,7 +127,7 @@ describe('graceful shutdown', () => {
 
   test('past the drain deadline what is still running is cut, and close returns', async () => {
     const server = await startTestServer();
-    cleanup.push(() => rmSync(server.dataDir, { recursive: true, force: true }));
+    cleanup.push(() => server.stop());
     const { rest: hanging } = await firstChunk(await converseStream(server, `__slow:200 ${slowWords.join(' ')}`));
     // Handled from the start: the cut can come while close is still running, before any later await would attach.
     const ending = hanging.then(

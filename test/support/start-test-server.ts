@@ -136,10 +136,17 @@ export async function startTestServer(yaml = '', overrides: Partial<QuarryServer
     await release();
     throw err;
   });
+  // A test may close the server itself (to test shutdown); stop() after that only cleans up, so schema and keys go too.
+  let closing: Promise<void> | undefined;
+  const close: QuarryServer['close'] = (opts) => {
+    closing ??= server.close(opts);
+    return closing;
+  };
   return {
     ...server,
+    close,
     async stop() {
-      await server.close();
+      await close();
       rmSync(dataDir, { recursive: true, force: true });
       await release();
     },
