@@ -5,6 +5,17 @@ import { formatCount, formatUsd } from '../lib/format';
 
 type Turn = ChatMessage & { reply?: ChatReply };
 
+/** A citation's file name: the last segment of its URI (file:///…/notes.txt, s3://bucket/key); the whole URI is its title. */
+function sourceName(source: string | undefined): string {
+  if (!source) return 'Unnamed source';
+  const last = source.replace(/[?#].*$/, '').replace(/\/+$/, '').split('/').at(-1) || source;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last; // a stray % that is no escape: show the name as stored rather than fail the answer
+  }
+}
+
 /**
  * A chatbot widget in the run panel: the conversation lives in the page and goes whole with each turn; each answer
  * shows its tokens and cost, and the passages it was grounded in when the chatbot has a knowledge base.
@@ -46,7 +57,6 @@ export function AppChatbot({ apps, appId, widget: w }: { apps: Pick<AppsApi, 'ch
       </header>
       <ol className="app-chat-turns" aria-live="polite">
         {turns.map((t, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: turns are only ever appended; the index is their identity.
           <li key={i} className={`app-chat-turn app-chat-${t.role}`} data-role={t.role}>
             <span className="muted small">{t.role === 'user' ? 'You' : w.label || w.name}</span>
             <div className="turn-text">{t.text}</div>
@@ -55,6 +65,19 @@ export function AppChatbot({ apps, appId, widget: w }: { apps: Pick<AppsApi, 'ch
                 {formatCount(t.reply.usage.inputTokens)} in · {formatCount(t.reply.usage.outputTokens)} out · {formatUsd(t.reply.costUsd)}
                 {t.reply.citations.length > 0 && ` · from ${t.reply.citations.length} passage${t.reply.citations.length > 1 ? 's' : ''}`}
               </p>
+            )}
+            {t.reply && t.reply.citations.length > 0 && (
+              // Named by file so the user can tell which document an answer leans on; the passage itself on opening.
+              <ol className="app-chat-sources" aria-label="Sources">
+                {t.reply.citations.map((c, j) => (
+                  <li key={j}>
+                    <details>
+                      <summary title={c.source}>{sourceName(c.source)}</summary>
+                      <blockquote className="small">{c.text}</blockquote>
+                    </details>
+                  </li>
+                ))}
+              </ol>
             )}
           </li>
         ))}

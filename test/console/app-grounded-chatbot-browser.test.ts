@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { startTestServer, TEST_API_KEY, type TestServer } from '../support/start-test-server.js';
+import { ensureConsoleBuilt, hasChromium, launchChromium, openConsolePage, SCREENSHOTS, shootBothThemes } from './browser-support.js';
+
+/**
+ * A chatbot widget grounded in a knowledge base that was really ingested (local files embedded by the bundled sentence
+ * encoder), built in the app builder and asked in headless Chromium. The scripted model echoes only the user's message,
+ * but it counts the system prompt's words as input tokens: the grounded prompt is the instructions plus each passage
+ * retrieved, so the input tokens shown prove the passages reached the model, and the sources shown must name the file
+ * that holds the fact — and not be named for a question the knowledge base knows nothing about.
+ */
+const ECHO = 'scripted.echo-v1:0';
+const FACT_FILE = 'skerry-lighthouse.txt';
+/** One fact per file, on topics far enough apart that a question about one should not retrieve the lighthouse. */
+const FILES: Record<string, string> = {
+  [FACT_FILE]: 'The Skerry Point lighthouse was first lit in 1887 by keeper Marta Olsen, who fuelled its lamp with colza oil.',
+  'sourdough-bakery.txt': 'Brannigan Bakery bakes its rye sourdough at 230 degrees and proofs the dough overnight in willow baskets.',
+  'glacier-survey.txt': 'The Vatnafjord glacier retreated 412 metres between the surveys of 1998 and 2021, measured from its moraine.',
+  'violin-workshop.txt': 'Luthier Ines Carvalho carves violin scrolls from Bosnian maple and varnishes each instrument eleven times.',
+  'chess-club.txt': 'The Harbour Chess Club meets on Thursdays; its 2019 champion won with the Sicilian Najdorf in every final game.',
+  'tram-network.txt': 'Route 9 of the city tram network runs every six minutes from Quayside to the Botanical Gardens terminus.',
+  'beekeeping.txt': 'The apiary on Elm Ridge keeps forty hives of Carniolan bees and harvests heather honey each September.',
+  'orchard.txt': 'Appleby Orchard grows seventeen heritage apple varieties, and its cider press dates from the 1920s.',
+};
+const SYSTEM = 'Answer briefly.';
+
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let docs: string;
+let kbId: string;
+const pageErrors: string[] = [];
+
+// biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text these tests mean to check.
+const shown = (l: Locator) => l.innerText();
+const apps = () => page.locator('section[data-page="apps"]');
+const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = (await res.json()) as T;
+  assert.ok(res.ok, JSON.stringify(json));
+  return json;
+}
+
+interface Reply {
+  usage: { inputTokens: number };
+  citations: { text: string; source?: string }[];
+}
+
+/** Sends one message and returns the reply as the server sent it, beside the answer the page then shows. */
+async function ask(bot: Locator, question: string): Promise<{ reply: Reply; answer: Locator }> {
+  const before = await bot.locator('[data-role="assistant"]').count();
+  const response = page.waitForResponse((r) => r.url().includes('/chat/') && r.request().method() === 'POST');
+  await bot.getByLabel('Message to Ask the archive').fill(question);
+  await bot.getByRole('button', { name: 'Send' }).click();
+  const reply = (await (await response).json()) as Reply;
+  const answer = bot.locator('[data-role="assistant"]').nth(before);
+  await answer.waitFor();
+  return { reply, answer };
+}
+
+describe('a chatbot widget grounded in an ingested knowledge base, in Chromium', { skip: hasChromium ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install chromium); CI installs it' }, () => {
+  before(async () => {
+    ensureConsoleBuilt();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    docs = mkdtempSync(join(tmpdir(), 'quarry-kb-docs-'));
+    for (const [name, text] of Object.entries(FILES)) writeFileSync(join(docs, name), text);
+    [server, browser] = await Promise.all([
+      startTestServer(`  - id: embedded\n    type: embedded\nknowledge:\n  localRoots: [${JSON.stringify(docs)}]\n`),
+      launchChromium(),
+    ]);
+    ({ context, page } = await openConsolePage(browser, pageErrors));
+
+    // The knowledge base is made and ingested through the API: its own pages are tested elsewhere.
+    const kb = await call<{ knowledgeBase: { knowledgeBaseId: string } }>('PUT', '/knowledgebases/', {
+      name: 'local-archive',
+      knowledgeBaseConfiguration: { type: 'VECTOR', vectorKnowledgeBaseConfiguration: { embeddingModelArn: 'quarry.embed-use-v1:0' } },
+    });
+    kbId = kb.knowledgeBase.knowledgeBaseId;
+    const ds = await call<{ dataSource: { dataSourceId: string } }>('PUT', `/knowledgebases/${kbId}/datasources/`, {
+      name: 'archive',
+      dataSourceConfiguration: { type: 'LOCAL', localConfiguration: { path: docs } },
+    });
+    const base = `/knowledgebases/${kbId}/datasources/${ds.dataSource.dataSourceId}/ingestionjobs/`;
+    let job = (await call<{ ingestionJob: { ingestionJobId: string; status: string; statistics: Record<string, number> } }>('PUT', base, {})).ingestionJob;
+    for (let i = 0; i < 1200 && !['COMPLETE', 'FAILED', 'STOPPED'].includes(job.status); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      job = (await call<{ ingestionJob: typeof job }>('GET', `${base}${job.ingestionJobId}`)).ingestionJob;
+    }
+    assert.equal(job.status, 'COMPLETE', JSON.stringify(job));
+    assert.equal(job.statistics.numberOfNewDocumentsIndexed, Object.keys(FILES).length);
+  });
+
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.stop();
+    if (docs) rmSync(docs, { recursive: true, force: true });
+  });
+
+  test('build the chatbot in the builder, ask it a fact from one file: the passage reaches the model and the file is named as the source', async () => {
+    await page.goto(`${server.url}/console/apps`);
+    await page.getByLabel('API key').fill(TEST_API_KEY);
+    await page.getByLabel('API key').press('Enter');
+    await apps().getByRole('button', { name: 'New app' }).click();
+    await apps().getByLabel('App name').fill('Archive desk');
+    await apps().getByRole('button', { name: '+ Add chatbot' }).click();
+    const w = apps().locator('[data-widget-index="0"]');
+    await w.getByLabel('Label (optional)').fill('Ask the archive');
+    await w.getByLabel('Instructions (system prompt, optional)').fill(SYSTEM);
+    // Typed as a user pastes it, lower case: the builder upper-cases ids.
+    await w.getByLabel('Knowledge base ID (optional)').fill(kbId.toLowerCase());
+    assert.equal(await w.getByLabel('Model').inputValue(), ECHO);
+    await apps().getByRole('button', { name: 'Create app' }).click();
+    await apps().getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const appId = new URL(page.url()).pathname.split('/').at(-1)!;
+    const stored = await call<{ app: { widgets: { knowledgeBaseId?: string }[] } }>('GET', `/quarry/apps/${appId}`);
+    assert.equal(stored.app.widgets[0]!.knowledgeBaseId, kbId);
+
+    const bot = apps().getByRole('article', { name: 'Chatbot Ask the archive' });
+    await bot.waitFor();
+    await shootBothThemes(page, 'app-grounded-chatbot-empty');
+
+    const question = 'Who first lit the Skerry Point lighthouse?';
+    const { reply, answer } = await ask(bot, question);
+    assert.equal(await shown(answer.locator('.turn-text')), `You said: ${question}`);
+    // The fact's passage was retrieved, and the model was given exactly the grounded prompt chatTurn builds from it.
+    const fact = reply.citations.find((c) => c.text.includes('Marta Olsen'));
+    assert.ok(fact, `the lighthouse passage was retrieved: ${JSON.stringify(reply.citations)}`);
+    assert.match(fact.source ?? '', new RegExp(`${FACT_FILE.replace('.', '\\.')}$`));
+    assert.equal(reply.citations[0], fact, 'the passage holding the answer ranks first');
+    const grounded = `${SYSTEM}\n\nAnswer from these passages of the knowledge base; if they do not hold the answer, say so.\n${reply.citations.map((c, i) => `<passage id="${i + 1}">${c.text}</passage>`).join('\n')}`;
+    assert.equal(reply.usage.inputTokens, words(grounded) + words(question));
+    assert.match(await shown(answer.locator('[data-stat="chat-cost"]')), new RegExp(`^${reply.usage.inputTokens} in · \\d+ out · \\$`));
+
+    // What the user sees: every passage's file by name, the lighthouse first, and its text on opening it.
+    const sources = answer.getByRole('list', { name: 'Sources' }).getByRole('listitem');
+    assert.equal(await sources.count(), reply.citations.length);
+    assert.equal(await shown(sources.first().locator('summary')), FACT_FILE);
+    await sources.first().locator('summary').click();
+    assert.match(await shown(sources.first()), /first lit in 1887 by keeper Marta Olsen/);
+    await shootBothThemes(page, 'app-grounded-chatbot-answer');
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('a question about another file is answered from that file, and the lighthouse file is not cited', async () => {
+    const bot = apps().getByRole('article', { name: 'Chatbot Ask the archive' });
+    const { reply, answer } = await ask(bot, 'How often do trams run?');
+    assert.match(reply.citations[0]?.source ?? '', /tram-network\.txt$/);
+    assert.ok(!reply.citations.some((c) => c.source?.endsWith(FACT_FILE)), JSON.stringify(reply.citations.map((c) => c.source)));
+    const names = await answer.getByRole('list', { name: 'Sources' }).locator('summary').allInnerTexts();
+    assert.equal(names[0], 'tram-network.txt');
+    assert.ok(!names.includes(FACT_FILE), names.join(', '));
+    await shootBothThemes(page, 'app-grounded-chatbot-second-question');
+    assert.deepEqual(pageErrors, []);
+  });
+
+  // Known gap: Retrieve (like Bedrock's) always returns its top k, however weak, and the chatbot cites every passage it
+  // was given, so a question nothing in the knowledge base answers still cites five files, the lighthouse among them
+  // (USE cosine 0.18 here, against 0.58 for the real question). Needs a relevance floor or citing only what the answer
+  // uses; reported rather than guessed at. The test runs and reports as todo until then.
+  test('a question the knowledge base knows nothing about does not cite the lighthouse file', { todo: 'chatbot grounding has no relevance floor' }, async () => {
+    const bot = apps().getByRole('article', { name: 'Chatbot Ask the archive' });
+    const { reply, answer } = await ask(bot, 'How many moons does Neptune have?');
+    await shootBothThemes(page, 'app-grounded-chatbot-unrelated');
+    assert.ok(!reply.citations.some((c) => c.source?.endsWith(FACT_FILE)), JSON.stringify(reply.citations.map((c) => c.source)));
+    const names = await answer.getByRole('list', { name: 'Sources' }).locator('summary').allInnerTexts();
+    assert.ok(!names.includes(FACT_FILE), names.join(', '));
+  });
+});
