@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Redis } from 'ioredis';
 import pg from 'pg';
+import { deleteKeysWithPrefix, dropSchema } from '../support/scale-out-cleanup.js';
 import { Replica } from './replica-harness.js';
 
 /**
@@ -47,16 +47,6 @@ async function startPgvector(): Promise<{ url: string; stop(): void }> {
     child.once('exit', (code) => reject(new Error(`pgvector test server exited with ${code}`)));
   });
   return { url, stop: () => child.kill('SIGTERM') };
-}
-
-async function dropSchema(connectionString: string, schema: string): Promise<void> {
-  const admin = new pg.Client({ connectionString });
-  await admin.connect();
-  try {
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await admin.end();
-  }
 }
 
 test('an ingestion job whose replica is SIGKILLed mid-job finishes on another replica, every document indexed once', {
@@ -181,14 +171,7 @@ ollama:
     await dropSchema(PG_URL!, schema);
     await dropSchema(pgvector.url, schema).catch(() => {});
     pgvector.stop();
-    const redis = new Redis(REDIS_URL!, { maxRetriesPerRequest: 1 });
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
+    await deleteKeysWithPrefix(REDIS_URL!, keyPrefix);
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -4,11 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Redis } from 'ioredis';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { type AuditTables, verifyAuditChains } from '../../src/audit/index.js';
 import { openStore } from '../../src/store/index.js';
+import { deleteKeysWithPrefix, dropSchema } from '../support/scale-out-cleanup.js';
 import { Replica, startBalancer, startMockUpstream } from './replica-harness.js';
 
 /**
@@ -185,18 +184,8 @@ audit:
     await Promise.all(replicas.map((r) => r.stop()));
     await balancer.close();
     await upstream.close();
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
-    const redis = new Redis(REDIS_URL!, { maxRetriesPerRequest: 1 });
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
+    await dropSchema(PG_URL!, schema);
+    await deleteKeysWithPrefix(REDIS_URL!, keyPrefix);
     rmSync(dir, { recursive: true, force: true });
   }
 });

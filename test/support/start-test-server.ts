@@ -7,6 +7,7 @@ import { createScriptedProvider } from '../../src/providers/scripted/index.js';
 import { parseConfig } from '../../src/server/config.js';
 import { type QuarryServer, type QuarryServerOptions, startQuarry } from '../../src/server/quarry-server.js';
 import { standardRoutes } from '../../src/server/standard-routes.js';
+import { deleteKeysWithPrefix, dropSchema } from './scale-out-cleanup.js';
 
 export const TEST_API_KEY = 'qk-test-0123456789abcdef';
 export const TEST_ACCESS_KEY_ID = 'QKTESTACCESSKEY00001';
@@ -35,17 +36,6 @@ interface ScaleOutResources {
   drop(): Promise<void>;
 }
 
-async function dropSchema(connectionString: string, schema: string): Promise<void> {
-  const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString });
-  await admin.connect();
-  try {
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await admin.end();
-  }
-}
-
 async function scaleOutResources(testYaml: string): Promise<ScaleOutResources> {
   const id = randomBytes(6).toString('hex');
   let yaml = '';
@@ -68,20 +58,7 @@ async function scaleOutResources(testYaml: string): Promise<ScaleOutResources> {
   if (SCALE_OUT_REDIS_URL && !/^redis:/m.test(testYaml)) {
     const keyPrefix = `quarry-ts:${id}:`;
     yaml += `redis:\n  url: ${JSON.stringify(SCALE_OUT_REDIS_URL)}\n  keyPrefix: ${JSON.stringify(keyPrefix)}\n`;
-    drops.push(async () => {
-      const { Redis } = await import('ioredis');
-      const redis = new Redis(SCALE_OUT_REDIS_URL, { maxRetriesPerRequest: 1 });
-      try {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 500);
-          cursor = next;
-          if (keys.length) await redis.del(...keys);
-        } while (cursor !== '0');
-      } finally {
-        redis.disconnect();
-      }
-    });
+    drops.push(() => deleteKeysWithPrefix(SCALE_OUT_REDIS_URL, keyPrefix));
   }
   return {
     yaml,
