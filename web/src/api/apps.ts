@@ -52,7 +52,10 @@ export interface ChatReply {
   usage: { inputTokens: number; outputTokens: number; totalTokens: number };
   latencyMs: number;
   costUsd: number;
+  /** The passages the answer cites; none when it used none. */
   citations: { text: string; source?: string }[];
+  /** Every passage the knowledge base gave the model this turn, cited or not. */
+  passages: { text: string; source?: string }[];
 }
 
 /** A document widget's file as the run request carries it. */

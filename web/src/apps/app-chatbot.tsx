@@ -16,9 +16,17 @@ function sourceName(source: string | undefined): string {
   }
 }
 
+/** How much of what was searched the answer leans on: a user reads "no passage cited" as "not from the knowledge base". */
+function groundingNote(reply: ChatReply): string {
+  const searched = reply.passages?.length ?? 0;
+  if (!searched) return 'nothing found in the knowledge base';
+  if (!reply.citations.length) return `no passage cited (${searched} searched)`;
+  return `cites ${reply.citations.length} of ${searched} passage${searched > 1 ? 's' : ''} found`;
+}
+
 /**
  * A chatbot widget in the run panel: the conversation lives in the page and goes whole with each turn; each answer
- * shows its tokens and cost, and the passages it was grounded in when the chatbot has a knowledge base.
+ * shows its tokens and cost, and the passages it cites when the chatbot has a knowledge base.
  */
 export function AppChatbot({ apps, appId, widget: w }: { apps: Pick<AppsApi, 'chat'>; appId: string; widget: Extract<Widget, { type: 'chatbot' }> }) {
   const [turns, setTurns] = useState<Turn[]>([]);
@@ -63,7 +71,7 @@ export function AppChatbot({ apps, appId, widget: w }: { apps: Pick<AppsApi, 'ch
             {t.reply && (
               <p className="muted small" data-stat="chat-cost">
                 {formatCount(t.reply.usage.inputTokens)} in · {formatCount(t.reply.usage.outputTokens)} out · {formatUsd(t.reply.costUsd)}
-                {t.reply.citations.length > 0 && ` · from ${t.reply.citations.length} passage${t.reply.citations.length > 1 ? 's' : ''}`}
+                {w.knowledgeBaseId && ` · ${groundingNote(t.reply)}`}
               </p>
             )}
             {t.reply && t.reply.citations.length > 0 && (
