@@ -118,8 +118,12 @@ describe('a chatbot widget grounded in an ingested knowledge base, in Chromium',
     const w = apps().locator('[data-widget-index="0"]');
     await w.getByLabel('Label (optional)').fill('Ask the archive');
     await w.getByLabel('Instructions (system prompt, optional)').fill(SYSTEM);
-    // Typed as a user pastes it, lower case: the builder upper-cases ids.
-    await w.getByLabel('Knowledge base ID (optional)').fill(kbId.toLowerCase());
+    // Picked by name from the account's knowledge bases, the keyboard's way: focus the picker and choose.
+    const picker = w.getByLabel('Knowledge base (optional)');
+    assert.deepEqual(await picker.locator('option').allInnerTexts(), ['None: answer from the model alone', 'local-archive']);
+    await picker.focus();
+    await picker.selectOption({ label: 'local-archive' });
+    assert.match(await shown(w.locator(`#${await picker.getAttribute('aria-describedby')}`)), /grounded in passages found/);
     assert.equal(await w.getByLabel('Model').inputValue(), ECHO);
     await apps().getByRole('button', { name: 'Create app' }).click();
     await apps().getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
@@ -129,6 +133,8 @@ describe('a chatbot widget grounded in an ingested knowledge base, in Chromium',
 
     const bot = apps().getByRole('article', { name: 'Chatbot Ask the archive' });
     await bot.waitFor();
+    // The badge names the knowledge base, not its id.
+    assert.equal(await shown(bot.locator('.app-output-head .badge')), 'grounded in local-archive');
     await shootBothThemes(page, 'app-grounded-chatbot-empty');
 
     const question = 'Who first lit the Skerry Point lighthouse?';
@@ -179,6 +185,36 @@ describe('a chatbot widget grounded in an ingested knowledge base, in Chromium',
     assert.deepEqual(reply.citations, []);
     assert.equal(await answer.getByRole('list', { name: 'Sources' }).count(), 0);
     assert.match(await shown(answer.locator('[data-stat="chat-cost"]')), / · no passage cited \(5 searched\)$/);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('a knowledge base deleted after the app was saved: the picker and the badge say it is gone, by its id', async () => {
+    const scratch = (await call<{ knowledgeBase: { knowledgeBaseId: string } }>('PUT', '/knowledgebases/', {
+      name: 'scratch-notes',
+      knowledgeBaseConfiguration: { type: 'VECTOR', vectorKnowledgeBaseConfiguration: { embeddingModelArn: 'quarry.embed-use-v1:0' } },
+    })).knowledgeBase.knowledgeBaseId;
+    await page.reload();
+    const picker = apps().locator('[data-widget-index="0"]').getByLabel('Knowledge base (optional)');
+    await picker.locator('option', { hasText: 'scratch-notes' }).waitFor({ state: 'attached' });
+    await picker.selectOption({ label: 'scratch-notes' });
+    await apps().getByRole('button', { name: 'Save changes' }).click();
+    await apps().getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const res = await fetch(`${server.url}/knowledgebases/${scratch}`, { method: 'DELETE', headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+    assert.ok(res.ok, await res.text());
+
+    await page.reload();
+    await picker.locator('option', { hasText: `${scratch} (not found)` }).waitFor({ state: 'attached' });
+    assert.equal(await picker.inputValue(), scratch, 'the saved choice is kept, not silently dropped');
+    assert.equal(await picker.getAttribute('aria-invalid'), 'true');
+    assert.match(await shown(apps().locator(`#${await picker.getAttribute('aria-describedby')}`)), new RegExp(`Knowledge base ${scratch} no longer exists`));
+    const bot = apps().getByRole('article', { name: 'Chatbot Ask the archive' });
+    assert.equal(await shown(bot.locator('.app-output-head .badge')), `grounded in ${scratch}: knowledge base not found`);
+    await shootBothThemes(page, 'app-grounded-chatbot-kb-gone');
+    // Picking the archive again mends it.
+    await picker.selectOption({ label: 'local-archive' });
+    await apps().getByRole('button', { name: 'Save changes' }).click();
+    await apps().getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    assert.equal(await shown(bot.locator('.app-output-head .badge')), 'grounded in local-archive');
     assert.deepEqual(pageErrors, []);
   });
 });

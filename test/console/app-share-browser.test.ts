@@ -158,6 +158,11 @@ describe('app share links in Chromium', { skip: hasChromium ? false : 'Chromium 
     await apps.getByRole('button', { name: '+ Add chatbot' }).click();
     await widget(3).getByLabel('Label (optional)').fill('Ask the brief');
     await widget(3).getByLabel('Instructions (system prompt, optional)').fill('Answer briefly.');
+    // This account has no knowledge bases: the picker offers none and says where to make one.
+    const kbPicker = widget(3).getByLabel('Knowledge base (optional)');
+    await widget(3).getByText('This account has no knowledge bases yet').waitFor();
+    assert.deepEqual(await kbPicker.locator('option').allInnerTexts(), ['None: answer from the model alone']);
+    assert.equal(await widget(3).getByRole('link', { name: 'Knowledge bases' }).getAttribute('href'), '/console/knowledge-bases');
     await apps.getByRole('button', { name: 'Create app' }).click();
     await apps.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
 

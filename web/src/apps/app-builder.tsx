@@ -1,6 +1,7 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
 import { isAbort, messageOf } from '../api/api-error';
 import type { App, AppsApi, NewAppSnapshot } from '../api/apps';
+import { type KnowledgeBaseSummary, knowledgeApi } from '../api/knowledge';
 import { NoTextModel } from '../components/no-text-model';
 import { ErrorNotice, Loading } from '../components/notice';
 import { imageModels, textModels, useConsole } from '../console-context';
@@ -10,6 +11,7 @@ import { AppDraftForm } from './app-draft-form';
 import { AppRunPanel } from './app-run-panel';
 import { AppSharePanel } from './app-share-panel';
 import { AppSnapshotPanel } from './app-snapshot-panel';
+import type { KnowledgeBaseChoices } from './knowledge-base-picker';
 import { WidgetEditor } from './widget-editor';
 import './apps.css';
 
@@ -21,6 +23,7 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
   const { catalog } = useConsole();
   const models = textModels(catalog.models);
   const painters = imageModels(catalog.models);
+  const knowledgeBases = useKnowledgeBases();
   const [saved, setSaved] = useState<App>();
   const [draft, setDraft] = useState<AppDraft>(() => draftOf(undefined));
   const [dirty, setDirty] = useState(false);
@@ -184,6 +187,7 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
               imageNames={imageNames}
               models={models}
               imageModels={painters}
+              knowledgeBases={knowledgeBases}
               invalid={problem?.widgetKey === w.key}
               onChange={(p) => editWidget(w.key, p)}
               onMove={(by) => move(i, by)}
@@ -262,7 +266,7 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
         </form>
         {saved ? (
           <div>
-            <AppRunPanel apps={apps} app={saved} beforeRun={save} onSnapshot={async (run) => setSnapshot(await apps.snapshot(saved.appId, run.runId ?? ''))} />
+            <AppRunPanel apps={apps} app={saved} beforeRun={save} knowledgeBaseNames={knowledgeBaseNames(knowledgeBases.list)} onSnapshot={async (run) => setSnapshot(await apps.snapshot(saved.appId, run.runId ?? ''))} />
             <AppSharePanel apps={apps} appId={saved.appId} />
             <AppSnapshotPanel apps={apps} appId={saved.appId} made={snapshot} />
           </div>
@@ -275,4 +279,26 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
       </div>
     </>
   );
+}
+
+/** The account's knowledge bases through the API the Knowledge bases page uses, read once per builder (Try again re-reads). */
+function useKnowledgeBases(): KnowledgeBaseChoices {
+  const { api } = useConsole();
+  const kb = useMemo(() => knowledgeApi(api), [api]);
+  const [state, setState] = useState<{ list?: KnowledgeBaseSummary[]; error?: string }>({});
+  // A late answer after the builder closed sets state nobody reads; React ignores it.
+  const reload = useCallback(() => {
+    setState({});
+    kb.list().then(
+      (list) => setState({ list }),
+      (e: unknown) => !isAbort(e) && setState({ error: messageOf(e) }),
+    );
+  }, [kb]);
+  useEffect(reload, [reload]);
+  return { ...state, reload };
+}
+
+/** Names by id once the list is read; undefined before, so a badge does not call a knowledge base gone while loading. */
+function knowledgeBaseNames(list: KnowledgeBaseSummary[] | undefined): Map<string, string> | undefined {
+  return list && new Map(list.map((k) => [k.knowledgeBaseId, k.name]));
 }

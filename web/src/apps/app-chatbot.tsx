@@ -28,7 +28,18 @@ function groundingNote(reply: ChatReply): string {
  * A chatbot widget in the run panel: the conversation lives in the page and goes whole with each turn; each answer
  * shows its tokens and cost, and the passages it cites when the chatbot has a knowledge base.
  */
-export function AppChatbot({ apps, appId, widget: w }: { apps: Pick<AppsApi, 'chat'>; appId: string; widget: Extract<Widget, { type: 'chatbot' }> }) {
+export function AppChatbot({
+  apps,
+  appId,
+  widget: w,
+  knowledgeBaseName,
+}: {
+  apps: Pick<AppsApi, 'chat'>;
+  appId: string;
+  widget: Extract<Widget, { type: 'chatbot' }>;
+  /** The grounding knowledge base's name; null when the account no longer has it; undefined when it is not known here. */
+  knowledgeBaseName?: string | null;
+}) {
   const [turns, setTurns] = useState<Turn[]>([]);
   const [draft, setDraft] = useState('');
   const [busy, setBusy] = useState(false);
@@ -61,7 +72,7 @@ export function AppChatbot({ apps, appId, widget: w }: { apps: Pick<AppsApi, 'ch
     <article className="card app-output app-chatbot" aria-label={`Chatbot ${w.label || w.name}`} data-chatbot={w.name}>
       <header className="app-output-head">
         <strong>{w.label || w.name}</strong> <code className="muted small">{w.modelId}</code>
-        {w.knowledgeBaseId && <span className="badge badge-muted">grounded in {w.knowledgeBaseId}</span>}
+        {w.knowledgeBaseId && <GroundingBadge id={w.knowledgeBaseId} name={knowledgeBaseName} />}
       </header>
       <ol className="app-chat-turns" aria-live="polite">
         {turns.map((t, i) => (
@@ -105,5 +116,23 @@ export function AppChatbot({ apps, appId, widget: w }: { apps: Pick<AppsApi, 'ch
         </p>
       )}
     </article>
+  );
+}
+
+/**
+ * Which knowledge base answers come from, by name. A deleted one is named by its id and said to be gone (its turns
+ * then fail); a share link's visitor cannot list the owner's knowledge bases, and an id would mean nothing to them.
+ */
+function GroundingBadge({ id, name }: { id: string; name: string | null | undefined }) {
+  if (name === null)
+    return (
+      <span className="badge badge-bad" title="Pick another knowledge base for this chatbot in the builder.">
+        grounded in {id}: knowledge base not found
+      </span>
+    );
+  return (
+    <span className="badge badge-muted" title={name ? `Knowledge base ${id}` : undefined}>
+      grounded in {name ?? 'a knowledge base'}
+    </span>
   );
 }

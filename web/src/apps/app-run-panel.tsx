@@ -20,12 +20,15 @@ export function AppRunPanel({
   app,
   beforeRun,
   onSnapshot,
+  knowledgeBaseNames,
 }: {
   apps: Pick<AppsApi, 'run' | 'chat'>;
   app: RunnableApp;
   beforeRun: () => Promise<RunnableApp | undefined>;
   /** Offered once a kept run finishes (the owner's builder; a share link's visitor has no snapshots). */
   onSnapshot?: (run: AppRun) => Promise<void>;
+  /** The account's knowledge bases by id, for chatbot badges; absent where they cannot be listed (a share link). */
+  knowledgeBaseNames?: Map<string, string>;
 }) {
   const inputs = app.widgets.filter((w) => w.type === 'input');
   const docs = app.widgets.filter((w) => w.type === 'document');
@@ -157,7 +160,7 @@ export function AppRunPanel({
           <span data-stat="run-cost">{formatUsd(run.costUsd)}</span>.
         </p>
       )}
-      {app.widgets.map((w) => (w.type === 'chatbot' ? <AppChatbot key={w.name} apps={apps} appId={app.appId ?? ''} widget={w} /> : null))}
+      {app.widgets.map((w) => (w.type === 'chatbot' ? <AppChatbot key={w.name} apps={apps} appId={app.appId ?? ''} widget={w} knowledgeBaseName={w.knowledgeBaseId && knowledgeBaseNames ? (knowledgeBaseNames.get(w.knowledgeBaseId) ?? null) : undefined} /> : null))}
       {run?.runId && onSnapshot && <SnapshotButton run={run} onSnapshot={onSnapshot} />}
     </section>
   );

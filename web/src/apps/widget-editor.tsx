@@ -1,6 +1,7 @@
 import type { CatalogModel } from '../api/catalog';
 import { ModelSelect } from '../components/model-select';
 import { referencesIn, WIDGET_NAME_RULE, type WidgetDraft } from '../lib/app-draft';
+import { type KnowledgeBaseChoices, KnowledgeBasePicker } from './knowledge-base-picker';
 
 type Props = {
   widget: WidgetDraft;
@@ -13,6 +14,8 @@ type Props = {
   models: CatalogModel[];
   /** Image models only, for an image widget. */
   imageModels: CatalogModel[];
+  /** The account's knowledge bases, for a chatbot to be grounded in. */
+  knowledgeBases: KnowledgeBaseChoices;
   invalid: boolean;
   onChange: (patch: Partial<WidgetDraft>) => void;
   onMove: (by: -1 | 1) => void;
@@ -20,7 +23,7 @@ type Props = {
 };
 
 /** One widget of the app being built: a user input, or a model call whose prompt refers to other widgets as {{name}}. */
-export function WidgetEditor({ widget: w, index, count, names, imageNames, models, imageModels, invalid, onChange, onMove, onRemove }: Props) {
+export function WidgetEditor({ widget: w, index, count, names, imageNames, models, imageModels, knowledgeBases, invalid, onChange, onMove, onRemove }: Props) {
   const id = (f: string) => `app-w${w.key}-${f}`;
   const kind = { input: 'User input', text: 'Static text', document: 'Document upload', generation: 'Generation', chatbot: 'Chatbot', image: 'Image' }[w.type];
   const refs = w.type === 'generation' || w.type === 'image' ? referencesIn(w.prompt) : [];
@@ -73,13 +76,7 @@ export function WidgetEditor({ widget: w, index, count, names, imageNames, model
                 <label htmlFor={id('system')}>Instructions (system prompt, optional)</label>
                 <textarea id={id('system')} rows={2} value={w.system} onChange={(e) => onChange({ system: e.target.value })} placeholder="You answer questions about our travel policy." />
               </div>
-              <div className="field">
-                <label htmlFor={id('kb')}>Knowledge base ID (optional)</label>
-                <input id={id('kb')} value={w.knowledgeBaseId} onChange={(e) => onChange({ knowledgeBaseId: e.target.value.trim().toUpperCase() })} maxLength={10} spellCheck={false} aria-describedby={id('kb-hint')} />
-                <span id={id('kb-hint')} className="hint">
-                  Each answer is grounded in passages found for the user's message.
-                </span>
-              </div>
+              <KnowledgeBasePicker id={id('kb')} value={w.knowledgeBaseId} choices={knowledgeBases} onChange={(knowledgeBaseId) => onChange({ knowledgeBaseId })} />
             </div>
           ) : (
             <div className="field">
