@@ -36,6 +36,7 @@ let context: BrowserContext;
 let page: Page;
 let docs: string;
 let kbId: string;
+let appId: string;
 const pageErrors: string[] = [];
 
 // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text these tests mean to check.
@@ -127,7 +128,7 @@ describe('a chatbot widget grounded in an ingested knowledge base, in Chromium',
     assert.equal(await w.getByLabel('Model').inputValue(), ECHO);
     await apps().getByRole('button', { name: 'Create app' }).click();
     await apps().getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-    const appId = new URL(page.url()).pathname.split('/').at(-1)!;
+    appId = new URL(page.url()).pathname.split('/').at(-1)!;
     const stored = await call<{ app: { widgets: { knowledgeBaseId?: string }[] } }>('GET', `/quarry/apps/${appId}`);
     assert.equal(stored.app.widgets[0]!.knowledgeBaseId, kbId);
 
@@ -185,6 +186,37 @@ describe('a chatbot widget grounded in an ingested knowledge base, in Chromium',
     assert.deepEqual(reply.citations, []);
     assert.equal(await answer.getByRole('list', { name: 'Sources' }).count(), 0);
     assert.match(await shown(answer.locator('[data-stat="chat-cost"]')), / · no passage cited \(5 searched\)$/);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('an app whose only widget is a chatbot offers no Run, in the builder and on its share link: the chat is the app', async () => {
+    const run = apps().getByRole('region', { name: 'Use the app' });
+    assert.equal(await run.getByRole('button', { name: 'Run app' }).count(), 0);
+    assert.match(await shown(run.locator('[data-nothing-to-run]')), /This app is a conversation: there is nothing to run\. Type a message to Ask the archive below\./);
+    assert.equal(await apps().getByText('This app has no inputs').count(), 0);
+    assert.match(await shown(apps().getByRole('region', { name: 'Snapshots' })), /no run to freeze; its chats are not kept/);
+
+    // Adding a generation widget brings Run back before saving (Run saves first); removing it takes it away again.
+    await apps().getByRole('button', { name: '+ Add generation widget' }).click();
+    await apps().getByRole('region', { name: 'Run the app' }).getByRole('button', { name: 'Run app' }).waitFor();
+    await apps().getByRole('button', { name: 'Remove generated1' }).click();
+    await run.waitFor();
+
+    const made = await call<{ share: { path: string } }>('POST', `/quarry/apps/${appId}/shares`);
+    await page.goto(`${server.url}${made.share.path}`);
+    const shared = page.getByRole('region', { name: 'Use the app' });
+    await shared.locator('[data-nothing-to-run]').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Run app' }).count(), 0);
+    const bot = page.getByRole('article', { name: 'Chatbot Ask the archive' });
+    // A link's visitor cannot list the owner's knowledge bases; the id would mean nothing to them.
+    assert.equal(await shown(bot.locator('.app-output-head .badge')), 'grounded in a knowledge base');
+    const { reply, answer } = await ask(bot, 'Who first lit the Skerry Point lighthouse? [1]');
+    assert.match(reply.citations[0]?.source ?? '', /skerry-lighthouse\.txt$/);
+    assert.equal(await shown(answer.getByRole('list', { name: 'Sources' }).locator('summary')), FACT_FILE);
+    await shootBothThemes(page, 'app-chat-only-shared');
+    await page.goto(`${server.url}/console/apps/${appId}`);
+    await apps().getByRole('region', { name: 'Use the app' }).waitFor();
+    await shootBothThemes(page, 'app-chat-only-builder');
     assert.deepEqual(pageErrors, []);
   });
 

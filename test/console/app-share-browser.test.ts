@@ -179,6 +179,12 @@ describe('app share links in Chromium', { skip: hasChromium ? false : 'Chromium 
     assert.match(await shown(answer), /You said: When do we ship\?/);
     assert.match(await shown(answer.locator('[data-stat="chat-cost"]')), /in · \d+ out · \$/);
     await shootBothThemes(page, 'app-builder-document');
+    // A snapshot keeps the run, not the chat, and its page says so rather than leave the chatbot out unexplained.
+    await apps.getByRole('button', { name: 'Snapshot this run' }).click();
+    const link = await apps.getByLabel('New snapshot link (shown once: copy it now)').inputValue();
+    await page.goto(link);
+    assert.match(await shown(page.locator('[data-snapshot-chats]')), /This app also has a chatbot \(Ask the brief\): a snapshot keeps a run, not conversations\./);
+    await page.goto(`${server.url}/console/apps`);
     assert.deepEqual(pageErrors, []);
   });
 

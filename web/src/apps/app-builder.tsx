@@ -266,9 +266,9 @@ export function AppBuilder({ apps, id, active, onCreated }: { apps: AppsApi; id:
         </form>
         {saved ? (
           <div>
-            <AppRunPanel apps={apps} app={saved} beforeRun={save} knowledgeBaseNames={knowledgeBaseNames(knowledgeBases.list)} onSnapshot={async (run) => setSnapshot(await apps.snapshot(saved.appId, run.runId ?? ''))} />
+            <AppRunPanel apps={apps} app={saved} beforeRun={save} knowledgeBaseNames={knowledgeBaseNames(knowledgeBases.list)} canRun={runnable(saved.widgets) || runnable(draft.widgets)} onSnapshot={async (run) => setSnapshot(await apps.snapshot(saved.appId, run.runId ?? ''))} />
             <AppSharePanel apps={apps} appId={saved.appId} />
-            <AppSnapshotPanel apps={apps} appId={saved.appId} made={snapshot} />
+            <AppSnapshotPanel apps={apps} appId={saved.appId} made={snapshot} runnable={runnable(saved.widgets)} />
           </div>
         ) : (
           <section className="panel app-run" aria-label="Run the app">
@@ -301,4 +301,9 @@ function useKnowledgeBases(): KnowledgeBaseChoices {
 /** Names by id once the list is read; undefined before, so a badge does not call a knowledge base gone while loading. */
 function knowledgeBaseNames(list: KnowledgeBaseSummary[] | undefined): Map<string, string> | undefined {
   return list && new Map(list.map((k) => [k.knowledgeBaseId, k.name]));
+}
+
+/** Whether a run has anything to compute: only generation and image widgets run (a chatbot is used by chatting). */
+function runnable(widgets: { type: string }[]): boolean {
+  return widgets.some((w) => w.type === 'generation' || w.type === 'image');
 }

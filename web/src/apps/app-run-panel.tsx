@@ -21,6 +21,7 @@ export function AppRunPanel({
   beforeRun,
   onSnapshot,
   knowledgeBaseNames,
+  canRun,
 }: {
   apps: Pick<AppsApi, 'run' | 'chat'>;
   app: RunnableApp;
@@ -29,11 +30,20 @@ export function AppRunPanel({
   onSnapshot?: (run: AppRun) => Promise<void>;
   /** The account's knowledge bases by id, for chatbot badges; absent where they cannot be listed (a share link). */
   knowledgeBaseNames?: Map<string, string>;
+  /**
+   * Whether Run has anything to run; by default, whether `app` has a generation or image widget. The builder also
+   * counts unsaved ones, since Run saves first.
+   */
+  canRun?: boolean;
 }) {
   const inputs = app.widgets.filter((w) => w.type === 'input');
   const docs = app.widgets.filter((w) => w.type === 'document');
   const [files, setFiles] = useState<Record<string, File>>({});
   const generated = app.widgets.filter((w) => w.type === 'generation' || w.type === 'image');
+  const chatbots = app.widgets.filter((w) => w.type === 'chatbot');
+  // A run computes generation and image widgets only: without one, Run would do nothing (an app of chatbots is used by
+  // chatting), so neither the button nor the inputs only a run reads are offered.
+  const runnable = canRun ?? generated.length > 0;
   const [values, setValues] = useState<Record<string, string>>({});
   const [shown, setShown] = useState<Record<string, Shown>>({});
   const [run, setRun] = useState<AppRun>();
@@ -94,55 +104,64 @@ export function AppRunPanel({
 
   return (
     <section className="panel app-run" aria-labelledby="app-run-title">
-      <h2 id="app-run-title">Run the app</h2>
-      <form onSubmit={submit}>
-        {app.widgets.map((w) =>
-          w.type === 'text' ? (
-            <div key={w.name} className="app-static-text" data-static={w.name}>
-              {w.label && <strong>{w.label}</strong>}
-              <p className="turn-text">{w.text}</p>
+      <h2 id="app-run-title">{runnable || chatbots.length === 0 ? 'Run the app' : 'Use the app'}</h2>
+      {app.widgets.map((w) =>
+        w.type === 'text' ? (
+          <div key={w.name} className="app-static-text" data-static={w.name}>
+            {w.label && <strong>{w.label}</strong>}
+            <p className="turn-text">{w.text}</p>
+          </div>
+        ) : null,
+      )}
+      {!runnable && (
+        <p className="hint" data-nothing-to-run>
+          {chatbots.length > 0
+            ? `This app is a conversation: there is nothing to run. Type a message to ${chatbots.map((w) => w.label || w.name).join(' or ')} below.`
+            : 'This app has nothing to run yet: it needs a generation or image widget.'}
+        </p>
+      )}
+      {runnable && (
+        <form onSubmit={submit}>
+          {docs.map((w) => (
+            <div className="field" key={w.name}>
+              <label htmlFor={`app-run-${w.name}`}>{w.label || w.name}</label>
+              <input
+                id={`app-run-${w.name}`}
+                type="file"
+                accept=".pdf,.docx,.html,.htm,.md,.txt,.csv,.tsv,.json,.jsonl"
+                onChange={(e) => {
+                  const f = e.target.files?.[0];
+                  setFiles((m) => {
+                    const { [w.name]: _, ...rest } = m;
+                    return f ? { ...rest, [w.name]: f } : rest;
+                  });
+                }}
+              />
             </div>
-          ) : null,
-        )}
-        {docs.map((w) => (
-          <div className="field" key={w.name}>
-            <label htmlFor={`app-run-${w.name}`}>{w.label || w.name}</label>
-            <input
-              id={`app-run-${w.name}`}
-              type="file"
-              accept=".pdf,.docx,.html,.htm,.md,.txt,.csv,.tsv,.json,.jsonl"
-              onChange={(e) => {
-                const f = e.target.files?.[0];
-                setFiles((m) => {
-                  const { [w.name]: _, ...rest } = m;
-                  return f ? { ...rest, [w.name]: f } : rest;
-                });
-              }}
-            />
-          </div>
-        ))}
-        {inputs.length === 0 && docs.length === 0 && <p className="hint">This app has no inputs: its prompts run as written.</p>}
-        {inputs.map((w) => (
-          <div className="field" key={w.name}>
-            <label htmlFor={`app-run-${w.name}`}>{w.label || w.name}</label>
-            <textarea id={`app-run-${w.name}`} rows={2} value={values[w.name] ?? ''} placeholder={w.defaultValue ?? w.placeholder ?? ''} onChange={(e) => setValues((v) => ({ ...v, [w.name]: e.target.value }))} />
-          </div>
-        ))}
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="form-actions">
-          {busy ? (
-            <button type="button" className="button-danger" onClick={() => running.current?.abort()}>
-              Stop
-            </button>
-          ) : (
-            <button type="submit">Run app</button>
+          ))}
+          {inputs.length === 0 && docs.length === 0 && <p className="hint">This app has no inputs: its prompts run as written.</p>}
+          {inputs.map((w) => (
+            <div className="field" key={w.name}>
+              <label htmlFor={`app-run-${w.name}`}>{w.label || w.name}</label>
+              <textarea id={`app-run-${w.name}`} rows={2} value={values[w.name] ?? ''} placeholder={w.defaultValue ?? w.placeholder ?? ''} onChange={(e) => setValues((v) => ({ ...v, [w.name]: e.target.value }))} />
+            </div>
+          ))}
+          {error && (
+            <p className="field-error" role="alert">
+              {error}
+            </p>
           )}
-        </div>
-      </form>
+          <div className="form-actions">
+            {busy ? (
+              <button type="button" className="button-danger" onClick={() => running.current?.abort()}>
+                Stop
+              </button>
+            ) : (
+              <button type="submit">Run app</button>
+            )}
+          </div>
+        </form>
+      )}
       <div className="app-outputs" aria-busy={busy}>
         {generated.map((w) => {
           const s = shown[w.name];

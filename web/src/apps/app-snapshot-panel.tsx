@@ -7,7 +7,7 @@ import { formatUsd } from '../lib/format';
  * An app's snapshots: runs frozen with the app as it was, each readable by its link (shown once, when made) until it
  * is deleted. `made` is the one just taken from the run panel.
  */
-export function AppSnapshotPanel({ apps, appId, made }: { apps: AppsApi; appId: string; made: NewAppSnapshot | undefined }) {
+export function AppSnapshotPanel({ apps, appId, made, runnable = true }: { apps: AppsApi; appId: string; made: NewAppSnapshot | undefined; runnable?: boolean }) {
   const [list, setList] = useState<AppSnapshotSummary[]>();
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -37,7 +37,10 @@ export function AppSnapshotPanel({ apps, appId, made }: { apps: AppsApi; appId: 
   return (
     <section className="panel app-share" aria-labelledby="app-snapshots-title">
       <h2 id="app-snapshots-title">Snapshots</h2>
-      <p className="hint">A snapshot freezes one run (inputs, answers and cost) for anyone with its link to read. Take one with “Snapshot this run” after a run; delete it to stop its link.</p>
+      <p className="hint">
+        A snapshot freezes one run (inputs, answers and cost) for anyone with its link to read.{' '}
+        {runnable ? 'Take one with “Snapshot this run” after a run; delete it to stop its link.' : 'This app has no generation or image widget, so it has no run to freeze; its chats are not kept.'}
+      </p>
       {url && (
         <div className="field">
           <label htmlFor="app-snapshot-url">New snapshot link (shown once: copy it now)</label>

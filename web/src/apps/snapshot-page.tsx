@@ -37,6 +37,7 @@ export function SnapshotPage({ token }: { token: string }) {
       </main>
     );
   const outputs = new Map(snap.run.outputs.map((o) => [o.name, o]));
+  const chatbots = snap.widgets.filter((w) => w.type === 'chatbot');
   const { run } = snap;
   return (
     <main id="main" className="shared-app">
@@ -68,6 +69,12 @@ export function SnapshotPage({ token }: { token: string }) {
           const o = outputs.get(w.name);
           return <OutputCard key={w.name} widget={w} shown={o && { state: o.status, text: o.text, output: o }} />;
         })}
+        {chatbots.length > 0 && (
+          // A snapshot freezes a run, and chats are not part of one: say so rather than leave the chatbot out unexplained.
+          <p className="hint" data-snapshot-chats>
+            This app also has a chatbot ({chatbots.map((w) => w.label || w.name).join(', ')}): a snapshot keeps a run, not conversations.
+          </p>
+        )}
         <p className="app-run-total" data-run-status={run.status}>
           {run.status === 'succeeded' ? 'Run finished' : 'Run finished with errors'}: {formatCount(run.usage.totalTokens)} tokens, {formatMs(run.latencyMs)}, cost{' '}
           <span data-stat="run-cost">{formatUsd(run.costUsd)}</span>.
