@@ -4,6 +4,7 @@ import type { ContentScorer } from './engine/content-scorer.js';
 import { GuardrailEngine } from './engine/guardrail-engine.js';
 import { GuardrailRepository } from './guardrail-repository.js';
 import { GuardrailService } from './guardrail-service.js';
+import type { GuardrailJudge } from './judge/judge-model.js';
 import type { EmbedTexts } from './policies/index.js';
 
 export interface GuardrailModuleOptions {
@@ -13,6 +14,8 @@ export interface GuardrailModuleOptions {
   embed?: EmbedTexts;
   /** The content-filter classifier; the offline one by default (loaded on first use). */
   contentScorer?: () => ContentScorer;
+  /** The LLM judge for policies of tier STANDARD; without it such guardrails are refused. */
+  judge?: GuardrailJudge;
   revalidateMs?: number;
 }
 
@@ -24,7 +27,7 @@ export class GuardrailModule {
 
   constructor(opts: GuardrailModuleOptions) {
     this.repo = new GuardrailRepository(opts.db);
-    this.engine = new GuardrailEngine({ repo: this.repo, region: opts.region, embed: opts.embed, contentScorer: opts.contentScorer ?? memo(offlineContentScorer), revalidateMs: opts.revalidateMs });
+    this.engine = new GuardrailEngine({ repo: this.repo, region: opts.region, embed: opts.embed, contentScorer: opts.contentScorer ?? memo(offlineContentScorer), judge: opts.judge, revalidateMs: opts.revalidateMs });
     this.service = new GuardrailService(this.repo, this.engine, opts.region);
   }
 }

@@ -1,34 +1,56 @@
-import type { Logger } from '../core/index.js';
-import { type EmbedTexts, GuardrailModule } from '../guardrails/index.js';
+import { type Logger, textOf } from '../core/index.js';
+import { type EmbedTexts, type GuardrailJudge, GuardrailModule } from '../guardrails/index.js';
 import type { Principal } from '../iam/index.js';
 import type { ModelCatalog } from '../models/index.js';
 import { USE_MODEL_ID } from '../providers/embedded/index.js';
 import type { Runtime } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
+import type { QuarryConfig } from './config.js';
 
-/** Who the guardrails' own embedding calls are metered to: the engine's work, not the caller's model use. */
+/** Who the guardrails' own model calls (embeddings, the judge) are metered to: the engine's work, not the caller's model use. */
 const GUARDRAIL_PRINCIPAL: Principal = { id: 'system:guardrails', name: 'guardrails', keyId: '-', isAdmin: true, authMethod: 'bearer' };
 
 /**
  * Guardrails for this server. Denied topics and contextual grounding use the embedded Universal Sentence Encoder
  * through the runtime when the catalog has it (a zero-configuration server does); without it they are lexical only.
- * The store must already be migrated with guardrailMigrations.
+ * With `guardrails.judge` configured, policies of tier STANDARD are judged by that model, called through the runtime
+ * like any other invocation (so any provider, routing and metering apply). The store must already be migrated with
+ * guardrailMigrations.
  */
 export async function buildGuardrails(opts: {
   store: Store;
   /** Late-bound, so the module can be built before the runtime that will enforce its guardrails. */
-  runtime: () => Pick<Runtime, 'embed'>;
+  runtime: () => Pick<Runtime, 'embed' | 'converse'>;
   catalog: ModelCatalog;
   region: string;
   log: Logger;
+  judge?: NonNullable<QuarryConfig['guardrails']['judge']>;
 }): Promise<GuardrailModule> {
   const models = await opts.catalog.list();
+  const context = (api: string, signal: AbortSignal) => ({ requestId: 'guardrails', principal: GUARDRAIL_PRINCIPAL, api, signal, log: opts.log });
   let embed: EmbedTexts | undefined;
   if (models.some((m) => m.id === USE_MODEL_ID)) {
-    embed = async (texts) => {
-      const ctx = { requestId: 'guardrails', principal: GUARDRAIL_PRINCIPAL, api: 'guardrails.embed', signal: new AbortController().signal, log: opts.log };
-      return (await opts.runtime().embed(ctx, { modelId: USE_MODEL_ID, inputs: texts, normalize: true })).embeddings;
+    embed = async (texts) => (await opts.runtime().embed(context('guardrails.embed', new AbortController().signal), { modelId: USE_MODEL_ID, inputs: texts, normalize: true })).embeddings;
+  }
+  let judge: GuardrailJudge | undefined;
+  if (opts.judge) {
+    const { modelId, ...bounds } = opts.judge;
+    // Not refused at start: a model behind Ollama or an upstream may come later. Each check that needs it says so.
+    if (!models.some((m) => m.id === modelId)) opts.log.warn({ modelId }, 'guardrails.judge.modelId is not in the model catalog (yet); STANDARD-tier checks fail until it is');
+    judge = {
+      modelId,
+      ...bounds,
+      model: async (call) => {
+        const result = await opts.runtime().converse(context('guardrails.judge', call.signal), {
+          modelId,
+          system: [{ text: call.system }],
+          messages: [{ role: 'user', content: [{ text: call.prompt }] }],
+          inferenceConfig: { maxTokens: call.maxTokens, temperature: 0 },
+          ...(call.jsonSchema ? { jsonSchema: call.jsonSchema } : {}),
+        });
+        return textOf(result.message.content);
+      },
     };
   }
-  return new GuardrailModule({ db: opts.store.db, region: opts.region, embed });
+  return new GuardrailModule({ db: opts.store.db, region: opts.region, embed, judge });
 }

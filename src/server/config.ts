@@ -146,6 +146,29 @@ export const configSchema = z
     provisionedThroughput: provisionedConfigSchema.default({ unitConcurrency: 2, syncSeconds: 5 }),
     /** OpenID Connect sign-in to the console (any standard provider); API-key sign-in only when absent. */
     oidc: oidcConfigSchema.optional(),
+    /** Guardrails: the LLM judge that content filters and denied topics of tier STANDARD run on (offline detectors otherwise). */
+    guardrails: z
+      .object({
+        judge: z
+          .object({
+            /** Any text model this server serves (a Llama Guard through Ollama or vLLM, a Bedrock or OpenAI model …). */
+            modelId: z.string().min(1),
+            /** Per window, a retry of an unreadable answer included; past it the check fails with a 503. */
+            timeoutMs: z.number().int().positive().max(600_000).default(15_000),
+            /** Characters per window: long text is judged in windows, every one of them. */
+            windowChars: z.number().int().min(500).max(200_000).default(6000),
+            /** Most windows one text may take; longer text is refused with a ValidationException, never cut. */
+            maxWindows: z.number().int().min(1).max(1000).default(32),
+            /** Windows of one text judged at once. */
+            concurrency: z.number().int().min(1).max(64).default(4),
+            /** Ask for JSON-schema output; turn off for a model that only answers Llama-Guard-style (`unsafe\nS1`). */
+            structuredOutput: z.boolean().default(true),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({}),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -73,12 +73,22 @@ export async function applyCompiledGuardrail(
   const piiEntities: GuardrailPiiEntityAssessment[] = [];
   const regexes: GuardrailRegexAssessment[] = [];
 
-  const topicVerdicts = topicOn ? await Promise.all(guarded.map((g) => steps.topic!.check(g.text, source))) : [];
+  // The asynchronous checks (embedding topics, the LLM judge) run for every block at once, before the synchronous loop,
+  // so the synchronous policies below run in one pass with no await per block.
+  const judge = steps.judge && ((contentOn && steps.judge.judgesContent) || (topicOn && steps.judge.judgesTopics)) ? steps.judge : undefined;
+  const offlineTopics = topicOn && !judge?.judgesTopics;
+  const [judged, topicVerdicts] =
+    judge || offlineTopics
+      ? await Promise.all([
+          judge ? Promise.all(guarded.map((g) => judge.check(g.text, source))) : undefined,
+          offlineTopics ? Promise.all(guarded.map((g) => steps.topic!.check(g.text, source))) : undefined,
+        ])
+      : [undefined, undefined];
   guarded.forEach((g, k) => {
     const units = textUnits(g.text.length);
     if (contentOn) {
       usage.contentPolicyUnits += units;
-      const r = steps.content!.check(g.text, source);
+      const r = judged?.[k]?.content ?? steps.content!.check(g.text, source);
       blocked ||= r.blocked;
       for (const f of r.filters) {
         const seen = content.get(f.type);
@@ -95,7 +105,7 @@ export async function applyCompiledGuardrail(
     }
     if (topicOn) {
       usage.topicPolicyUnits += units;
-      const verdict = topicVerdicts[k]!;
+      const verdict = judged?.[k]?.topics ?? topicVerdicts![k]!;
       blocked ||= verdict.blocked;
       for (const f of verdict.findings) {
         const seen = topics.get(f.name);

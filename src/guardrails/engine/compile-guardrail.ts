@@ -1,4 +1,6 @@
 import type { GuardrailConfig } from '../guardrail-request-schema.js';
+import type { GuardrailJudge } from '../judge/judge-model.js';
+import { compileJudgeStep, type JudgeStep, requireJudge } from '../judge/judge-step.js';
 import {
   type CompiledContextualGroundingPolicy,
   type CompiledTopicPolicy,
@@ -19,6 +21,8 @@ export interface CompileGuardrailOptions {
   embed?: EmbedTexts;
   /** The content-filter classifier, asked for on first use (so validation alone never loads one). */
   contentScorer?: () => ContentScorer;
+  /** The LLM judge that content filters and denied topics of tier STANDARD run on; such a guardrail is refused without one. */
+  judge?: GuardrailJudge;
 }
 
 /** A guardrail version prepared once: every policy validated and compiled, ready to check content many times. */
@@ -34,6 +38,8 @@ export interface GuardrailSteps {
   topic?: CompiledTopicPolicy;
   sensitive?: SensitiveInformationStep;
   grounding?: CompiledContextualGroundingPolicy;
+  /** The LLM judge, when the content or topic policy is of tier STANDARD; it replaces the offline detector of those. */
+  judge?: JudgeStep;
 }
 
 /**
@@ -51,6 +57,12 @@ export function compileGuardrail(config: GuardrailConfig, options: CompileGuardr
   if (config.sensitiveInformationPolicyConfig) steps.sensitive = compileSensitiveInformationStep(config.sensitiveInformationPolicyConfig);
   if (config.contextualGroundingPolicyConfig) {
     steps.grounding = compileContextualGroundingPolicy(config.contextualGroundingPolicyConfig, { embed: options.embed });
+  }
+  const judgeContent = config.contentPolicyConfig?.tierConfig?.tierName === 'STANDARD';
+  const judgeTopics = config.topicPolicyConfig?.tierConfig?.tierName === 'STANDARD';
+  if (judgeContent || judgeTopics) {
+    const judge = requireJudge(options.judge, judgeContent ? 'contentPolicyConfig' : 'topicPolicyConfig');
+    steps.judge = compileJudgeStep(judge, judgeContent ? config.contentPolicyConfig : undefined, judgeTopics ? steps.topic!.config : undefined);
   }
   return { config, steps, check: (request) => applyCompiledGuardrail(config, steps, request) };
 }

@@ -1,6 +1,7 @@
 import { guardrailArn, guardrailIdOf, parseGuardrailVersion } from '../guardrail-ids.js';
-import type { GuardrailConfig } from '../guardrail-request-schema.js';
 import type { GuardrailRepository } from '../guardrail-repository.js';
+import type { GuardrailConfig } from '../guardrail-request-schema.js';
+import type { GuardrailJudge } from '../judge/judge-model.js';
 import type { EmbedTexts } from '../policies/index.js';
 import { type CompiledGuardrail, compileGuardrail } from './compile-guardrail.js';
 import type { ContentScorer } from './content-scorer.js';
@@ -28,6 +29,8 @@ export interface GuardrailEngineOptions {
   region: string;
   embed?: EmbedTexts;
   contentScorer?: () => ContentScorer;
+  /** The LLM judge for content filters and denied topics of tier STANDARD (from the server's `guardrails.judge`). */
+  judge?: GuardrailJudge;
   /**
    * How long a cached compilation is trusted before the next use re-reads the version's revision (one indexed row).
    * This process invalidates its own cache on every change at once; the interval bounds how long another replica
@@ -109,7 +112,7 @@ export class GuardrailEngine {
 
   /** Compiles a configuration with this engine's embedder and classifier, without storing it (validation, previews). */
   compile(config: GuardrailConfig): CompiledGuardrail {
-    return compileGuardrail(config, { embed: this.options.embed, contentScorer: this.options.contentScorer });
+    return compileGuardrail(config, { embed: this.options.embed, contentScorer: this.options.contentScorer, judge: this.options.judge });
   }
 
   private load(key: string, scope: string, id: string, version: string): Promise<Entry> {
