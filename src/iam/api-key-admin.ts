@@ -49,6 +49,21 @@ export class ApiKeyAdmin {
     return (await this.keyStore.keysOf([owner.id])).map((k) => this.view(k, owner.name));
   }
 
+  /** Every key of every user of the account (never another account's), by owner then age; never a secret. */
+  async listAll(accountId: string): Promise<ApiKeyView[]> {
+    const rows = await this.db
+      .selectFrom('api_keys')
+      .innerJoin('principals', 'principals.id', 'api_keys.principal')
+      .selectAll('api_keys')
+      .select('principals.name as owner_name')
+      .where(principalInAccount(accountId, this.defaultAccountId))
+      .orderBy('principals.name')
+      .orderBy('api_keys.created_at')
+      .orderBy('api_keys.id')
+      .execute();
+    return rows.map(({ owner_name, ...k }) => this.view(k, owner_name));
+  }
+
   /** A key of the account and its owner; ResourceNotFoundException for a key of another account or none. */
   async owned(accountId: string, keyId: string): Promise<{ key: KeyRow; owner: PrincipalsTable }> {
     const row = await this.db

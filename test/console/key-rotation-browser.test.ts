@@ -132,4 +132,72 @@ describe('API key rotation in Chromium', { skip: hasChromium ? false : 'Chromium
     await context.close();
     assert.deepEqual(pageErrors, []);
   });
+
+  test("an administrator sees every user's keys with their owners, narrows them to one user and disables another user's key; a user without that right sees only their own", async () => {
+    const auth = { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' };
+    const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+      const res = await fetch(`${server.url}${path}`, { method, headers: auth, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      const text = await res.text();
+      assert.ok(res.ok, text);
+      return (text ? JSON.parse(text) : {}) as T;
+    };
+    await admin('POST', '/quarry/iam/users', { userName: 'dana' });
+    await admin('POST', '/quarry/iam/policies', {
+      policyName: 'own-keys',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a JavaScript template
+      policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'quarry:*ApiKey*', Resource: 'arn:aws:bedrock:*:*:user/${aws:username}' }] }),
+    });
+    await admin('PUT', '/quarry/iam/users/dana/policies/own-keys');
+    const dana = (await admin<{ key: { keyId: string; apiKey: string } }>('POST', '/quarry/iam/users/dana/keys', { name: 'dana-laptop' })).key;
+    const mine = await adminKey('ops-dashboard');
+
+    const { context, page } = await openConsolePage(browser, pageErrors);
+    await page.goto(`${server.url}/console/keys`);
+    await page.getByLabel('API key').fill(TEST_API_KEY);
+    await page.getByLabel('API key').press('Enter');
+    const keys = page.locator('section[data-page="keys"]');
+    const table = keys.getByRole('table', { name: 'API keys' });
+    const danaRow = table.locator(`tr[data-key="${dana.keyId}"]`);
+    await danaRow.waitFor();
+    await keys.getByRole('heading', { name: 'All keys' }).waitFor();
+    assert.deepEqual(await table.locator('thead th').allInnerTexts().then((h) => h.slice(0, 3)), ['Key', 'Owner', 'Kind']);
+    assert.equal(await shown(danaRow.locator('td').nth(1)), 'dana');
+    assert.match(await shown(table.locator(`tr[data-key="${mine.keyId}"] td`).nth(1)), /\(you\)/);
+
+    // Narrowed to dana, by keyboard: only her key is left.
+    const filter = keys.getByLabel('Show keys of');
+    await filter.focus();
+    await filter.selectOption('dana');
+    await keys.getByRole('heading', { name: 'Keys of dana' }).waitFor();
+    assert.deepEqual(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key'))), [dana.keyId]);
+    await shootBothThemes(page, 'keys-admin-filtered');
+
+    // Another user's key is named with its owner; disabling it stops it at once.
+    await danaRow.getByRole('button', { name: 'Disable dana-laptop of dana' }).click();
+    await danaRow.getByText('disabled', { exact: true }).waitFor();
+    assert.equal(await status(dana.apiKey), 401);
+    await danaRow.getByRole('button', { name: 'Enable dana-laptop of dana' }).click();
+    await danaRow.getByRole('button', { name: 'Disable dana-laptop of dana' }).waitFor();
+    assert.equal(await status(dana.apiKey), 200);
+    await filter.selectOption('');
+    await keys.getByRole('heading', { name: 'All keys' }).waitFor();
+    await shootBothThemes(page, 'keys-admin-all');
+    await context.close();
+
+    // Dana may list only her own keys: the page shows those, with no owner column or filter.
+    const own = await openConsolePage(browser, pageErrors);
+    await own.page.goto(`${server.url}/console/keys`);
+    await own.page.getByLabel('API key').fill(dana.apiKey);
+    await own.page.getByLabel('API key').press('Enter');
+    const ownKeys = own.page.locator('section[data-page="keys"]');
+    await ownKeys.locator(`tr[data-key="${dana.keyId}"]`).waitFor();
+    await ownKeys.getByRole('heading', { name: 'Your keys' }).waitFor();
+    assert.deepEqual(await ownKeys.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key'))), [dana.keyId]);
+    assert.equal(await ownKeys.getByLabel('Show keys of').count(), 0);
+    assert.ok(!(await ownKeys.locator('thead th').allInnerTexts()).includes('Owner'));
+    assert.match(await shown(ownKeys.locator('.page-header')), /Keys of dana, the user this console is signed in as/);
+    await shootBothThemes(own.page, 'keys-own-only');
+    await own.context.close();
+    assert.deepEqual(pageErrors, []);
+  });
 });

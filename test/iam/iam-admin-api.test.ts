@@ -227,3 +227,48 @@ test('bad input: malformed, oversized, hostile and duplicate requests get clear 
   expectError(await admin('PATCH', `/quarry/iam/keys/${'k'.repeat(5000)}`, { enabled: false }), 404, 'ResourceNotFoundException');
   expectError(await admin('POST', '/quarry/iam/simulate', { action: 'bedrock:InvokeModel', resource: '*', context: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, 'v'])) }), 400, 'ValidationException');
 });
+
+test("listing every user's keys: needs ListApiKeys on *, shows each key's owner, never another account's key or a secret", async () => {
+  type Listed = { keyId: string; userName: string; apiKey?: string };
+  const listed = (r: Reply) => r.body.keys as Listed[];
+  const all = await admin('GET', '/quarry/iam/keys');
+  assert.equal(all.status, 200, JSON.stringify(all.body));
+  const owners = [...new Set(listed(all).map((k) => k.userName))];
+  assert.deepEqual(owners, [...owners].sort(), 'grouped by owner, in name order');
+  for (const u of ['admin', 'alice', 'bob', 'carol']) assert.ok(owners.includes(u), `${u}'s keys are listed: ${owners.join(', ')}`);
+  assert.ok(!listed(all).some((k) => 'apiKey' in k || 'secretAccessKey' in k), 'never a secret');
+  // The same keys, owner by owner, as the per-user listing gives them.
+  const aliceOwn = listed(await admin('GET', '/quarry/iam/users/alice/keys')).map((k) => k.keyId);
+  assert.deepEqual(
+    listed(all)
+      .filter((k) => k.userName === 'alice')
+      .map((k) => k.keyId),
+    aliceOwn,
+  );
+  assert.deepEqual(listed(await admin('GET', '/quarry/iam/keys?userName=alice')).map((k) => k.keyId), aliceOwn);
+
+  // Self-service (ListApiKeys on user/${aws:username}) lists only its own, and is refused the whole account.
+  expectError(await call(aliceKey, 'GET', '/quarry/iam/keys'), 403, 'AccessDeniedException', /alice is not authorized to perform: quarry:ListApiKeys on resource: \*/);
+  assert.deepEqual(listed(await call(aliceKey, 'GET', '/quarry/iam/keys?userName=alice')).map((k) => k.keyId), aliceOwn);
+  expectError(await call(aliceKey, 'GET', '/quarry/iam/keys?userName=bob'), 403, 'AccessDeniedException');
+  // A non-administrator whose policy allows it on * (carol: quarry:* on *) lists them all.
+  const carolKey = ((await admin('POST', '/quarry/iam/users/carol/keys', { name: 'audit' })).body.key as { apiKey: string }).apiKey;
+  assert.deepEqual(listed(await call(carolKey, 'GET', '/quarry/iam/keys')).map((k) => k.keyId), listed(await admin('GET', '/quarry/iam/keys')).map((k) => k.keyId));
+
+  // Another account sees its own users' keys only, and A none of its.
+  const b = await admin('POST', '/quarry/iam/accounts', { name: 'team-c', adminUserName: 'root' });
+  assert.equal(b.status, 201, JSON.stringify(b.body));
+  const cKey = (b.body as { key: { apiKey: string; keyId: string } }).key;
+  const cAll = listed(await call(cKey.apiKey, 'GET', '/quarry/iam/keys'));
+  assert.deepEqual(
+    cAll.map((k) => [k.keyId, k.userName]),
+    [[cKey.keyId, 'root']],
+  );
+  const aIds = new Set(listed(await admin('GET', '/quarry/iam/keys')).map((k) => k.keyId));
+  assert.ok(!aIds.has(cKey.keyId), "account A's list holds none of C's keys");
+  expectError(await call(cKey.apiKey, 'GET', '/quarry/iam/keys?userName=bob'), 404, 'ResourceNotFoundException');
+
+  expectError(await admin('GET', '/quarry/iam/keys?userName=bad%2Fname'), 400, 'ValidationException');
+  expectError(await admin('GET', '/quarry/iam/keys?owner=alice'), 400, 'ValidationException', /owner/);
+  expectError(await admin('GET', '/quarry/iam/keys?userName=nobody'), 404, 'ResourceNotFoundException');
+});

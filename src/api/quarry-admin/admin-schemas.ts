@@ -20,6 +20,8 @@ const expiry = {
   expiresInSeconds: z.number().int().min(1).max(MAX_LIFETIME_S).optional(),
 };
 
+/** ListApiKeys across the account: optionally one user's keys. */
+export const listKeysQuery = z.strictObject({ userName: userName.optional() });
 export const createUserBody = z.strictObject({ userName, isAdmin: z.boolean().optional() });
 
 export const createKeyBody = z.strictObject({

@@ -2,8 +2,9 @@ import { type Context, Hono } from 'hono';
 import type { Action } from '../../iam/index.js';
 import type { ApiEnv } from '../shared/api-env.js';
 import { authorizeRequest, scopeOf } from '../shared/authorize-request.js';
+import { validate } from '../shared/parse-body.js';
 import { adminBody, type IamAdminDeps, refuseAdminTarget } from './admin-request.js';
-import { createKeyBody, expiryOf, rotateKeyBody, updateKeyBody } from './admin-schemas.js';
+import { createKeyBody, expiryOf, listKeysQuery, rotateKeyBody, updateKeyBody } from './admin-schemas.js';
 import { userArn } from './iam-arns.js';
 
 /**
@@ -20,6 +21,22 @@ export function keyRoutes(deps: IamAdminDeps): Hono<ApiEnv> {
     await authorizeRequest(c, action, userArn(region, scopeOf(c), owned.owner.name));
     return owned;
   };
+
+  /**
+   * The account's keys, each with its owner (never another account's): what the console's keys page shows an
+   * administrator. A list over the whole account names no one user, so, as ListUsers, it is authorized on `*`: a
+   * policy granting ListApiKeys on `*` allows it, a self-service one on `user/${aws:username}` does not.
+   * `?userName=` narrows to one user and is authorized on that user, as `/users/{userName}/keys` is.
+   */
+  app.get('/quarry/iam/keys', async (c) => {
+    const q = validate(listKeysQuery, c.req.query(), 'ListApiKeys request');
+    if (q.userName) {
+      await authorizeRequest(c, 'quarry:ListApiKeys', userArn(region, scopeOf(c), q.userName));
+      return c.json({ keys: await iam.keys.list(scopeOf(c), q.userName) });
+    }
+    await authorizeRequest(c, 'quarry:ListApiKeys', '*');
+    return c.json({ keys: await iam.keys.listAll(scopeOf(c)) });
+  });
 
   app.get('/quarry/iam/users/:userName/keys', async (c) => {
     const name = c.req.param('userName');

@@ -49,6 +49,10 @@ export const keysApi = (api: ApiClient) => ({
   whoami(signal?: AbortSignal): Promise<WhoAmI> {
     return api.json<WhoAmI>('/quarry/iam/whoami', { signal });
   },
+  /** Every key of the account, each with its owner; the server refuses (403) a caller not allowed ListApiKeys on `*`. */
+  async listAll(): Promise<ApiKey[]> {
+    return (await api.json<{ keys: ApiKey[] }>('/quarry/iam/keys')).keys;
+  },
   async list(userName: string): Promise<ApiKey[]> {
     return (await api.json<{ keys: ApiKey[] }>(userKeys(userName))).keys;
   },

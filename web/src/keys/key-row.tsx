@@ -12,8 +12,24 @@ const date = (iso: string | undefined) => (iso ? <time dateTime={iso} title={new
  * signed in with signs it out, so that confirmation says so. A rotated key stays listed until its grace ends, marked
  * with its successor; only the successor can be rotated again.
  */
-export function KeyRow({ keys, k, current, onChanged, onRotated }: { keys: KeysApi; k: ApiKey; current: boolean; onChanged: () => void; onRotated: (r: RotatedApiKey) => void }) {
-  const label = k.name ?? k.keyId;
+export function KeyRow({
+  keys,
+  k,
+  current,
+  owner,
+  onChanged,
+  onRotated,
+}: {
+  keys: KeysApi;
+  k: ApiKey;
+  current: boolean;
+  /** Shown with every user's keys: the owner's name, and whether that is the signed-in user. */
+  owner?: { mine: boolean };
+  onChanged: () => void;
+  onRotated: (r: RotatedApiKey) => void;
+}) {
+  // Another user's key is named with its owner, so "Disable deploy-bot" says whose deploy-bot.
+  const label = owner && !owner.mine ? `${k.name ?? k.keyId} of ${k.userName}` : (k.name ?? k.keyId);
   const [confirming, setConfirming] = useState<'delete' | 'rotate'>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -53,6 +69,12 @@ export function KeyRow({ keys, k, current, onChanged, onRotated }: { keys: KeysA
           {k.description && <> · {k.description}</>}
         </div>
       </td>
+      {owner && (
+        <td>
+          {k.userName}
+          {owner.mine && <span className="muted small"> (you)</span>}
+        </td>
+      )}
       <td>{k.type === 'sigv4' ? 'SigV4' : 'Bearer'}</td>
       <td>
         <span className={`badge badge-${status.tone}`}>{status.label}</span>
