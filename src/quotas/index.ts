@@ -4,7 +4,7 @@ export { QuotaAdmission, type QuotaAdmissionOptions } from './quota-admission.js
 export { QUOTA_REFRESH_MS, QuotaDefinitions, type ResolvedLimits } from './quota-definitions.js';
 export { type EffectiveLimits, LIMIT_NAMES, type LimitName, type QuotaLimits, type QuotasConfig, quotaLimitsSchema, quotasConfigSchema } from './quota-limits.js';
 export { createQuotaModule, type QuotaModule, type QuotaModuleOptions } from './quota-module.js';
-export { EVERY, type QuotaOverride, QuotaStore } from './quota-store.js';
+export { ACCOUNT_POOL, EVERY, type QuotaOverride, QuotaStore } from './quota-store.js';
 export { type QuotaTables, quotaMigrations } from './quota-tables.js';
 export type { AcquireRequest, AcquireResult, RateLimiter, RateTicket, ReleaseRequest } from './rate-limiter.js';
 export { RedisRateLimiter, type RedisRateLimiterOptions } from './redis-rate-limiter.js';

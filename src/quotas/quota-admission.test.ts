@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { QuarryError, silentLogger } from '../core/index.js';
 import type { Principal } from '../iam/index.js';
 import { migrate, openStore, type Store } from '../store/index.js';
@@ -9,7 +9,7 @@ import { QuotaAdmission } from './quota-admission.js';
 import { QuotaDefinitions } from './quota-definitions.js';
 import { quotasConfigSchema } from './quota-limits.js';
 import { createQuotaModule } from './quota-module.js';
-import { EVERY, QuotaStore } from './quota-store.js';
+import { ACCOUNT_POOL, EVERY, QuotaStore } from './quota-store.js';
 import { quotaMigrations } from './quota-tables.js';
 
 const ACCOUNT = '000000000000';
@@ -170,4 +170,70 @@ test('the step joins the admission list when the first limit appears and leaves 
   } finally {
     await m.close();
   }
+});
+
+describe('the account as a whole (quotas.account, or overrides for @account)', () => {
+  const inAccount = (keyId: string, accountId: string) => ({ ...request(keyId), ctx: { principal: { ...principal(keyId), accountId } } });
+
+  test('all the account’s keys draw from one count, on top of each key’s own; other accounts have their own', async () => {
+    const { step } = await fresh({ default: { requestsPerMinute: 3 }, account: { default: { requestsPerMinute: 5 } } });
+    for (const k of ['a', 'a', 'a', 'b', 'b']) await step.admit(request(k));
+    // Key b has used 2 of its own 3, but the account's 5 are gone.
+    await assert.rejects(step.admit(request('b')), (e) => throttled(e) && /5 requests per minute for this account on scripted\.echo-v1:0/.test((e as Error).message));
+    await assert.rejects(step.admit(request('c')), throttled);
+    // A key's own limit still names the key.
+    await assert.rejects(step.admit(request('a')), (e) => throttled(e) && /3 requests per minute for this key/.test((e as Error).message));
+    // Another account, and another model, are not this account's count.
+    assert.ok(await step.admit(inAccount('z', '111111111111')));
+    assert.ok(await step.admit(request('c', { modelId: 'other.model-v1:0' })));
+  });
+
+  test('refused by the account: the request leaves the key’s own window and frees its slot', async () => {
+    const { step, quotas, definitions } = await fresh({ default: { requestsPerMinute: 2, concurrentRequests: 1 } });
+    await quotas.put(ACCOUNT, ACCOUNT_POOL, 'scripted.echo-v1:0', { concurrentRequests: 1 });
+    await definitions.reload();
+    const held = await step.admit(request('a'));
+    // b's own allowance would admit it; the account's one slot is a's.
+    await assert.rejects(step.admit(request('b')), (e) => throttled(e) && /1 concurrent requests for this account/.test((e as Error).message));
+    held!.settle({ outcome: 'ok' });
+    // b's refused attempt took neither a request nor its slot: both of its 2 per minute are left.
+    (await step.admit(request('b')))!.settle({ outcome: 'ok' });
+    (await step.admit(request('b')))!.settle({ outcome: 'ok' });
+    await assert.rejects(step.admit(request('b')), (e) => throttled(e) && /for this key/.test((e as Error).message));
+  });
+
+  test('tokens are reserved in both counts and settled in both', async () => {
+    const { step } = await fresh({ account: { models: { 'scripted.echo-v1:0': { tokensPerMinute: 1000 } } } });
+    const a = await step.admit(request('a', { input: 100, maxTokens: 500 }));
+    await assert.rejects(step.admit(request('b', { input: 100, maxTokens: 400 })), (e) => throttled(e) && /Too many tokens.*this account/.test((e as Error).message));
+    a!.settle({ outcome: 'ok', usage: { inputTokens: 100, outputTokens: 20, totalTokens: 120 } });
+    assert.ok(await step.admit(request('b', { input: 100, maxTokens: 400 })));
+    await assert.rejects(step.admit(request('c', { input: 10, maxTokens: 2000 })), (e) => QuarryError.isInstance(e) && e.code === 'ServiceQuotaExceededException' && /allowed to this account/.test(e.message));
+  });
+
+  test('resolution: overrides before configuration, field by field, with where each came from', async () => {
+    const { quotas, definitions } = await fresh({ account: { default: { requestsPerMinute: 100, tokensPerMinute: 9000 } } });
+    await quotas.put(ACCOUNT, ACCOUNT_POOL, EVERY, { requestsPerMinute: 40 });
+    await quotas.put(ACCOUNT, ACCOUNT_POOL, 'm', { tokensPerMinute: null });
+    await definitions.reload();
+    assert.deepEqual(definitions.resolve(ACCOUNT, ACCOUNT_POOL, 'm'), {
+      limits: { requestsPerMinute: 40 },
+      sources: ['override for the account on model m', 'override for the account on every model', 'configuration quotas.account.default'],
+    });
+    // The account's allowance is not a key's: no key inherits it as its own limit.
+    assert.equal(definitions.limitsFor(ACCOUNT, 'k', 'm'), undefined);
+    assert.equal(definitions.accountLimitsFor('111111111111', 'm')?.requestsPerMinute, 100);
+  });
+
+  test('an account allowance alone puts the step in the pipeline', async () => {
+    const list: unknown[] = [];
+    const m = await createQuotaModule({ db: store.db, config: quotasConfigSchema.parse({ account: { default: { concurrentRequests: 3 } } }), defaultAccountId: ACCOUNT, log: silentLogger, admission: list as never, refreshMs: 60_000 });
+    try {
+      for (const o of await m.store.all()) await m.store.delete(o.accountId, o.keyId, o.modelId);
+      await m.reload();
+      assert.equal(list[0], m.step);
+    } finally {
+      await m.close();
+    }
+  });
 });

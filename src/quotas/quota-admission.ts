@@ -4,7 +4,8 @@ import { parseModelId } from '../models/index.js';
 import { CACHE_HIT, type QuotaAdmissionRequest, type QuotaAdmitted, type QuotaSettlement, REFUSED } from './admission-port.js';
 import type { QuotaDefinitions } from './quota-definitions.js';
 import type { EffectiveLimits, LimitName } from './quota-limits.js';
-import type { RateLimiter, ReleaseRequest } from './rate-limiter.js';
+import { ACCOUNT_POOL } from './quota-store.js';
+import type { RateLimiter, RateTicket, ReleaseRequest } from './rate-limiter.js';
 
 export interface QuotaAdmissionOptions {
   definitions: QuotaDefinitions;
@@ -40,9 +41,10 @@ function releaseOf(s: QuotaSettlement): ReleaseRequest {
 
 /**
  * Rate limits as an admission step (runtime/admission.ts): requests per minute, tokens per minute (input plus
- * max_tokens reserved on admission, as Bedrock does, then settled to what was used) and requests in flight, per key
- * and per model. Over a limit the request is refused with ThrottlingException (HTTP 429) and the time after which it
- * would be admitted, which each wire format sends as Retry-After.
+ * max_tokens reserved on admission, as Bedrock does, then settled to what was used) and requests in flight: per key
+ * and model, and, where defined, per account and model, one count shared by all the account's keys. Over a limit the
+ * request is refused with ThrottlingException (HTTP 429) and the time after which it would be admitted, which each
+ * wire format sends as Retry-After.
  */
 export class QuotaAdmission {
   constructor(private readonly opts: QuotaAdmissionOptions) {}
@@ -53,24 +55,49 @@ export class QuotaAdmission {
     if ((p.isAdmin && this.opts.exemptAdministrators) || p.id.startsWith(SYSTEM_PRINCIPAL)) return undefined;
     // The model as the caller named it, without ARN or escapes: `foundation-model/x` and `x` share one allowance.
     const modelId = modelKey(parseModelId(req.modelId).id);
-    const limits = this.opts.definitions.limitsFor(p.accountId ?? this.opts.defaultAccountId, p.keyId, modelId);
-    if (!limits) return undefined;
+    const accountId = p.accountId ?? this.opts.defaultAccountId;
+    const { definitions, limiter } = this.opts;
+    const own = definitions.limitsFor(accountId, p.keyId, modelId);
+    const pool = definitions.accountLimitsFor(accountId, modelId);
+    if (!own && !pool) return undefined;
     let tokens = 0;
-    if (limits.tokensPerMinute !== undefined) {
+    if (own?.tokensPerMinute !== undefined || pool?.tokensPerMinute !== undefined) {
       tokens = (await req.inputTokens()) + (req.maxTokens ?? this.opts.defaultMaxTokens);
-      if (tokens > limits.tokensPerMinute) {
-        const output = req.maxTokens === undefined ? `the ${this.opts.defaultMaxTokens} reserved for output when max_tokens is not set` : 'max_tokens';
-        throw new QuarryError(
-          'ServiceQuotaExceededException',
-          `This request needs ${tokens} tokens (its input plus ${output}), more than the ${limits.tokensPerMinute} tokens per minute allowed to this key on ${modelId}; lower max_tokens or shorten the input.`,
-        );
-      }
+      if (own) this.refuseOversized(tokens, own, 'this key', modelId, req.maxTokens);
+      if (pool) this.refuseOversized(tokens, pool, 'this account', modelId, req.maxTokens);
     }
-    const { limiter } = this.opts;
-    const r = await limiter.acquire({ bucket: `${p.keyId}|${modelId}`, limits, tokens });
-    if (!r.ok) throw throttled(r.limit, r.retryAfterMs, limits, modelId);
-    const ticket = r.ticket;
-    return { settle: (s) => limiter.release(ticket, releaseOf(s)) };
+    // The key's own allowance first, then the account's: a request its key refuses never takes from the account's.
+    const tickets: RateTicket[] = [];
+    if (own) {
+      const r = await limiter.acquire({ bucket: `${p.keyId}|${modelId}`, limits: own, tokens });
+      if (!r.ok) throw throttled(r.limit, r.retryAfterMs, own, 'this key', modelId);
+      tickets.push(r.ticket);
+    }
+    if (pool) {
+      // `@` appears in no key id, so the account's bucket cannot be a key's.
+      const r = await limiter.acquire({ bucket: `${ACCOUNT_POOL}:${accountId}|${modelId}`, limits: pool, tokens });
+      if (!r.ok) {
+        // Refused by the account: the request never runs, so it leaves the key's window as if never admitted.
+        for (const t of tickets) limiter.release(t, { cancel: true });
+        throw throttled(r.limit, r.retryAfterMs, pool, 'this account', modelId);
+      }
+      tickets.push(r.ticket);
+    }
+    return {
+      settle: (s) => {
+        const release = releaseOf(s);
+        for (const t of tickets) limiter.release(t, release);
+      },
+    };
+  }
+
+  private refuseOversized(tokens: number, limits: EffectiveLimits, whose: string, modelId: string, maxTokens: number | undefined): void {
+    if (limits.tokensPerMinute === undefined || tokens <= limits.tokensPerMinute) return;
+    const output = maxTokens === undefined ? `the ${this.opts.defaultMaxTokens} reserved for output when max_tokens is not set` : 'max_tokens';
+    throw new QuarryError(
+      'ServiceQuotaExceededException',
+      `This request needs ${tokens} tokens (its input plus ${output}), more than the ${limits.tokensPerMinute} tokens per minute allowed to ${whose} on ${modelId}; lower max_tokens or shorten the input.`,
+    );
   }
 }
 
@@ -81,7 +108,7 @@ function modelKey(id: string): string {
   return id.length <= MAX_MODEL_ID ? id : `sha256:${createHash('sha256').update(id).digest('base64url')}`;
 }
 
-function throttled(limit: LimitName, retryAfterMs: number, limits: EffectiveLimits, modelId: string): QuarryError {
+function throttled(limit: LimitName, retryAfterMs: number, limits: EffectiveLimits, whose: string, modelId: string): QuarryError {
   const [message, unit] = WHAT[limit];
-  return new QuarryError('ThrottlingException', `${message} (limit: ${limits[limit]} ${unit} for this key on ${modelId})`, { retryAfterMs });
+  return new QuarryError('ThrottlingException', `${message} (limit: ${limits[limit]} ${unit} for ${whose} on ${modelId})`, { retryAfterMs });
 }

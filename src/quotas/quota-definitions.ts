@@ -1,6 +1,6 @@
 import type { Logger } from '../core/index.js';
 import { type EffectiveLimits, effective, limitsAnything, mergeLimits, type QuotaLimits, type QuotasConfig } from './quota-limits.js';
-import { EVERY, type QuotaStore, type StoredOverride } from './quota-store.js';
+import { ACCOUNT_POOL, EVERY, type QuotaStore, type StoredOverride } from './quota-store.js';
 
 // Overrides changed on another replica are seen within this many milliseconds (those made here at once).
 export const QUOTA_REFRESH_MS = 5_000;
@@ -36,6 +36,7 @@ export class QuotaDefinitions {
   get limitsAnything(): boolean {
     const c = this.config;
     if (c && (limitsAnything(c.default) || Object.values(c.models).some((m) => limitsAnything(m)))) return true;
+    if (c?.account && (limitsAnything(c.account.default) || Object.values(c.account.models).some((m) => limitsAnything(m)))) return true;
     for (const l of this.overrides.values()) if (limitsAnything(l)) return true;
     return false;
   }
@@ -74,7 +75,14 @@ export class QuotaDefinitions {
     return resolved;
   }
 
+  /** The account's shared allowance on `modelId`, which all its keys draw from together; undefined when none. */
+  accountLimitsFor(accountId: string, modelId: string): EffectiveLimits | undefined {
+    return this.limitsFor(accountId, ACCOUNT_POOL, modelId);
+  }
+
+  /** `keyId` ACCOUNT_POOL resolves the account's shared allowance instead of a key's own limits. */
   resolve(accountId: string, keyId: string, modelId: string): ResolvedLimits {
+    if (keyId === ACCOUNT_POOL) return this.resolveAccount(accountId, modelId);
     const layers: [string, QuotaLimits | undefined][] = [
       [`override for key ${keyId} on model ${modelId}`, this.overrides.get(slot(accountId, keyId, modelId))],
       [`override for key ${keyId} on every model`, this.overrides.get(slot(accountId, keyId, EVERY))],
@@ -83,15 +91,17 @@ export class QuotaDefinitions {
       [`configuration quotas.models["${modelId}"]`, this.config && Object.hasOwn(this.config.models, modelId) ? this.config.models[modelId] : undefined],
       ['configuration quotas.default', this.config?.default],
     ];
-    let merged: QuotaLimits | undefined;
-    const sources: string[] = [];
-    for (let i = layers.length - 1; i >= 0; i--) {
-      const [name, l] = layers[i]!;
-      if (!l) continue;
-      merged = mergeLimits(l, merged);
-      sources.unshift(name);
-    }
-    return { limits: effective(merged), sources };
+    return merge(layers);
+  }
+
+  private resolveAccount(accountId: string, modelId: string): ResolvedLimits {
+    const pool = this.config?.account;
+    return merge([
+      [`override for the account on model ${modelId}`, this.overrides.get(slot(accountId, ACCOUNT_POOL, modelId))],
+      ['override for the account on every model', this.overrides.get(slot(accountId, ACCOUNT_POOL, EVERY))],
+      [`configuration quotas.account.models["${modelId}"]`, pool && Object.hasOwn(pool.models, modelId) ? pool.models[modelId] : undefined],
+      ['configuration quotas.account.default', pool?.default],
+    ]);
   }
 
   private apply(rows: StoredOverride[]): void {
@@ -101,4 +111,17 @@ export class QuotaDefinitions {
     this.memo.clear();
     for (const fn of this.listeners) fn();
   }
+}
+
+/** Layers most specific first; each field comes from the first layer that says anything about it. */
+function merge(layers: [string, QuotaLimits | undefined][]): ResolvedLimits {
+  let merged: QuotaLimits | undefined;
+  const sources: string[] = [];
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const [name, l] = layers[i]!;
+    if (!l) continue;
+    merged = mergeLimits(l, merged);
+    sources.unshift(name);
+  }
+  return { limits: effective(merged), sources };
 }

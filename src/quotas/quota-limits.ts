@@ -30,11 +30,18 @@ const limit = z.number().int().min(1).max(MAX_LIMIT).nullable().optional();
 
 export const quotaLimitsSchema = z.strictObject({ requestsPerMinute: limit, tokensPerMinute: limit, concurrentRequests: limit });
 
+const modelLimits = z.record(z.string().min(1).max(512), quotaLimitsSchema).default({});
+
 export const quotasConfigSchema = z.strictObject({
   /** Every key's limits on every model, unless a model entry or a stored override says otherwise. */
   default: quotaLimitsSchema.optional(),
   /** Per model id (as in the catalog, without ARN or geography prefix): every key's limits on that model. */
-  models: z.record(z.string().min(1).max(512), quotaLimitsSchema).default({}),
+  models: modelLimits,
+  /**
+   * One allowance per account and model that all the account's keys draw from together, on top of each key's own (as
+   * Bedrock's quotas are per account): 50 keys with 100k tokens a minute each cannot together take more than this.
+   */
+  account: z.strictObject({ default: quotaLimitsSchema.optional(), models: modelLimits }).optional(),
   /** Administrators' keys are limited like any other unless this is true. */
   exemptAdministrators: z.boolean().default(false),
   /** The output reserved on admission when a request sets no max_tokens (Bedrock reserves the model's maximum). */

@@ -7,6 +7,11 @@ import type { QuotaLimitsTable, QuotaTables } from './quota-tables.js';
 
 /** `*`: every key of the account, or every model. */
 export const EVERY = '*';
+/**
+ * In the key column: the account's shared allowance, one count for all its keys together, rather than a limit each
+ * key gets for itself. No key id contains `@`, so it cannot name a key.
+ */
+export const ACCOUNT_POOL = '@account';
 
 export interface QuotaOverride {
   keyId: string;

@@ -63,3 +63,11 @@ test('bin/quarry.js quotas: errors name the command and exit 1', async () => {
     return true;
   });
 });
+
+test('--account sets, shows and removes the account’s shared allowance', async () => {
+  assert.match((await quotas(['set', '--account', '--model', MODEL, '--tpm', '5000000'])).out, /set the account \(all keys together\), scripted\.echo-v1:0: rpm inherit {2}tpm 5000000/);
+  assert.match((await quotas(['ls'])).out, /the account \(all keys together\), scripted\.echo-v1:0: rpm inherit {2}tpm 5000000/);
+  assert.match((await quotas(['show', '--account', '--model', MODEL])).out, /from override for the account on model scripted\.echo-v1:0/);
+  assert.match((await quotas(['rm', '--account', '--model', MODEL])).out, /removed the override for the account/);
+  await assert.rejects(quotas(['show', '--account', '--key', 'k-1']), /--key or --account, not both/);
+});

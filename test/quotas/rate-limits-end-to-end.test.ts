@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import OpenAI, { RateLimitError } from 'openai';
-import { TEST_API_KEY, type TestServer, startTestServer } from '../support/start-test-server.js';
+import { startTestServer, TEST_API_KEY, type TestServer } from '../support/start-test-server.js';
 import { chat, eventually, MODEL, newKey, putQuota } from './quota-test-kit.js';
 
 let server: TestServer;
@@ -182,5 +182,44 @@ describe('the quotas admin API', () => {
     assert.equal(r.status, 403);
     const list = await fetch(`${server.url}/quarry/quotas`, { headers: { authorization: `Bearer ${user.apiKey}` } });
     assert.equal(list.status, 403);
+  });
+});
+
+describe('the account as a whole', () => {
+  test('every key of an account draws from its one allowance; another account is untouched', async () => {
+    // An account of its own: its allowance must not throttle the other tests' keys in the default account.
+    const team = await server.iam.createAccount(`quota-team-${process.pid}`);
+    const invoke = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel*', Resource: '*' }] };
+    await server.iam.createPolicy(team.accountId, 'invoke', invoke);
+    const keys = [];
+    for (const name of ['lead', 'dev-1', 'dev-2']) {
+      await server.iam.createUser(team.accountId, name, name === 'lead');
+      if (name !== 'lead') await server.iam.attachPolicy(team.accountId, 'invoke', { userName: name });
+      keys.push(await server.iam.keys.create(team.accountId, name, { type: 'bearer' }));
+    }
+    const [lead, dev1, dev2] = keys.map((k) => k.apiKey ?? '') as [string, string, string];
+    const put = await putQuota(server, lead, { keyId: '@account', modelId: MODEL, requestsPerMinute: 6 });
+    assert.equal(put.status, 200, await put.clone().text());
+
+    // 12 requests at once from two keys with no limits of their own: the account admits 6 in all.
+    const responses = await Promise.all(Array.from({ length: 12 }, (_, i) => chat(server, i % 2 ? dev1 : dev2)));
+    assert.equal(responses.filter((r) => r.status === 200).length, 6);
+    const refused = responses.find((r) => r.status === 429)!;
+    assert.match(((await refused.json()) as { error: { message: string } }).error.message, /6 requests per minute for this account on scripted\.echo-v1:0/);
+    assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+    for (const r of responses) if (!r.bodyUsed) await r.body?.cancel();
+    assert.equal((await chat(server, lead)).status, 429, 'the account’s administrator draws from it too');
+    assert.equal((await chat(server, TEST_API_KEY)).status, 200, 'the default account has its own count');
+
+    const auth = { authorization: `Bearer ${lead}` };
+    const eff = (await (await fetch(`${server.url}/quarry/quotas/effective?keyId=%40account&modelId=${MODEL}`, { headers: auth })).json()) as { limits: unknown; sources: string[] };
+    assert.deepEqual(eff, { keyId: '@account', modelId: MODEL, limits: { requestsPerMinute: 6 }, sources: [`override for the account on model ${MODEL}`] });
+    // The default account's administrator sees only its own account's overrides.
+    const theirs = (await (await fetch(`${server.url}/quarry/quotas`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } })).json()) as { overrides: { keyId: string }[] };
+    assert.ok(!theirs.overrides.some((o) => o.keyId === '@account'));
+    // A developer may not lift the account's allowance.
+    assert.equal((await putQuota(server, dev1, { keyId: '@account', requestsPerMinute: null })).status, 403);
+    assert.equal((await fetch(`${server.url}/quarry/quotas?keyId=%40account&modelId=${MODEL}`, { method: 'DELETE', headers: auth })).status, 204);
+    assert.equal((await chat(server, dev1)).status, 200, 'no allowance once the override is gone');
   });
 });

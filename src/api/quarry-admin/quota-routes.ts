@@ -1,7 +1,7 @@
 import { type Context, Hono } from 'hono';
 import type { Action, IamStore } from '../../iam/index.js';
 import { parseModelId } from '../../models/index.js';
-import { EVERY, type QuotaModule, type QuotasConfig } from '../../quotas/index.js';
+import { ACCOUNT_POOL, EVERY, type QuotaModule, type QuotasConfig } from '../../quotas/index.js';
 import type { ApiEnv } from '../shared/api-env.js';
 import { authorizeRequest, scopeOf } from '../shared/authorize-request.js';
 import { validate } from '../shared/parse-body.js';
@@ -18,8 +18,8 @@ export interface QuotaRoutesDeps {
 }
 
 /**
- * Rate-limit overrides under /quarry/quotas: per key (or every key of the caller's account) and per model (or every
- * model). Authorized like the IAM API (quarry:ListQuotas, PutQuota, DeleteQuota); a key of another account is not
+ * Rate-limit overrides under /quarry/quotas: per key (or every key of the caller's account, or the account's one shared
+ * allowance) and per model (or every model). Authorized like the IAM API (quarry:ListQuotas, PutQuota, DeleteQuota); a key of another account is not
  * found, and only an administrator may set limits on an administrator's key. Changes apply on this replica at once
  * and on others within a few seconds.
  */
@@ -30,7 +30,7 @@ export function quotaRoutes(deps: QuotaRoutesDeps): Hono<ApiEnv> {
   /** The scope with the model reduced to its id, after checking that a named key is the account's. */
   const scope = async (c: Context<ApiEnv>, raw: { keyId: string; modelId: string }, action: Action) => {
     await authorizeRequest(c, action, '*');
-    if (raw.keyId !== EVERY) {
+    if (raw.keyId !== EVERY && raw.keyId !== ACCOUNT_POOL) {
       // An override outlives a deleted key; removing it must still work (the row is confined to the account anyway).
       const owned = await iam.keys.owned(scopeOf(c), raw.keyId).catch((e) => {
         if (action === 'quarry:DeleteQuota' && (e as { code?: string }).code === 'ResourceNotFoundException') return undefined;
@@ -45,7 +45,7 @@ export function quotaRoutes(deps: QuotaRoutesDeps): Hono<ApiEnv> {
     await authorizeRequest(c, 'quarry:ListQuotas', '*');
     const cfg = deps.config;
     return c.json({
-      defaults: { default: cfg?.default ?? {}, models: cfg?.models ?? {}, exemptAdministrators: cfg?.exemptAdministrators ?? false },
+      defaults: { default: cfg?.default ?? {}, models: cfg?.models ?? {}, account: cfg?.account ?? { models: {} }, exemptAdministrators: cfg?.exemptAdministrators ?? false },
       overrides: await quotas.store.list(scopeOf(c)),
     });
   });
