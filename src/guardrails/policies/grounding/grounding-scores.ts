@@ -151,7 +151,7 @@ export async function groundingScores(input: GroundingInput, embed?: EmbedTexts)
 function relevanceScore(
   index: SourceIndex,
   query: string,
-  queryTerms: ContentTerm[], responseTerms: ContentTerm[], semantic?: number): number {
+  queryTerms: readonly ContentTerm[], responseTerms: readonly ContentTerm[], semantic?: number): number {
   if (responseTerms.length === 0) return 0;
   if (queryTerms.length === 0) return semantic === undefined ? 0 : 0.5 * semantic;
   const responseKeys = new Set(responseTerms.map((t) => t.key));
@@ -183,7 +183,7 @@ function relevanceScore(
 }
 
 /** The terms inside each span (spans in order, not overlapping), from one pass over the whole text. */
-function termsBySpan(terms: ContentTerm[], spans: Array<[number, number]>): Array<{ span: [number, number]; terms: ContentTerm[] }> {
+function termsBySpan(terms: readonly ContentTerm[], spans: Array<[number, number]>): Array<{ span: [number, number]; terms: ContentTerm[] }> {
   let from = 0;
   return spans.map((span) => {
     while (from < terms.length && terms[from]!.start < span[0]) from++;

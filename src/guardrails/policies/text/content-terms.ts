@@ -28,7 +28,20 @@ const NUMBER_WORDS: Record<string, string> = {
  * "1200" meet; "five" is 5), and capitalised words that do not start a sentence marked as names, since a claim about
  * a person, place or product rests on them.
  */
-export function contentTerms(text: string): ContentTerm[] {
+export function contentTerms(text: string): readonly ContentTerm[] {
+  // One guardrail check reads the same text with several policies (an answer's denied topics, then its grounding):
+  // the last few results are kept, so that text is tokenised once.
+  for (const [seen, terms] of recentTerms) if (seen === text) return terms;
+  const terms = tokenize(text);
+  recentTerms.unshift([text, terms]);
+  if (recentTerms.length > RECENT) recentTerms.pop();
+  return terms;
+}
+
+const RECENT = 4;
+const recentTerms: Array<[string, readonly ContentTerm[]]> = [];
+
+function tokenize(text: string): readonly ContentTerm[] {
   const out: ContentTerm[] = [];
   let sentenceStart = true;
   let last = 0;
@@ -46,21 +59,54 @@ export function contentTerms(text: string): ContentTerm[] {
       sentenceStart = false;
       continue;
     }
-    const lower = ASCII.test(raw) ? raw.toLowerCase() : raw.toLowerCase().normalize('NFKD').replace(MARKS, '').replace(/’/g, "'");
-    // Possessives and contractions: "Apple's" is Apple, "I'd" is I, "don't" is do(n).
-    const word = lower.replace(/'(s|d|ll|m|re|ve|t)$/, '');
-    const isName = !sentenceStart && UPPER_FIRST.test(raw) && word.length > 1;
+    const wasSentenceStart = sentenceStart;
     sentenceStart = false;
-    const number = NUMBER_WORDS[word];
-    if (number !== undefined && number !== '%') {
-      out.push({ key: number, text: raw, start, end: start + raw.length, kind: 'number' });
+    const w = wordKey(raw);
+    if (w === SKIP) continue;
+    if (w.number) {
+      out.push({ key: w.key, text: raw, start, end: start + raw.length, kind: 'number' });
       continue;
     }
-    if (STOPWORDS.has(word) || word.length < 2) continue;
-    const key = word.split(/['-]/).map(lightStem).join('-');
-    out.push({ key, text: raw, start, end: start + raw.length, kind: isName ? 'name' : 'word' });
+    const isName = !wasSentenceStart && w.long && UPPER_FIRST.test(raw);
+    out.push({ key: w.key, text: raw, start, end: start + raw.length, kind: isName ? 'name' : 'word' });
   }
   return out;
+}
+
+interface WordKey {
+  key: string;
+  /** A number word ("five"): its value is the key. */
+  number: boolean;
+  /** Longer than one letter once possessives are cut, so a capital may mark a name. */
+  long: boolean;
+}
+const SKIP: WordKey = { key: '', number: false, long: false };
+
+/**
+ * Word keys by the word as written. Stemming runs ~50 suffix tests and a few regexes per word, and the same words come
+ * back in every text (the benchmark found this the largest cost of denied topics and grounding), so each written form
+ * is worked out once. The cache is cleared when full, which bounds its memory whatever text is sent.
+ */
+const wordKeys = new Map<string, WordKey>();
+const MAX_CACHED_WORDS = 50_000;
+
+function wordKey(raw: string): WordKey {
+  const cached = wordKeys.get(raw);
+  if (cached !== undefined) return cached;
+  const key = computeWordKey(raw);
+  if (wordKeys.size >= MAX_CACHED_WORDS) wordKeys.clear();
+  wordKeys.set(raw, key);
+  return key;
+}
+
+function computeWordKey(raw: string): WordKey {
+  const lower = ASCII.test(raw) ? raw.toLowerCase() : raw.toLowerCase().normalize('NFKD').replace(MARKS, '').replace(/’/g, "'");
+  // Possessives and contractions: "Apple's" is Apple, "I'd" is I, "don't" is do(n).
+  const word = lower.replace(/'(s|d|ll|m|re|ve|t)$/, '');
+  const number = NUMBER_WORDS[word];
+  if (number !== undefined && number !== '%') return { key: number, number: true, long: word.length > 1 };
+  if (STOPWORDS.has(word) || word.length < 2) return SKIP;
+  return { key: word.split(/['-]/).map(lightStem).join('-'), number: false, long: true };
 }
 
 /** "1,200.50" → "1200.5", "3.5%" → "3.5%", "007" → "7": numbers written differently compare equal. */

@@ -66,6 +66,20 @@ describe('contentTerms', () => {
   test('decimal commas and thousands separators', () => {
     assert.deepEqual(contentTerms('3,5 and 3,500 and 007').map((t) => t.key), ['3.5', '3500', '7']);
   });
+  test('cached word keys: a name is still told by its place, and a full cache changes no result', () => {
+    const text = 'Paris is big. We like Paris and five parisians.';
+    const first = contentTerms(text).map((t) => [t.key, t.kind]);
+    assert.deepEqual(first, [
+      ['paris', 'word'],
+      ['big', 'word'],
+      ['paris', 'name'],
+      ['5', 'number'],
+      ['paris', 'word'],
+    ]);
+    // More distinct words than the cache holds (it is cleared when full), then the same text, as a new string.
+    contentTerms(Array.from({ length: 60_000 }, (_, i) => `w${i.toString(36)}x`).join(' '));
+    assert.deepEqual(contentTerms(` ${text}`.slice(1)).map((t) => [t.key, t.kind]), first);
+  });
 });
 
 describe('sentenceSpans', () => {

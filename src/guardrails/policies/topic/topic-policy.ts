@@ -6,8 +6,8 @@ import { direction, reportedAction } from '../policy-direction.js';
 import type { GuardrailSource, PolicyManifest, PolicyVerdict } from '../policy-verdict.js';
 import { type ContentTerm, contentTerms } from '../text/content-terms.js';
 import { cosine, type EmbedTexts, embedInBatches, similarityScore } from '../text/embed-texts.js';
-import { lexicalTopicScore, type TopicProfile, topicProfile } from './topic-profile.js';
 import { type TopicConfig, type TopicPolicyConfig, topicPolicyConfigSchema } from './topic-policy-config.js';
+import { lexicalTopicScore, type TopicProfile, topicProfile } from './topic-profile.js';
 import { topicWindows } from './topic-windows.js';
 
 /** One configured topic's result for a text: always reported, detected when its confidence reaches the threshold. */
@@ -169,7 +169,7 @@ export function toTopicPolicyAssessment(verdict: PolicyVerdict<TopicFinding>): G
 }
 
 /** The terms inside each window, from one pass over the whole text (windows overlap, so each is not re-tokenised). */
-function termsByWindow(terms: ContentTerm[], windows: Array<[number, number]>): ContentTerm[][] {
+function termsByWindow(terms: readonly ContentTerm[], windows: Array<[number, number]>): ContentTerm[][] {
   let from = 0;
   return windows.map(([start, end]) => {
     while (from < terms.length && terms[from]!.start < start) from++;
