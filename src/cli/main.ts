@@ -35,7 +35,7 @@ Usage:
   quarry pricing ls | show | set | rm | break-even   the pricing catalog; on-demand vs provisioned (quarry pricing help)
   quarry provisioned ls | buy | show | rename | usage | rm   provisioned throughput (quarry provisioned help)
   quarry secrets status | rotate                the keyring sealing stored secrets (quarry secrets help)
-  quarry routing ls | drain | restore           deployments' health; drain or restore one at runtime (quarry routing help)
+  quarry routing ls | drain | restore | reset   deployments' health; drain or restore one at runtime (quarry routing help)
 
 chat, invoke, kb and guardrail reach the server at --url (default $QUARRY_URL or http://127.0.0.1:4100) with --api-key
 (default $QUARRY_API_KEY, else the admin key in <data-dir>/admin-credentials.json).`;

@@ -7,8 +7,9 @@ const USAGE = `quarry routing — routing's deployments: health, and taking them
   quarry routing ls                          every deployment the server has routed to, with breaker state and drains
   quarry routing drain <deployment-id>       stops new calls to it on every replica (calls in flight finish)
   quarry routing restore <deployment-id>     puts it back in rotation (also over a configured drained: true)
+  quarry routing reset <deployment-id>       forgets the drain or restore: the configuration's drained decides again
 
-A drain or restore is stored: it survives restarts and beats the configuration's drained until changed again.
+A drain or restore is stored: it survives restarts and beats the configuration's drained until reset.
 Other replicas follow within routing.drainRefreshMs (2 s by default). --json prints the server's answer.`;
 
 const options = {
@@ -50,6 +51,14 @@ export async function routingCommand(argv: string[]): Promise<number> {
             ? `drained ${id}: no new calls go to it${inFlight ? `; ${inFlight} call(s) in flight on this replica finish there` : ''}`
             : `restored ${id}: it takes calls again`,
       );
+      return 0;
+    }
+    case 'reset': {
+      const id = positionals[0];
+      if (!id) throw new Error('usage: quarry routing reset <deployment-id>');
+      const r = await requestJson<{ deployment: DeploymentHealth | null }>(addr, 'POST', `/quarry/routing/deployments/${encodeURIComponent(id)}/reset`);
+      const now = r.deployment ? (r.deployment.drained ? 'drained, as the configuration says' : 'in rotation, as the configuration says') : 'as the configuration says';
+      console.log(v.json ? JSON.stringify(r, null, 2) : `reset ${id}: ${now}`);
       return 0;
     }
     default:

@@ -81,6 +81,9 @@ test('a read that fails keeps the overrides last read; reads are applied in the 
       rows.splice(0, rows.length, o);
       return o;
     },
+    async delete() {
+      return rows.splice(0, rows.length).length > 0;
+    },
   };
   const t = target(['east']);
   const d = new DeploymentDrains({ store: fake, router: t, refreshMs: 60_000, log: silentLogger });

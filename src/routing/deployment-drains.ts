@@ -8,7 +8,7 @@ export interface DrainTarget {
 }
 
 export interface DeploymentDrainsOptions {
-  store: Pick<DrainStore, 'all' | 'put'>;
+  store: Pick<DrainStore, 'all' | 'put' | 'delete'>;
   router: DrainTarget;
   /** How often the stored overrides are re-read (`routing.drainRefreshMs`). */
   refreshMs: number;
@@ -56,6 +56,16 @@ export class DeploymentDrains {
     await this.refresh();
     this.o.log.info({ deployment: deploymentId, drained, by }, drained ? 'deployment drained' : 'deployment restored');
     return saved;
+  }
+
+  /**
+   * Forgets the operator's decision: the configuration's `drained` applies again. It works for a deployment routing no
+   * longer has (its configuration changed since), as the stored row outlives it; with no decision stored it is a 404.
+   */
+  async reset(deploymentId: string, by: string): Promise<void> {
+    if (!(await this.o.store.delete(deploymentId))) throw notFound(`Deployment ${deploymentId} has no drain or restore to reset.`);
+    await this.refresh();
+    this.o.log.info({ deployment: deploymentId, by }, 'deployment drain override reset to the configuration');
   }
 
   refresh(): Promise<void> {

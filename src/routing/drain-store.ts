@@ -37,4 +37,10 @@ export class DrainStore {
       .execute();
     return { deploymentId, drained, updatedBy, updatedAt };
   }
+
+  /** Removes the override, so the configuration's `drained` decides again; false when there was none. */
+  async delete(deploymentId: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('deployment_drains').where('deployment_id', '=', deploymentId).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
 }

@@ -134,6 +134,23 @@ test("a restore beats the configuration's drained: true", async () => {
   assert.equal(await answeredBy(server), 'east');
 });
 
+test("a reset forgets the operator's decision: the configuration's drained decides again", async () => {
+  assert.equal((await act(server, 'acme-spare', 'restore')).status, 200);
+  assert.equal(await drained(server, 'acme-spare'), false);
+  const reset = await act(server, 'acme-spare', 'reset');
+  assert.equal(reset.status, 200);
+  assert.equal(((await reset.json()) as { override: unknown }).override, null);
+  assert.equal(await drained(server, 'acme-spare'), true, 'drained: true in the configuration');
+  const listing = (await (await fetch(`${server.url}/quarry/routing/deployments`, { headers: auth })).json()) as { drains: { deploymentId: string }[] };
+  assert.ok(!listing.drains.some((d) => d.deploymentId === 'acme-spare'));
+  // Nothing left to reset: a 404 that says so.
+  const again = await act(server, 'acme-spare', 'reset');
+  assert.equal(again.status, 404);
+  assert.match(((await again.json()) as { message: string }).message, /has no drain or restore to reset/);
+  for (const id of ['acme-east', 'acme-west']) await act(server, id, 'reset');
+  assert.equal(await answeredBy(server), 'east');
+});
+
 test('every replica sees a drain within its refresh interval, and a restarted one starts with it', async () => {
   let replica = await startTestServer(yaml, { dataDir: server.dataDir });
   try {

@@ -70,6 +70,11 @@ test('ls, drain and restore, and the drain steers calls', async () => {
   );
   await assert.rejects(routing(['drain']), /usage: quarry routing drain <deployment-id>/);
   await assert.rejects(routing(['drain', 'echo-z']), /Deployment echo-z not found/);
+
+  // A reset hands the decision back to the configuration: echo-c is drained there.
+  assert.match(await routing(['reset', 'echo-c']), /^reset echo-c: drained, as the configuration says$/);
+  assert.match(await routing(['ls']), /echo-c\s+.*yes \(config\)/);
+  await assert.rejects(routing(['reset', 'echo-c']), /echo-c has no drain or restore to reset/);
 });
 
 test('bin/quarry.js routing: listed in the help, errors name the command and exit 1', async () => {

@@ -30,6 +30,8 @@ const deploymentId = z
  *
  * POST /quarry/routing/deployments/{id}/drain and /restore: an operator's override of the configuration's `drained`,
  * stored for every replica and kept across restarts. Draining stops new calls only; calls in flight finish.
+ * POST /quarry/routing/deployments/{id}/reset forgets that override, so the configuration decides again; it is a
+ * restore to the configuration and needs quarry:RestoreDeployment.
  */
 export function routingHealthRoutes(deps: RoutingHealthRouteDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
@@ -55,5 +57,13 @@ export function routingHealthRoutes(deps: RoutingHealthRouteDeps): Hono<ApiEnv> 
       return c.json({ override, deployment: deps.health().find((d) => d.id === id) ?? null });
     });
   }
+
+  app.post('/quarry/routing/deployments/:id/reset', async (c) => {
+    const id = validate(deploymentId, c.req.param('id'), 'deployment id');
+    await authorizeRequest(c, 'quarry:RestoreDeployment', '*');
+    operatorOnly(c, 'reset them');
+    await deps.drains.reset(id, c.get('principal').name);
+    return c.json({ override: null, deployment: deps.health().find((d) => d.id === id) ?? null });
+  });
   return app;
 }
