@@ -20,6 +20,7 @@ import { Metrics } from '../metrics/index.js';
 import { ModelCatalog } from '../models/index.js';
 import { provisionedMigrations } from '../provisioned/index.js';
 import { connectRedis, quotaMigrations } from '../quotas/index.js';
+import { responseMigrations, StoredResponses } from '../responses/index.js';
 import { DeploymentDrains, DrainStore, defaultRoutingPolicy, drainMigrations, RedisBreakerSync } from '../routing/index.js';
 import { type AdmissionStep, OverloadGuard, Runtime } from '../runtime/index.js';
 import { type RotationOptions, type SecretKeyring, secretMigrations } from '../secrets/index.js';
@@ -102,7 +103,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const dataDir = resolve(opts.dataDir ?? config.dataDir ?? '.quarry');
   const store = await openStore({ dataDir, url: config.store.url, onPoolError: (err) => log.warn({ err }, 'a database connection was lost; it is replaced on the next query') });
   // One call with every domain's migrations: Kysely refuses a run that does not list all migrations already applied.
-  await migrate(store.db, iamMigrations, billingMigrations, jobMigrations, knowledgeMigrations, guardrailMigrations, auditMigrations, agentMigrations, quotaMigrations, budgetMigrations, provisionedMigrations, appMigrations, secretMigrations, drainMigrations);
+  await migrate(store.db, iamMigrations, billingMigrations, jobMigrations, knowledgeMigrations, guardrailMigrations, auditMigrations, agentMigrations, quotaMigrations, budgetMigrations, provisionedMigrations, appMigrations, secretMigrations, drainMigrations, responseMigrations);
   const keyring = await buildSecrets({ store, dataDir, env, log, refreshMs: opts.keyring?.refreshMs }).catch(async (e) => {
     await store.close();
     throw e;
@@ -164,7 +165,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const agents = new AgentsModule({ db: store.db, region: config.region, models: runtime, knowledge, guardrails, functions: new AgentFunctionRegistry(config.agents) });
   const authorizer = new Authorizer(opts.policies ?? iam, config.accountId);
   const apps = buildApps({ config, store, runtime, prices, keys, authorizer, knowledge });
-  const apiDeps = { runtime, keys, region: config.region, accountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes };
+  const apiDeps = { runtime, keys, region: config.region, accountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes, responses: new StoredResponses(store.db) };
   const app = createApp({ ...apiDeps, authorizer, metrics, log, publicRoutes: apps.publicRoutes, knowledge, agents, guardrails, audit, consoleAuth: buildConsoleAuth({ config, store, iam, audit }), routes: [...(opts.routes?.(apiDeps) ?? []), iamAdminRoutes({ iam, region: config.region, maxBodyBytes: config.limits.maxBodyBytes }), quotas.routes, ...budgets.routes, ...provisioned.routes, ...apps.routes, auditRoutes({ audit, defaultAccountId: config.accountId }), pricingRoutes({ prices, region: config.region, operatorAccountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes }), secretsRoutes({ keyring, operatorAccountId: config.accountId, rotation: opts.keyring?.rotation }), routingHealthRoutes({ health: () => runtime.router.health(), drains, operatorAccountId: config.accountId })] });
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
   let listener: Listener;

@@ -8,10 +8,10 @@ export const GUARDRAIL_VERSION_HEADER = 'x-quarry-guardrail-version';
 export const GUARDRAIL_TRACE_HEADER = 'x-quarry-guardrail-trace';
 
 /**
- * The guardrail of a chat completion: Quarry's `guardrailConfig` body field (Bedrock Converse's own shape, with
+ * The guardrail of a chat completion (or a Responses request, which takes the same field): Quarry's `guardrailConfig` body field (Bedrock Converse's own shape, with
  * `streamProcessingMode` for streams), or the `x-quarry-guardrail-*` headers. Both at once is ambiguous and refused.
  */
-export function chatGuardrail(body: ChatCompletionRequest, header: (name: string) => string | undefined): GuardrailRequest | undefined {
+export function chatGuardrail(body: Pick<ChatCompletionRequest, 'guardrailConfig'>, header: (name: string) => string | undefined): GuardrailRequest | undefined {
   const id = header(GUARDRAIL_ID_HEADER);
   const version = header(GUARDRAIL_VERSION_HEADER);
   const trace = header(GUARDRAIL_TRACE_HEADER);

@@ -12,11 +12,12 @@ import { encodeImage } from './encode-image.js';
 import { fromChatRequest } from './from-chat-request.js';
 import { imagesRequest, toImageGenerationRequest } from './images-request.js';
 import { modelObject } from './model-object.js';
+import { responsesRoutes } from './responses-routes.js';
 import { toChatCompletion } from './to-chat-completion.js';
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
 
-/** The OpenAI API: Chat Completions (+ stream), Embeddings, Images (generations), Models. Errors take OpenAI's shape in the app's onError. */
+/** The OpenAI API: Chat Completions (+ stream), Responses, Embeddings, Images (generations), Models. Errors take OpenAI's shape in the app's onError. */
 export function openaiRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const started = unixNow();
@@ -37,6 +38,8 @@ export function openaiRoutes(deps: ApiDeps): Hono<ApiEnv> {
       [MODEL_ID_HEADER]: model.id,
     });
   });
+
+  app.route('/', responsesRoutes(deps));
 
   app.post('/v1/embeddings', async (c) => {
     const body = validate(embeddingsRequest, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'embeddings request');

@@ -1,8 +1,9 @@
 import type { Context } from 'hono';
+import type { AuditNote } from '../../audit/index.js';
 import { TAGS_HEADER } from '../../billing/index.js';
 import { type Logger, QuarryError } from '../../core/index.js';
-import type { AuditNote } from '../../audit/index.js';
 import type { Action, KeyStore, Principal } from '../../iam/index.js';
+import type { StoredResponses } from '../../responses/index.js';
 import type { InvocationContext, Runtime } from '../../runtime/index.js';
 
 /** Per-request values set by the server's middleware, typed once for every route. */
@@ -29,6 +30,8 @@ export interface ApiDeps {
   region: string;
   accountId: string;
   maxBodyBytes: number;
+  /** The OpenAI Responses API's stored responses. */
+  responses: StoredResponses;
 }
 
 /**

@@ -184,6 +184,10 @@ export const ACTIONS = {
   'quarry:CreateAppSnapshot': a(APP, 'PermissionsManagement'),
   'quarry:ListAppSnapshots': a(APP, 'List'),
   'quarry:DeleteAppSnapshot': a(APP, 'PermissionsManagement'),
+  // Stored responses of the OpenAI Responses API (`store: true`), in the caller's account. Continuing one with
+  // previous_response_id reads it, so it needs GetResponse beside bedrock:InvokeModel.
+  'quarry:GetResponse': a(NONE, 'Read'),
+  'quarry:DeleteResponse': a(NONE, 'Write'),
   'quarry:PullModel': a(['foundation-model'], 'Write'),
   'quarry:DeleteModel': a(['foundation-model'], 'Write'),
 } as const satisfies Record<string, ActionSpec>;
@@ -209,6 +213,8 @@ export const OPERATION_ACTIONS = {
   ConverseStream: 'bedrock:InvokeModelWithResponseStream',
   'openai:ChatCompletions': 'bedrock:InvokeModel',
   'openai:ChatCompletionsStream': 'bedrock:InvokeModelWithResponseStream',
+  'openai:Responses': 'bedrock:InvokeModel',
+  'openai:ResponsesStream': 'bedrock:InvokeModelWithResponseStream',
   'openai:Embeddings': 'bedrock:InvokeModel',
   'openai:ListModels': 'bedrock:ListFoundationModels',
   'anthropic:Messages': 'bedrock:InvokeModel',
