@@ -69,8 +69,26 @@ export class FeatureExtractor {
     return { indices: shared.indices.slice(), values: shared.values.slice() };
   }
 
-  /** Like `extract`, but the arrays are views of buffers the next call overwrites: for scoring, not for keeping. */
-  extractShared(text: string): SparseFeatures {
+  /**
+   * Which cue patterns match anywhere in `text` (1) or nowhere (0). A pattern that matches nowhere in a canonical text
+   * matches nowhere in a window of it cut at spaces either, since the patterns look no further than a word boundary
+   * past what they match; `extractShared` can then skip it for every such window.
+   */
+  possibleCues(text: string): Uint8Array {
+    const out = new Uint8Array(CUE_PATTERNS.length);
+    for (let p = 0; p < CUE_PATTERNS.length; p++) {
+      const pattern = CUE_PATTERNS[p]![1];
+      pattern.lastIndex = 0;
+      out[p] = pattern.exec(text) === null ? 0 : 1;
+    }
+    return out;
+  }
+
+  /**
+   * Like `extract`, but the arrays are views of buffers the next call overwrites: for scoring, not for keeping.
+   * `cues`, from `possibleCues` of a text this window was cut from at spaces, skips the patterns that cannot match.
+   */
+  extractShared(text: string, cues?: Uint8Array): SparseFeatures {
     const counts = this.counts;
     counts.clear();
     this.group = GROUP_WORDS;
@@ -78,7 +96,7 @@ export class FeatureExtractor {
     this.group = GROUP_CHARS;
     this.charFeatures(text);
     this.group = GROUP_CUES;
-    this.cueFeatures(text, wordCount);
+    this.cueFeatures(text, wordCount, cues);
 
     const norms = [0, 0, 0];
     for (let k = 0; k < counts.size; k++) {
@@ -150,8 +168,9 @@ export class FeatureExtractor {
     }
   }
 
-  private cueFeatures(text: string, wordCount: number): void {
+  private cueFeatures(text: string, wordCount: number, cues: Uint8Array | undefined): void {
     for (let p = 0; p < CUE_PATTERNS.length; p++) {
+      if (cues && cues[p] === 0) continue;
       const pattern = CUE_PATTERNS[p]![1];
       pattern.lastIndex = 0;
       let hits = 0;
