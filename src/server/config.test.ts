@@ -53,3 +53,18 @@ test('an image model may be priced by the image alone; token prices go together'
   assert.throws(() => parseConfig(models('{}'), {}), /or imagePerImage for an image model/);
   assert.throws(() => parseConfig(models('{ imagePerImage: -1 }'), {}), /imagePerImage/);
 });
+
+test('guardrails.judge: off by default; bounds defaulted; mistakes named by path', () => {
+  assert.equal(parseConfig('').guardrails.judge, undefined);
+  assert.deepEqual(parseConfig('guardrails:\n  judge: { modelId: meta.llama-guard-3-8b }\n').guardrails.judge, {
+    modelId: 'meta.llama-guard-3-8b',
+    timeoutMs: 15_000,
+    windowChars: 6000,
+    maxWindows: 32,
+    concurrency: 4,
+    structuredOutput: true,
+  });
+  assert.throws(() => parseConfig('guardrails:\n  judge: { modelId: x, windowChars: 10 }\n'), /guardrails\.judge\.windowChars/);
+  assert.throws(() => parseConfig('guardrails:\n  judge: {}\n'), /guardrails\.judge\.modelId/);
+  assert.throws(() => parseConfig('guardrails:\n  judge: { modelId: x, model: y }\n'), /guardrails\.judge/);
+});
