@@ -4,8 +4,8 @@ import { BedrockClient, CreateGuardrailCommand, CreateGuardrailVersionCommand } 
 import {
   BedrockRuntimeClient,
   ConverseCommand,
-  type ConverseStreamOutput,
   ConverseStreamCommand,
+  type ConverseStreamOutput,
   InvokeModelCommand,
   InvokeModelWithResponseStreamCommand,
   ResourceNotFoundException,
@@ -14,7 +14,7 @@ import {
 import OpenAI from 'openai';
 import type { AttachedPolicy, PolicySource, Principal } from '../../src/iam/index.js';
 import { parsePolicyDocument } from '../../src/iam/index.js';
-import { TEST_ACCESS_KEY_ID, TEST_API_KEY, TEST_SECRET_ACCESS_KEY, type TestServer, startTestServer } from '../support/start-test-server.js';
+import { startTestServer, TEST_ACCESS_KEY_ID, TEST_API_KEY, TEST_SECRET_ACCESS_KEY, type TestServer } from '../support/start-test-server.js';
 
 /**
  * Guardrails enforced inside model invocations, through the official SDKs over a real socket: Converse and
@@ -299,5 +299,36 @@ describe('OpenAI chat completions with a guardrail', () => {
       openai.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-quarry-guardrail-id': 'nosuchguard1' } }),
       (e: InstanceType<typeof OpenAI.APIError>) => e.status === 404,
     );
+  });
+});
+
+describe('OpenAI Responses with a guardrail', () => {
+  test('guardrailConfig in the body: blocked input is an incomplete response (content_filter) with the message', async () => {
+    const r = await openai.responses.create({
+      model: MODEL,
+      input: 'zebra time',
+      // @ts-expect-error Quarry's own field
+      guardrailConfig: { guardrailIdentifier: guardrailId, guardrailVersion: 'DRAFT', trace: 'enabled' },
+    });
+    assert.equal(r.status, 'incomplete');
+    assert.deepEqual(r.incomplete_details, { reason: 'content_filter' });
+    assert.equal(r.output_text, MESSAGES.blockedInputMessaging);
+    assert.equal((r as unknown as { guardrail: { action: string } }).guardrail.action, 'INTERVENED');
+  });
+
+  test('headers: masked input, and a blocked streamed answer ending in response.incomplete', async () => {
+    const headers = { 'x-quarry-guardrail-id': guardrailId, 'x-quarry-guardrail-version': '1' };
+    const masked = await openai.responses.create({ model: MODEL, input: 'reach me at amy@example.net' }, { headers });
+    assert.equal(masked.output_text, 'You said: reach me at {EMAIL}');
+    assert.equal(masked.status, 'completed');
+    const stream = await openai.responses.create({ model: MODEL, input: 'say giraffe', stream: true }, { headers });
+    let text = '';
+    let last = '';
+    for await (const e of stream) {
+      if (e.type === 'response.output_text.delta') text += e.delta;
+      last = e.type;
+    }
+    assert.equal(text, MESSAGES.blockedOutputsMessaging);
+    assert.equal(last, 'response.incomplete');
   });
 });
