@@ -280,6 +280,28 @@ describe('with data-plane auditing on', () => {
     assert.equal(v.body.valid, true);
   });
 
+  test('Responses are recorded as Responses / ResponsesStream (a continuation too), reading one back as GetResponse', async () => {
+    const model = 'scripted.echo-v1:0';
+    const plain = await call(TEST_API_KEY, 'POST', '/v1/responses', { model, input: 'PROMPT-TEXT-3' });
+    assert.equal(plain.status, 200);
+    const id = plain.body.id as string;
+    const streamed = await call(TEST_API_KEY, 'POST', '/v1/responses', { model, input: 'PROMPT-TEXT-4', previous_response_id: id, stream: true });
+    assert.equal(streamed.status, 200);
+    const read = await call(TEST_API_KEY, 'GET', `/v1/responses/${id}`);
+    assert.equal(read.status, 200);
+    await server.audit.flush();
+    const list = await call(TEST_API_KEY, 'GET', '/quarry/audit/events?maxResults=100');
+    const evs = list.body.events as Event[];
+    const p = evs.find((e) => e.requestId === plain.requestId);
+    assert.deepEqual([p?.eventName, p?.action, p?.category, p?.wireApi], ['Responses', 'bedrock:InvokeModel', 'data', 'openai']);
+    assert.deepEqual(p?.resources, [`arn:aws:bedrock:us-east-1::foundation-model/${model}`]);
+    const s = evs.find((e) => e.requestId === streamed.requestId);
+    assert.deepEqual([s?.eventName, s?.action], ['ResponsesStream', 'bedrock:InvokeModelWithResponseStream']);
+    const r = evs.find((e) => e.requestId === read.requestId);
+    assert.deepEqual([r?.eventName, r?.action, r?.category, r?.readOnly], ['GetResponse', 'quarry:GetResponse', 'management', true]);
+    assert.ok(!JSON.stringify(evs).includes('PROMPT-TEXT'), 'prompts are not recorded');
+  });
+
   test('a metrics scrape is recorded as quarry:GetMetrics, a read with the data plane', async () => {
     const r = await call(TEST_API_KEY, 'GET', '/metrics');
     assert.equal(r.status, 200);
