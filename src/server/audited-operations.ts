@@ -26,6 +26,7 @@ const BEDROCK_MODEL: Record<string, DataPlaneOperation> = {
 const BY_PATH: Record<string, DataPlaneOperation> = {
   '/v1/chat/completions': { eventName: 'ChatCompletions', action: INVOKE, model: 'body', stream: { eventName: 'ChatCompletionsStream', action: INVOKE_STREAM } },
   '/v1/responses': { eventName: 'Responses', action: INVOKE, model: 'body', stream: { eventName: 'ResponsesStream', action: INVOKE_STREAM } },
+  '/v1/responses/input_tokens': { eventName: 'CountTokens', action: 'bedrock:CountTokens', model: 'body' },
   '/v1/embeddings': { eventName: 'Embeddings', action: INVOKE, model: 'body' },
   '/v1/images/generations': { eventName: 'ImageGenerations', action: INVOKE, model: 'body' },
   '/v1/messages': { eventName: 'Messages', action: INVOKE, model: 'body', stream: { eventName: 'MessagesStream', action: INVOKE_STREAM } },

@@ -252,6 +252,19 @@ describe('openai SDK responses against a running server', () => {
     assert.equal(third.usage?.input_tokens, 4 + 6 + 2);
   });
 
+  test('input token counts, of the request alone and of a continued conversation', async () => {
+    const count = await client.responses.inputTokens.count({ model: MODEL, input: 'hello there', instructions: 'Be brief.' });
+    assert.deepEqual(count, { object: 'response.input_tokens', input_tokens: 4 });
+    const first = await client.responses.create({ model: MODEL, input: 'one two' });
+    const next = await client.responses.inputTokens.count({ model: MODEL, input: 'three', previous_response_id: first.id });
+    // "one two" + "You said: one two" + "three".
+    assert.equal(next.input_tokens, 2 + 4 + 1);
+    await assert.rejects(
+      client.responses.inputTokens.count({ model: MODEL, input: 'x', max_output_tokens: 5 } as never),
+      (e: unknown) => e instanceof BadRequestError && /Unrecognized request argument\(s\): max_output_tokens/.test(e.message),
+    );
+  });
+
   test('a streamed response is stored before its last event', async () => {
     const stream = await client.responses.create({ model: MODEL, input: 'keep this', stream: true });
     let id = '';

@@ -188,3 +188,18 @@ export const responsesRequest = z.strictObject(
   },
 );
 export type ResponsesRequest = z.infer<typeof responsesRequest>;
+
+/** The token-count request (InputTokenCountParams): the create parameters that shape the prompt, nothing else. */
+export const inputTokensRequest = responsesRequest.pick({
+  model: true,
+  input: true,
+  instructions: true,
+  tools: true,
+  tool_choice: true,
+  parallel_tool_calls: true,
+  text: true,
+  reasoning: true,
+  previous_response_id: true,
+  truncation: true,
+  conversation: true,
+});

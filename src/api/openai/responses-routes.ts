@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { notFound, randomHex, validation } from '../../core/index.js';
+import { type ConverseRequest, notFound, randomHex, validation } from '../../core/index.js';
 import type { StoredResponses } from '../../responses/index.js';
 import { type ApiDeps, type ApiEnv, invocationContext, MODEL_ID_HEADER, readBody } from '../shared/api-env.js';
 import { authorizeRequest, scopeOf } from '../shared/authorize-request.js';
@@ -10,7 +10,7 @@ import { chatGuardrail } from './chat-guardrail.js';
 import { fromResponsesRequest, locate, requestItems } from './from-responses-request.js';
 import { responseStreamEvents } from './response-stream-events.js';
 import type { LocatedItem } from './responses-input-messages.js';
-import { inputItem, type ResponsesInputItem, type ResponsesRequest, responsesRequest } from './responses-request-schema.js';
+import { inputItem, inputTokensRequest, type ResponsesInputItem, type ResponsesRequest, responsesRequest } from './responses-request-schema.js';
 import { type ResponseObject, responseShell, toResponseObject, unixNow } from './to-response-object.js';
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
@@ -35,9 +35,8 @@ export function responsesRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const body = validate(responsesRequest, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'responses request');
     const guardrail = chatGuardrail(body, (name) => c.req.header(name));
     const accountId = scopeOf(c);
-    const input = await resolveReferences(store, accountId, requestItems(body));
-    const history = await previousItems(c, store, accountId, body);
-    const req = { ...fromResponsesRequest(body, locate(input, (i) => `input.${i}`), history), ...(guardrail ? { guardrail } : {}) };
+    const { input, req: canonical } = await toCanonical(c, store, body);
+    const req = { ...canonical, ...(guardrail ? { guardrail } : {}) };
     const keep = body.store ?? true;
     const meta = { id: `resp_${randomHex(48)}`, createdAt: unixNow(), store: keep };
     const shell = responseShell(body, meta);
@@ -53,6 +52,14 @@ export function responsesRoutes(deps: ApiDeps): Hono<ApiEnv> {
     }
     const { model, parts } = await deps.runtime.converseStream(invocationContext(c, 'openai.responses-stream'), req);
     return streamResponse(c, responseStreamEvents(parts, shell, save), { ...SSE_HEADERS, [MODEL_ID_HEADER]: model.id });
+  });
+
+  // Counts what a create with the same parameters would send the model (client.responses.inputTokens.count).
+  app.post('/v1/responses/input_tokens', async (c) => {
+    const body = validate(inputTokensRequest, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'input tokens request');
+    const { req } = await toCanonical(c, store, body);
+    const { inputTokens } = await deps.runtime.countTokens(invocationContext(c, 'openai.responses-input-tokens'), req);
+    return c.json({ object: 'response.input_tokens', input_tokens: inputTokens });
   });
 
   app.get('/v1/responses/:id', async (c) => {
@@ -92,6 +99,14 @@ export function responsesRoutes(deps: ApiDeps): Hono<ApiEnv> {
   });
 
   return app;
+}
+
+/** The request's own input (references resolved) and the canonical request, the conversation it continues included. */
+async function toCanonical(c: Context<ApiEnv>, store: StoredResponses, body: ResponsesRequest): Promise<{ input: ResponsesInputItem[]; req: ConverseRequest }> {
+  const accountId = scopeOf(c);
+  const input = await resolveReferences(store, accountId, requestItems(body));
+  const history = await previousItems(c, store, accountId, body);
+  return { input, req: fromResponsesRequest(body, locate(input, (i) => `input.${i}`), history) };
 }
 
 const responseNotFound = (id: string) => notFound(`Response with id '${id}' not found.`);
