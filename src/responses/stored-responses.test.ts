@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import pg from 'pg';
+import { migrate, openStore, type Store } from '../store/index.js';
+import { responseMigrations } from './response-tables.js';
+import { type StoredResponse, StoredResponses } from './stored-responses.js';
+
+/** Stored responses on both dialects: PostgreSQL too when QUARRY_TEST_PG_URL is set. */
+const PG_URL = process.env.QUARRY_TEST_PG_URL;
+const ME = '000000000000';
+const OTHER = '111111111111';
+
+async function open(dialect: 'sqlite' | 'postgres', dir: string): Promise<{ store: Store; drop(): Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const store = await openStore({ dataDir: dir });
+    return { store, drop: () => store.close() };
+  }
+  const schema = `quarry_resp_${randomBytes(5).toString('hex')}`;
+  const store = await openStore({ dataDir: dir, url: `${PG_URL}${PG_URL!.includes('?') ? '&' : '?'}schema=${schema}` });
+  return {
+    store,
+    async drop() {
+      await store.close();
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await c.end();
+    },
+  };
+}
+
+const response = (id: string, previous: string | null, said: string): StoredResponse => ({
+  id,
+  previousResponseId: previous,
+  createdAt: 1_790_000_000,
+  input: [{ id: `msg_in_${id}`, type: 'message', role: 'user', content: said } as { id: string }],
+  response: { id, object: 'response', output: [{ id: `msg_out_${id}`, type: 'message', content: [{ type: 'output_text', text: `You said: ${said}` }] }] },
+});
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  describe(`stored responses on ${dialect}`, { skip: dialect === 'postgres' && !PG_URL ? 'set QUARRY_TEST_PG_URL to run against PostgreSQL' : false }, () => {
+    const dir = mkdtempSync(join(tmpdir(), `quarry-responses-${dialect}-`));
+    let opened: Awaited<ReturnType<typeof open>> | undefined;
+    const responses = async () => {
+      if (!opened) {
+        opened = await open(dialect, dir);
+        await migrate(opened.store.db, responseMigrations);
+      }
+      return new StoredResponses(opened.store.db);
+    };
+    after(async () => {
+      await opened?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    test('a chain reads back oldest first, input before output; another account sees none of it', async () => {
+      const r = await responses();
+      await r.put(ME, response('resp_a', null, 'one'));
+      await r.put(ME, response('resp_b', 'resp_a', 'two'));
+      await r.put(ME, response('resp_c', 'resp_b', 'three'));
+      const got = await r.get(ME, 'resp_b');
+      assert.deepEqual(got, response('resp_b', 'resp_a', 'two'));
+      assert.deepEqual(
+        ((await r.history(ME, 'resp_c')) as { id: string }[]).map((i) => i.id),
+        ['msg_in_resp_a', 'msg_out_resp_a', 'msg_in_resp_b', 'msg_out_resp_b', 'msg_in_resp_c', 'msg_out_resp_c'],
+      );
+      assert.deepEqual([...(await r.items(ME, ['msg_out_resp_a', 'msg_in_resp_c', 'msg_none'])).keys()].sort(), ['msg_in_resp_c', 'msg_out_resp_a']);
+
+      assert.equal(await r.get(OTHER, 'resp_b'), undefined);
+      assert.equal(await r.history(OTHER, 'resp_c'), undefined);
+      assert.equal((await r.items(OTHER, ['msg_out_resp_a'])).size, 0);
+      assert.equal(await r.delete(OTHER, 'resp_a'), false);
+      assert.ok(await r.get(ME, 'resp_a'), "another account's delete removed nothing");
+    });
+
+    test('delete removes the response and its items; the chain then starts after it', async () => {
+      const r = await responses();
+      assert.equal(await r.delete(ME, 'resp_a'), true);
+      assert.equal(await r.delete(ME, 'resp_a'), false);
+      assert.equal(await r.get(ME, 'resp_a'), undefined);
+      assert.equal((await r.items(ME, ['msg_in_resp_a', 'msg_out_resp_a'])).size, 0);
+      assert.deepEqual(
+        ((await r.history(ME, 'resp_c')) as { id: string }[]).map((i) => i.id),
+        ['msg_in_resp_b', 'msg_out_resp_b', 'msg_in_resp_c', 'msg_out_resp_c'],
+      );
+      assert.equal(await r.history(ME, 'resp_a'), undefined);
+    });
+
+    test('a response with many items is written in batches', async () => {
+      const r = await responses();
+      const big = response('resp_big', null, 'x');
+      big.input = Array.from({ length: 450 }, (_, i) => ({ id: `msg_big_${i}` }));
+      await r.put(ME, big);
+      assert.equal((await r.history(ME, 'resp_big'))?.length, 451);
+    });
+  });
+}
