@@ -37,7 +37,7 @@ const response = (id: string, previous: string | null, said: string): StoredResp
   id,
   previousResponseId: previous,
   createdAt: 1_790_000_000,
-  input: [{ id: `msg_in_${id}`, type: 'message', role: 'user', content: said } as { id: string }],
+  input: [{ id: `msg_in_${id}`, type: 'message', role: 'user', content: said }],
   response: { id, object: 'response', output: [{ id: `msg_out_${id}`, type: 'message', content: [{ type: 'output_text', text: `You said: ${said}` }] }] },
 });
 

@@ -2,15 +2,18 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
 import type { ResponseTables } from './response-tables.js';
 
+/** An input or output item: opaque JSON with an id. */
+export type StoredItem = { id: string } & Record<string, unknown>;
+
 /** One stored response as the wire format wrote it: opaque JSON to this module. */
 export interface StoredResponse {
   id: string;
   previousResponseId: string | null;
   createdAt: number;
   /** The request's own input items, each with an `id`. */
-  input: { id: string }[];
+  input: StoredItem[];
   /** The Response object; its `output` holds the output items, each with an `id`. */
-  response: { output: { id: string }[] } & Record<string, unknown>;
+  response: { output: StoredItem[] } & Record<string, unknown>;
 }
 
 // Conversations are walked back one response at a time; a chain this long is a loop or abuse, not a conversation.
