@@ -281,6 +281,15 @@ describe('API keys, audit log, budgets and operations consoles in Chromium', { s
     await drainEast.waitFor();
     await until('east serves again', async () => /serving/.test(await shown(east)));
     assert.equal(server.runtime.router.health().find((d) => d.id === 'echo-east')?.drained, false);
+
+    // The restore is still the operator's decision; "Use config" hands it back to the configuration.
+    const reset = ops.getByRole('button', { name: 'Reset echo-east to the configuration' });
+    await reset.waitFor();
+    assert.equal(await ops.getByRole('button', { name: 'Reset echo-west to the configuration' }).count(), 0, 'west has no operator decision');
+    await reset.click();
+    await until('east has no operator decision left', async () => server.runtime.router.health().find((d) => d.id === 'echo-east')?.drainedBy === 'config');
+    await reset.waitFor({ state: 'detached' });
+    assert.equal(await drainEast.evaluate(hasFocus), true, 'the keyboard is back on Drain');
   });
 
   test('the keyring is rotated after a confirmation', async () => {

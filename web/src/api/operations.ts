@@ -64,6 +64,10 @@ export const operationsApi = (api: ApiClient) => ({
   restore(id: string): Promise<{ override: DrainOverride }> {
     return api.json(`/quarry/routing/deployments/${encodeURIComponent(id)}/restore`, { method: 'POST', body: {} });
   },
+  /** Forgets the operator's drain or restore: the configuration's `drained` decides again. */
+  reset(id: string): Promise<{ override: null }> {
+    return api.json(`/quarry/routing/deployments/${encodeURIComponent(id)}/reset`, { method: 'POST', body: {} });
+  },
   keyring(): Promise<KeyringStatus> {
     return api.json<KeyringStatus>('/quarry/secrets/keyring');
   },

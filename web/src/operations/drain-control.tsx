@@ -3,9 +3,10 @@ import { messageOf } from '../api/api-error';
 import type { DeploymentHealth, OperationsApi } from '../api/operations';
 
 /**
- * Drain or Restore for one deployment. Draining asks first (it moves traffic for every replica); restoring does not,
- * since it only puts back what was taken out. The keyboard stays where the action left it: on the question when it
- * is asked, and on the button that undoes the change once the change is made.
+ * Drain or Restore for one deployment, and, while an operator's decision overrides the configuration, Reset to hand
+ * the decision back to it. Draining asks first (it moves traffic for every replica); restoring does not, since it only
+ * puts back what was taken out. The keyboard stays where the action left it: on the question when it is asked, and on
+ * the button that undoes the change once the change is made.
  */
 export function DrainControl({ d, ops, onChanged }: { d: DeploymentHealth; ops: OperationsApi; onChanged: () => void }) {
   const [confirming, setConfirming] = useState(false);
@@ -26,12 +27,12 @@ export function DrainControl({ d, ops, onChanged }: { d: DeploymentHealth; ops: 
     }
   });
 
-  async function change(drain: boolean) {
+  async function change(to: 'drain' | 'restore' | 'reset') {
     setConfirming(false);
     setBusy(true);
     setError(undefined);
     try {
-      await (drain ? ops.drain(d.id) : ops.restore(d.id));
+      await ops[to](d.id);
       refocus.current = true;
       onChanged();
     } catch (e) {
@@ -54,7 +55,7 @@ export function DrainControl({ d, ops, onChanged }: { d: DeploymentHealth; ops: 
           <span className="small">
             Stop new calls to <strong>{d.id}</strong> on every replica? {d.outstanding > 0 ? `Its ${d.outstanding} call(s) in flight finish.` : 'Calls in flight finish.'}
           </span>
-          <button type="button" className="button-danger" ref={confirmButton} onClick={() => void change(true)}>
+          <button type="button" className="button-danger" ref={confirmButton} onClick={() => void change('drain')}>
             Yes, drain
           </button>
           <button type="button" className="button-secondary" onClick={cancel}>
@@ -62,7 +63,7 @@ export function DrainControl({ d, ops, onChanged }: { d: DeploymentHealth; ops: 
           </button>
         </fieldset>
       ) : d.drained ? (
-        <button type="button" className="button-secondary" ref={toggle} disabled={busy} aria-label={`Restore ${d.id}`} onClick={() => void change(false)}>
+        <button type="button" className="button-secondary" ref={toggle} disabled={busy} aria-label={`Restore ${d.id}`} onClick={() => void change('restore')}>
           {busy ? 'Restoring…' : 'Restore'}
         </button>
       ) : (
@@ -70,9 +71,21 @@ export function DrainControl({ d, ops, onChanged }: { d: DeploymentHealth; ops: 
           {busy ? 'Draining…' : 'Drain'}
         </button>
       )}
+      {d.drainedBy === 'operator' && !confirming && (
+        <button
+          type="button"
+          className="button-secondary"
+          disabled={busy}
+          aria-label={`Reset ${d.id} to the configuration`}
+          title="Forget the operator's decision: the configuration's drained setting applies again"
+          onClick={() => void change('reset')}
+        >
+          Use config
+        </button>
+      )}
       {error && (
         <p className="field-error small" role="alert">
-          {d.drained ? 'Not restored' : 'Not drained'}: {error}
+          Not changed: {error}
         </p>
       )}
     </div>
