@@ -252,6 +252,30 @@ describe('openai SDK responses against a running server', () => {
     assert.equal(third.usage?.input_tokens, 4 + 6 + 2);
   });
 
+  test('input items page by cursor, in either order', async () => {
+    const res = await client.responses.create({
+      model: MODEL,
+      input: [
+        { role: 'user', content: 'one' },
+        { role: 'assistant', content: 'two' },
+        { role: 'user', content: 'three' },
+      ],
+    });
+    const texts = (items: { type: string; content?: unknown }[]) =>
+      items.map((i) => {
+        const content = i.content as string | { text: string }[];
+        return typeof content === 'string' ? content : content.map((c) => c.text).join('');
+      });
+    const asc: { type: string }[] = [];
+    for await (const item of client.responses.inputItems.list(res.id, { limit: 1, order: 'asc', include: ['message.input_image.image_url'] })) asc.push(item);
+    assert.deepEqual(texts(asc), ['one', 'two', 'three']);
+    const page = await client.responses.inputItems.list(res.id, { limit: 2 });
+    assert.deepEqual(texts(page.data), ['three', 'two']);
+    assert.equal(page.has_more, true);
+    const bad = await fetch(`${server.url}/v1/responses/${res.id}/input_items?limit=500`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+    assert.equal(bad.status, 400);
+  });
+
   test('input token counts, of the request alone and of a continued conversation', async () => {
     const count = await client.responses.inputTokens.count({ model: MODEL, input: 'hello there', instructions: 'Be brief.' });
     assert.deepEqual(count, { object: 'response.input_tokens', input_tokens: 4 });

@@ -20,7 +20,9 @@ const inputItemsQuery = z.strictObject({
   order: z.enum(['asc', 'desc']).optional(),
   after: z.string().optional(),
   before: z.string().optional(),
+  // The openai SDK writes arrays as `include[]=…`. Input items are stored whole, so every include is already there.
   include: z.union([z.string(), z.array(z.string())]).optional(),
+  'include[]': z.union([z.string(), z.array(z.string())]).optional(),
 });
 
 /**
