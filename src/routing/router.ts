@@ -169,6 +169,11 @@ export class Router {
     for (const [id, d] of this.deployments) d.override = overrides.get(id);
   }
 
+  /** An operator's drain (true) or restore (false) of a deployment, when one is in force; undefined: the configuration decides. */
+  drainOverride(id: string): boolean | undefined {
+    return this.drainOverrides.get(id);
+  }
+
   private build(id: string, geoFallback: string | undefined, rawId: string): Promise<ModelRoute> {
     let p = this.building.get(id);
     if (!p) {

@@ -57,10 +57,13 @@ export async function buildProvisioned(opts: {
   const index = new ProvisionedIndex(repo, log);
   const counters = new UtilisationCounters(store.db, log);
   const unitTpm = (modelId: string) => prices.lookup([modelId], region)?.provisioned?.unitInputTokensPerMinute;
-  // What the model serves at once: its deployments' declared capacity, or the llama engine's sequences.
+  // What the model serves at once: its deployments' declared capacity, or the llama engine's sequences. A deployment an
+  // operator drained at runtime serves nothing, and one restored over the configuration's drained: true serves again.
+  const router = opts.runtime.router;
   const capacityOfModel = async (modelId: string): Promise<number | undefined> => {
     const model = await opts.runtime.resolveModel(modelId).catch(() => undefined);
-    return modelCapacity({ deployments: config.deployments, providers: config.providers }, modelId, model?.model.providerId);
+    const deployments = config.deployments.map((d) => ({ ...d, drained: router.drainOverride(d.id) ?? d.drained }));
+    return modelCapacity({ deployments, providers: config.providers }, modelId, model?.model.providerId);
   };
   const step = new ProvisionedAdmission({
     index,

@@ -96,6 +96,11 @@ describe('provisioned throughput', () => {
 
     // More units than the deployments have room for beside these two (6 slots, 2 units × 2 taken) are refused.
     await assert.rejects(bedrock.send(new CreateProvisionedModelThroughputCommand({ modelUnits: 2, provisionedModelName: 'too-big', modelId: MODEL })), /capacity for 1 more model unit: its deployments serve 6 requests at once, a unit takes 2, and 2 units are already provisioned/);
+    // A deployment an operator drains at runtime serves nothing: the model's capacity is then the other one's 3.
+    const drain = (verb: string) => fetch(`${server.url}/quarry/routing/deployments/echo-b/${verb}`, { method: 'POST', headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+    assert.equal((await drain('drain')).status, 200);
+    await assert.rejects(bedrock.send(new CreateProvisionedModelThroughputCommand({ modelUnits: 1, provisionedModelName: 'no-room', modelId: MODEL })), /its deployments serve 3 requests at once/);
+    assert.equal((await drain('reset')).status, 200);
 
     // The provisioned model answers by ARN and by id, and its tokens carry no per-token charge.
     const answer = await converse(provisionedModelArn!, 'hello provisioned world');
