@@ -261,12 +261,12 @@ describe('openai SDK responses against a running server', () => {
         { role: 'user', content: 'three' },
       ],
     });
-    const texts = (items: { type: string; content?: unknown }[]) =>
+    const texts = (items: readonly object[]) =>
       items.map((i) => {
-        const content = i.content as string | { text: string }[];
+        const content = (i as { content: string | { text: string }[] }).content;
         return typeof content === 'string' ? content : content.map((c) => c.text).join('');
       });
-    const asc: { type: string }[] = [];
+    const asc: object[] = [];
     for await (const item of client.responses.inputItems.list(res.id, { limit: 1, order: 'asc', include: ['message.input_image.image_url'] })) asc.push(item);
     assert.deepEqual(texts(asc), ['one', 'two', 'three']);
     const page = await client.responses.inputItems.list(res.id, { limit: 2 });
