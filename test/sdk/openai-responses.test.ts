@@ -101,6 +101,18 @@ describe('openai SDK responses against a running server', () => {
     const second = await client.responses.create({ model: MODEL, input, tools: [weatherTool], store: false });
     assert.equal(second.output_text, 'The tool returned: {"tempC":21}');
 
+    // The stateful round trip: only the output goes back, the call is the stored previous response's.
+    const asked = await client.responses.create({ model: MODEL, input: 'use get_weather for Lima', tools: [weatherTool] });
+    const storedCall = asked.output.find((o) => o.type === 'function_call');
+    assert.ok(storedCall?.type === 'function_call');
+    const answered = await client.responses.create({
+      model: MODEL,
+      previous_response_id: asked.id,
+      input: [{ type: 'function_call_output', call_id: storedCall.call_id, output: '{"tempC":19}' }],
+      tools: [weatherTool],
+    });
+    assert.equal(answered.output_text, 'The tool returned: {"tempC":19}');
+
     // tool_choice: a named function forces it, "none" forbids any.
     const forced = await client.responses.create({ model: MODEL, input: 'hi', tools: [weatherTool], tool_choice: { type: 'function', name: 'get_weather' } });
     assert.equal(forced.output[0]!.type, 'function_call');

@@ -8,8 +8,9 @@ export const GUARDRAIL_VERSION_HEADER = 'x-quarry-guardrail-version';
 export const GUARDRAIL_TRACE_HEADER = 'x-quarry-guardrail-trace';
 
 /**
- * The guardrail of a chat completion (or a Responses request, which takes the same field): Quarry's `guardrailConfig` body field (Bedrock Converse's own shape, with
- * `streamProcessingMode` for streams), or the `x-quarry-guardrail-*` headers. Both at once is ambiguous and refused.
+ * The guardrail of a chat completion or a Responses request: Quarry's `guardrailConfig` body field (Bedrock
+ * Converse's own shape, with `streamProcessingMode` for streams), or the `x-quarry-guardrail-*` headers. Both at once
+ * is ambiguous and refused.
  */
 export function chatGuardrail(body: Pick<ChatCompletionRequest, 'guardrailConfig'>, header: (name: string) => string | undefined): GuardrailRequest | undefined {
   const id = header(GUARDRAIL_ID_HEADER);
