@@ -18,7 +18,7 @@ after(() => store.close());
 function target(ids: string[]): DrainTarget & { applied: ReadonlyMap<string, boolean> } {
   const t = {
     applied: new Map<string, boolean>() as ReadonlyMap<string, boolean>,
-    hasDeployment: (id: string) => ids.includes(id),
+    knowsDeployment: async (id: string) => ids.includes(id),
     setDrainOverrides(o: ReadonlyMap<string, boolean>) {
       t.applied = o;
     },

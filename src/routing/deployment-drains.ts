@@ -3,7 +3,7 @@ import type { DrainOverride, DrainStore } from './drain-store.js';
 
 /** What drains need of the router (`Router` fits). */
 export interface DrainTarget {
-  hasDeployment(id: string): boolean;
+  knowsDeployment(id: string): Promise<boolean>;
   setDrainOverrides(overrides: ReadonlyMap<string, boolean>): void;
 }
 
@@ -51,7 +51,7 @@ export class DeploymentDrains {
 
   /** Drains (`true`) or restores (`false`) a deployment for every replica; an id routing does not know is a 404. */
   async set(deploymentId: string, drained: boolean, by: string): Promise<DrainOverride> {
-    if (!this.o.router.hasDeployment(deploymentId)) throw notFound(`Deployment ${deploymentId} not found.`);
+    if (!(await this.o.router.knowsDeployment(deploymentId))) throw notFound(`Deployment ${deploymentId} not found.`);
     const saved = await this.o.store.put(deploymentId, drained, by);
     await this.refresh();
     this.o.log.info({ deployment: deploymentId, drained, by }, drained ? 'deployment drained' : 'deployment restored');

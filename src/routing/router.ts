@@ -152,12 +152,22 @@ export class Router {
     return [...this.deployments.values()].map((d) => d.health());
   }
 
-  /**
-   * Whether `id` names a deployment: a configured one, or a model's implicit one that routing has built. An implicit
-   * deployment another replica built but this one has not is unknown here until its model is first called here.
-   */
+  /** Whether `id` names a deployment routing knows now: a configured one, or a model's implicit one it has built. */
   hasDeployment(id: string): boolean {
     return this.entries.has(id) || this.deployments.has(id);
+  }
+
+  /**
+   * Whether `id` names a deployment, built or not: also a model's implicit one (`<provider>/<model>`, for a catalog
+   * model with no configured deployments) that this replica has not routed to yet, so an operator can drain it on any
+   * replica before its first call there.
+   */
+  async knowsDeployment(id: string): Promise<boolean> {
+    if (this.hasDeployment(id)) return true;
+    const slash = id.indexOf('/');
+    if (slash <= 0) return false;
+    const resolved = await this.o.catalog.resolve(id.slice(slash + 1)).catch(() => undefined);
+    return !!resolved && `${resolved.provider.id}/${resolved.model.id}` === id && !this.entriesByModel.has(resolved.model.id);
   }
 
   /**

@@ -190,6 +190,11 @@ test('unknown and malformed ids, and principals outside the default account, are
   assert.match(((await drainedEcho.json()) as { message: string }).message, /Every deployment of scripted\.echo-v1:0 is drained/);
   assert.equal((await act(server, 'scripted/scripted.echo-v1:0', 'restore')).status, 200);
   assert.equal((await echo(server)).status, 200);
+  // An implicit deployment can be drained before its model's first call on this replica (another replica may route it).
+  assert.equal((await act(server, 'scripted/scripted.embed-v1:0', 'drain')).status, 200);
+  assert.equal((await act(server, 'scripted/scripted.embed-v1:0', 'reset')).status, 200);
+  // The provider must be the model's own.
+  assert.equal((await act(server, 'elsewhere/scripted.embed-v1:0', 'drain')).status, 404);
 
   const bad = await act(server, 'no spaces', 'drain');
   assert.equal(bad.status, 400);
