@@ -57,9 +57,14 @@ export async function openConsolePage(browser: Browser, errors: string[]): Promi
 
 /** Full-page shots in both themes (test/console/screenshots/), through the system preference the console follows. */
 export async function shootBothThemes(page: Page, name: string): Promise<void> {
+  // A full-page shot of a scrolled page draws the sticky header where the viewport was, across the content: shoot from
+  // the top, then put the scroll back where the test left it.
+  const scrolled = await page.evaluate(() => window.scrollY);
+  if (scrolled) await page.evaluate(() => window.scrollTo(0, 0));
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`), fullPage: true });
   }
   await page.emulateMedia({ colorScheme: 'light' });
+  if (scrolled) await page.evaluate((y) => window.scrollTo(0, y), scrolled);
 }
