@@ -1,2 +1,2 @@
 export { type ResponseTables, responseMigrations } from './response-tables.js';
-export { type StoredItem, type StoredResponse, StoredResponses } from './stored-responses.js';
+export { type StoredItem, type StoredResponse, StoredResponses, type StoredResponsesOptions } from './stored-responses.js';

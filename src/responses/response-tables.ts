@@ -50,4 +50,10 @@ export const responseMigrations: Record<string, Migration> = {
       await db.schema.createIndex('stored_response_items_response').on('stored_response_items').column('response_id').execute();
     },
   },
+  // The retention sweep deletes by age.
+  '2026-11-24-91-stored-responses-created-at': {
+    async up(db) {
+      await db.schema.createIndex('stored_responses_created_at').on('stored_responses').column('created_at').execute();
+    },
+  },
 };

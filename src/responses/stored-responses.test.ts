@@ -7,7 +7,7 @@ import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { migrate, openStore, type Store } from '../store/index.js';
 import { responseMigrations } from './response-tables.js';
-import { type StoredResponse, StoredResponses } from './stored-responses.js';
+import { type StoredResponse, StoredResponses, type StoredResponsesOptions } from './stored-responses.js';
 
 /** Stored responses on both dialects: PostgreSQL too when QUARRY_TEST_PG_URL is set. */
 const PG_URL = process.env.QUARRY_TEST_PG_URL;
@@ -45,12 +45,13 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`stored responses on ${dialect}`, { skip: dialect === 'postgres' && !PG_URL ? 'set QUARRY_TEST_PG_URL to run against PostgreSQL' : false }, () => {
     const dir = mkdtempSync(join(tmpdir(), `quarry-responses-${dialect}-`));
     let opened: Awaited<ReturnType<typeof open>> | undefined;
-    const responses = async () => {
+    // The fixtures are created 2026-09-21; these tests read them a day later, with the default 30 days' retention.
+    const responses = async (opts: StoredResponsesOptions = { now: () => 1_790_086_400_000 }) => {
       if (!opened) {
         opened = await open(dialect, dir);
         await migrate(opened.store.db, responseMigrations);
       }
-      return new StoredResponses(opened.store.db);
+      return new StoredResponses(opened.store.db, opts);
     };
     after(async () => {
       await opened?.drop();
@@ -88,6 +89,29 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         ['msg_in_resp_b', 'msg_out_resp_b', 'msg_in_resp_c', 'msg_out_resp_c'],
       );
       assert.equal(await r.history(ME, 'resp_a'), undefined);
+    });
+
+    test('past the retention a response reads as gone at once, and the sweep deletes its rows', async () => {
+      const created = 1_790_000_000_000;
+      const day = 86_400_000;
+      let clock = created + 10 * day;
+      const weekly = await responses({ retentionDays: 7, now: () => clock });
+      const forever = await responses({ retentionDays: 0 });
+      await weekly.put(ME, response('resp_old', null, 'old'));
+      await weekly.put(ME, { ...response('resp_new', null, 'new'), createdAt: (created + 5 * day) / 1000 });
+      assert.ok(await weekly.get(ME, 'resp_new'), 'created 5 days ago, kept 7');
+      assert.equal(await weekly.get(ME, 'resp_old'), undefined, 'created 10 days ago, kept 7');
+      assert.equal((await weekly.items(ME, ['msg_out_resp_old'])).size, 0);
+      assert.equal(await weekly.history(ME, 'resp_old'), undefined);
+      assert.ok(await forever.get(ME, 'resp_old'), 'still stored until the sweep');
+      clock += 1;
+      await weekly.sweep(true);
+      assert.equal(await forever.get(ME, 'resp_old'), undefined);
+      assert.equal((await forever.items(ME, ['msg_in_resp_old', 'msg_out_resp_old'])).size, 0);
+      assert.ok(await forever.get(ME, 'resp_new'), 'younger responses stay');
+      assert.equal((await forever.items(ME, ['msg_out_resp_new'])).size, 1);
+      await forever.sweep(true);
+      assert.ok(await forever.get(ME, 'resp_new'), 'retention 0 sweeps nothing');
     });
 
     test('a response with many items is written in batches', async () => {

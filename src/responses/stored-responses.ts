@@ -20,16 +20,37 @@ export interface StoredResponse {
 const MAX_CHAIN = 1000;
 // Rows per multi-row INSERT, well under SQLite's and PostgreSQL's bound-parameter limits.
 const INSERT_BATCH = 200;
+// Expired responses are deleted by a sweep run on a write at most this often (reads already skip them).
+const SWEEP_EVERY_MS = 10 * 60_000;
+
+export interface StoredResponsesOptions {
+  /** Days a response is kept after it was created, as OpenAI keeps them 30; 0 keeps them until deleted. */
+  retentionDays?: number;
+  now?: () => number;
+}
 
 /**
  * The Responses API's stored responses (`store: true`), scoped by account: every read and delete names the account,
  * so a response id from another account is simply not found. Items are indexed by id for `item_reference` inputs.
+ * Past the retention a response reads as gone at once and its rows go with the next sweep.
  */
 export class StoredResponses {
   private readonly db: Kysely<ResponseTables>;
+  private readonly retentionS: number;
+  private readonly now: () => number;
+  private lastSweep: number;
 
-  constructor(db: Database) {
+  constructor(db: Database, opts: StoredResponsesOptions = {}) {
     this.db = db.withTables<ResponseTables>();
+    this.retentionS = (opts.retentionDays ?? 30) * 86_400;
+    this.now = opts.now ?? Date.now;
+    // The first sweep comes SWEEP_EVERY_MS after start, not with the first write a restart takes.
+    this.lastSweep = this.now();
+  }
+
+  /** Unix seconds before which responses are expired; 0 when they are kept until deleted. */
+  private cutoff(): number {
+    return this.retentionS ? Math.floor(this.now() / 1000) - this.retentionS : 0;
   }
 
   async put(accountId: string, r: StoredResponse): Promise<void> {
@@ -48,10 +69,33 @@ export class StoredResponses {
         .execute();
       for (let i = 0; i < items.length; i += INSERT_BATCH) await tx.insertInto('stored_response_items').values(items.slice(i, i + INSERT_BATCH)).execute();
     });
+    this.sweep();
+  }
+
+  /** Deletes expired responses and their items; best effort, off the request's path. */
+  sweep(force = false): Promise<void> {
+    const now = this.now();
+    const cutoff = this.cutoff();
+    if (!cutoff || (!force && now - this.lastSweep < SWEEP_EVERY_MS)) return Promise.resolve();
+    this.lastSweep = now;
+    return this.db
+      .transaction()
+      .execute(async (tx) => {
+        const expired = tx.selectFrom('stored_responses').select('id').where('created_at', '<', cutoff);
+        await tx.deleteFrom('stored_response_items').where('response_id', 'in', expired).execute();
+        await tx.deleteFrom('stored_responses').where('created_at', '<', cutoff).execute();
+      })
+      .catch(() => undefined);
   }
 
   async get(accountId: string, id: string): Promise<StoredResponse | undefined> {
-    const row = await this.db.selectFrom('stored_responses').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('stored_responses')
+      .selectAll()
+      .where('id', '=', id)
+      .where('account_id', '=', accountId)
+      .where('created_at', '>=', this.cutoff())
+      .executeTakeFirst();
     if (!row) return undefined;
     return {
       id: row.id,
@@ -93,7 +137,14 @@ export class StoredResponses {
   /** Stored items by id, for `item_reference` inputs; ids the account does not have are absent from the map. */
   async items(accountId: string, ids: string[]): Promise<Map<string, unknown>> {
     if (!ids.length) return new Map();
-    const rows = await this.db.selectFrom('stored_response_items').select(['id', 'item']).where('account_id', '=', accountId).where('id', 'in', [...new Set(ids)]).execute();
+    const rows = await this.db
+      .selectFrom('stored_response_items as i')
+      .innerJoin('stored_responses as r', 'r.id', 'i.response_id')
+      .select(['i.id', 'i.item'])
+      .where('i.account_id', '=', accountId)
+      .where('i.id', 'in', [...new Set(ids)])
+      .where('r.created_at', '>=', this.cutoff())
+      .execute();
     return new Map(rows.map((r) => [r.id, JSON.parse(r.item) as unknown]));
   }
 }
