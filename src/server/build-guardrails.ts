@@ -43,8 +43,8 @@ export async function buildGuardrails(opts: {
       model: async (call) => {
         const result = await opts.runtime().converse(context('guardrails.judge', call.signal), {
           modelId,
-          system: [{ text: call.system }],
-          messages: [{ role: 'user', content: [{ text: call.prompt }] }],
+          ...(call.system ? { system: [{ text: call.system }] } : {}),
+          messages: call.messages.map((m) => ({ role: m.role, content: [{ text: m.text }] })),
           inferenceConfig: { maxTokens: call.maxTokens, temperature: 0 },
           ...(call.jsonSchema ? { jsonSchema: call.jsonSchema } : {}),
         });

@@ -63,6 +63,7 @@ test('guardrails.judge: off by default; bounds defaulted; mistakes named by path
     maxWindows: 32,
     concurrency: 4,
     structuredOutput: true,
+    taxonomy: 'prompt',
   });
   assert.throws(() => parseConfig('guardrails:\n  judge: { modelId: x, windowChars: 10 }\n'), /guardrails\.judge\.windowChars/);
   assert.throws(() => parseConfig('guardrails:\n  judge: {}\n'), /guardrails\.judge\.modelId/);

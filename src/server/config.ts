@@ -163,6 +163,8 @@ export const configSchema = z
             concurrency: z.number().int().min(1).max(64).default(4),
             /** Ask for JSON-schema output; turn off for a model that only answers Llama-Guard-style (`unsafe\nS1`). */
             structuredOutput: z.boolean().default(true),
+            /** `llama-guard-3`: send the text alone and read Llama Guard 3's own codes (its chat template brings them). */
+            taxonomy: z.enum(['prompt', 'llama-guard-3']).default('prompt'),
           })
           .strict()
           .optional(),

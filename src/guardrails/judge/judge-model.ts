@@ -3,8 +3,10 @@
  * builds it over its own runtime, so any configured provider can judge; guardrails only see this function.
  */
 export interface JudgeCall {
-  system: string;
-  prompt: string;
+  /** Absent for a Llama Guard 3 judge, whose chat template brings its own instructions. */
+  system?: string;
+  /** The conversation to judge: one user turn with the prompt, or (Llama Guard 3, OUTPUT) a user and an assistant turn. */
+  messages: Array<{ role: 'user' | 'assistant'; text: string }>;
   /** Asks for JSON matching this schema, where the provider can constrain its output (left out when configured off). */
   jsonSchema?: { name: string; description?: string; schema: Record<string, unknown> };
   maxTokens: number;
@@ -30,4 +32,10 @@ export interface GuardrailJudge {
   concurrency?: number;
   /** Ask for JSON-schema output (default true); off for models that only answer Llama-Guard-style. */
   structuredOutput?: boolean;
+  /**
+   * `prompt` (default): our numbered categories and topics, answered as JSON (or `unsafe\nS1` in our numbering).
+   * `llama-guard-3`: the text alone as the conversation, answered in Llama Guard 3's own codes (its chat template
+   * supplies them); content filters only, and no PROMPT_ATTACK.
+   */
+  taxonomy?: 'prompt' | 'llama-guard-3';
 }

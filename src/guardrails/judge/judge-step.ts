@@ -5,9 +5,10 @@ import { type ActiveFilter, activeContentFilters, type ContentStepResult, conten
 import type { ConfidenceLevel } from '../engine/guardrail-assessment.js';
 import type { GuardrailSource, PolicyVerdict, TopicConfig, TopicPolicyConfig } from '../policies/index.js';
 import { direction, reportedAction } from '../policies/policy-direction.js';
-import type { GuardrailJudge } from './judge-model.js';
+import type { GuardrailJudge, JudgeCall } from './judge-model.js';
 import { type JudgeItem, judgeItems, judgePrompt, judgeSchema } from './judge-prompt.js';
 import { judgeWindows } from './judge-windows.js';
+import { LLAMA_GUARD_3_CATEGORIES, parseLlamaGuard3 } from './llama-guard-taxonomy.js';
 import { parseJudgeAnswer } from './parse-judge-answer.js';
 
 /** What the apply loop reads of a topic finding; the judge has no lexical or semantic parts to report. */
@@ -53,21 +54,45 @@ export function compileJudgeStep(judge: GuardrailJudge, content: ContentPolicyCo
     return { filters, denied, items: judgeItems(filters.map((f) => f.type), denied) };
   };
   const sides = { INPUT: side('INPUT'), OUTPUT: side('OUTPUT') };
+  const llamaGuard = judge.taxonomy === 'llama-guard-3';
+  if (llamaGuard) {
+    if (topics) throw validation('The LLM judge uses Llama Guard 3\'s own categories (guardrails.judge.taxonomy), which have no custom topics: use tierName CLASSIC for topicPolicyConfig.');
+    for (const f of [...sides.INPUT.filters, ...sides.OUTPUT.filters]) {
+      if (!LLAMA_GUARD_3_CATEGORIES.has(f.type)) {
+        throw validation(`The LLM judge uses Llama Guard 3's own categories (guardrails.judge.taxonomy), which have no ${f.type}: remove that filter or use tierName CLASSIC.`);
+      }
+    }
+  }
 
-  async function judgeWindow(text: string, source: GuardrailSource, items: JudgeItem[]): Promise<Map<string, ConfidenceLevel>> {
+  /** One judge call's conversation and how its answer is read. */
+  function ask(text: string, source: GuardrailSource, items: JudgeItem[]): { call: Omit<JudgeCall, 'signal'>; read: (answer: string) => Map<string, ConfidenceLevel> | undefined } {
+    if (llamaGuard) {
+      // Llama Guard rates the last turn; an answer is judged after a neutral user turn, since only the answer is given.
+      const messages: JudgeCall['messages'] = source === 'INPUT' ? [{ role: 'user', text }] : [{ role: 'user', text: 'Please answer.' }, { role: 'assistant', text }];
+      const read = (answer: string) => {
+        const levels = parseLlamaGuard3(answer);
+        return levels && new Map(items.map((it) => [it.code, 'category' in it ? levels.get(it.category)! : 'NONE']));
+      };
+      return { call: { messages, maxTokens: 24 }, read };
+    }
     const { system, prompt } = judgePrompt(text, source, items);
     const codes = items.map((i) => i.code);
     const jsonSchema = judge.structuredOutput === false ? undefined : { name: 'guardrail_verdict', description: 'A confidence level per code', schema: judgeSchema(items) };
+    return { call: { system, messages: [{ role: 'user', text: prompt }], jsonSchema, maxTokens: 16 + 12 * items.length }, read: (answer) => parseJudgeAnswer(answer, codes) };
+  }
+
+  async function judgeWindow(text: string, source: GuardrailSource, items: JudgeItem[]): Promise<Map<string, ConfidenceLevel>> {
+    const { call, read } = ask(text, source, items);
     const signal = AbortSignal.timeout(timeoutMs);
     let last = '';
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        last = await judge.model({ system, prompt, jsonSchema, maxTokens: 16 + 12 * items.length, signal });
+        last = await judge.model({ ...call, signal });
       } catch (e) {
         const why = signal.aborted ? `did not answer within ${timeoutMs} ms` : `failed: ${(e as Error).message}`;
         throw new QuarryError('ServiceUnavailableException', `The guardrail's LLM judge (model ${judge.modelId}) ${why}.`, { cause: e });
       }
-      const levels = parseJudgeAnswer(last, codes);
+      const levels = read(last);
       if (levels) return levels;
     }
     throw new QuarryError('ServiceUnavailableException', `The guardrail's LLM judge (model ${judge.modelId}) answered with something that is not a verdict: ${JSON.stringify(last.slice(0, 200))}`);
