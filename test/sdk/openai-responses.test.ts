@@ -255,6 +255,7 @@ describe('openai SDK responses against a running server', () => {
     const unstored = await client.responses.create({ model: MODEL, input: 'forget me', store: false });
     await assert.rejects(client.responses.retrieve(unstored.id), (e: unknown) => e instanceof NotFoundError);
 
+    await assert.rejects(client.responses.cancel(first.id), (e: unknown) => e instanceof BadRequestError && /background=true.*already completed/.test(e.message));
     await client.responses.delete(first.id);
     await assert.rejects(client.responses.retrieve(first.id), (e: unknown) => e instanceof NotFoundError && e.status === 404);
     await assert.rejects(client.responses.delete(first.id), (e: unknown) => e instanceof NotFoundError);
@@ -321,6 +322,7 @@ describe('openai SDK responses against a running server', () => {
     await assert.rejects(other.responses.retrieve(mine.id), (e: unknown) => e instanceof NotFoundError && e.status === 404);
     await assert.rejects(other.responses.inputItems.list(mine.id), (e: unknown) => e instanceof NotFoundError);
     await assert.rejects(other.responses.delete(mine.id), (e: unknown) => e instanceof NotFoundError);
+    await assert.rejects(other.responses.cancel(mine.id), (e: unknown) => e instanceof NotFoundError);
     await assert.rejects(
       other.responses.create({ model: MODEL, input: 'go on', previous_response_id: mine.id }),
       (e: unknown) => e instanceof NotFoundError && /Previous response with id/.test(e.message),

@@ -124,7 +124,9 @@ export const responsesToolChoice = z.union([
     tools: z.array(z.looseObject({ type: z.string(), name: z.string().optional() })),
   }),
   // Hosted tools' choices ({ type: 'web_search_preview' }, mcp, custom …): recognised, refused by name.
-  z.looseObject({ type: z.string().refine((t) => t !== 'function' && t !== 'allowed_tools') }),
+  z.looseObject({
+    type: z.string().refine((t) => t !== 'function' && t !== 'allowed_tools', 'a function choice needs its name; allowed_tools needs mode and tools'),
+  }),
 ]);
 export type ResponsesToolChoice = z.infer<typeof responsesToolChoice>;
 

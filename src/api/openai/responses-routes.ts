@@ -26,7 +26,8 @@ const inputItemsQuery = z.strictObject({
 });
 
 /**
- * The Responses API: create (plain and streamed), and the stored responses — retrieve, delete, list input items.
+ * The Responses API: create (plain and streamed), count input tokens, and the stored responses — retrieve, delete,
+ * list input items (and cancel, which only says why it cannot).
  * Stored responses belong to the caller's account: an id from another account is not found, never read.
  */
 export function responsesRoutes(deps: ApiDeps): Hono<ApiEnv> {
@@ -78,6 +79,15 @@ export function responsesRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const id = c.req.param('id');
     if (!(await store.delete(scopeOf(c), id))) throw responseNotFound(id);
     return c.json({ id, object: 'response', deleted: true });
+  });
+
+  // Only background responses can be cancelled, and Quarry runs none: a stored response is always finished.
+  app.post('/v1/responses/:id/cancel', async (c) => {
+    await authorizeRequest(c, 'quarry:GetResponse', '*');
+    const id = c.req.param('id');
+    const found = await store.get(scopeOf(c), id);
+    if (!found) throw responseNotFound(id);
+    throw validation(`Only responses created with background=true can be cancelled, and Quarry runs none; response ${id} is already ${String(found.response.status)}.`);
   });
 
   app.get('/v1/responses/:id/input_items', async (c) => {
