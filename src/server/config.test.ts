@@ -69,3 +69,11 @@ test('guardrails.judge: off by default; bounds defaulted; mistakes named by path
   assert.throws(() => parseConfig('guardrails:\n  judge: {}\n'), /guardrails\.judge\.modelId/);
   assert.throws(() => parseConfig('guardrails:\n  judge: { modelId: x, model: y }\n'), /guardrails\.judge/);
 });
+
+test('responses.retentionDays: 30 by default, 0 keeps stored responses until deleted, a negative or fractional one refused', () => {
+  assert.equal(parseConfig('', {}).responses.retentionDays, 30);
+  assert.equal(parseConfig('responses:\n  retentionDays: 0\n', {}).responses.retentionDays, 0);
+  assert.throws(() => parseConfig('responses:\n  retentionDays: -1\n', {}), /responses\.retentionDays/);
+  assert.throws(() => parseConfig('responses:\n  retentionDays: 1.5\n', {}), /responses\.retentionDays/);
+  assert.throws(() => parseConfig('responses:\n  keepDays: 1\n', {}), /keepDays/);
+});

@@ -129,6 +129,8 @@ export const configSchema = z
       })
       .strict()
       .default({ dataPlane: false, redactKeys: [] }),
+    /** The OpenAI Responses API's stored responses (`store: true`): kept `retentionDays` after creation (0: until deleted). */
+    responses: z.object({ retentionDays: z.number().int().min(0).max(36_500).default(30) }).strict().default({ retentionDays: 30 }),
     /** Redis, for what several replicas share (rate limits, the response cache); absent, each process keeps its own. */
     redis: z
       .object({

@@ -165,7 +165,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const agents = new AgentsModule({ db: store.db, region: config.region, models: runtime, knowledge, guardrails, functions: new AgentFunctionRegistry(config.agents) });
   const authorizer = new Authorizer(opts.policies ?? iam, config.accountId);
   const apps = buildApps({ config, store, runtime, prices, keys, authorizer, knowledge });
-  const apiDeps = { runtime, keys, region: config.region, accountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes, responses: new StoredResponses(store.db) };
+  const apiDeps = { runtime, keys, region: config.region, accountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes, responses: new StoredResponses(store.db, { retentionDays: config.responses.retentionDays }) };
   const app = createApp({ ...apiDeps, authorizer, metrics, log, publicRoutes: apps.publicRoutes, knowledge, agents, guardrails, audit, consoleAuth: buildConsoleAuth({ config, store, iam, audit }), routes: [...(opts.routes?.(apiDeps) ?? []), iamAdminRoutes({ iam, region: config.region, maxBodyBytes: config.limits.maxBodyBytes }), quotas.routes, ...budgets.routes, ...provisioned.routes, ...apps.routes, auditRoutes({ audit, defaultAccountId: config.accountId }), pricingRoutes({ prices, region: config.region, operatorAccountId: config.accountId, maxBodyBytes: config.limits.maxBodyBytes }), secretsRoutes({ keyring, operatorAccountId: config.accountId, rotation: opts.keyring?.rotation }), routingHealthRoutes({ health: () => runtime.router.health(), drains, operatorAccountId: config.accountId })] });
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
   let listener: Listener;
