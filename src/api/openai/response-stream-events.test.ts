@@ -164,7 +164,7 @@ test('a plain result: one message per run of text, function calls with JSON argu
   const result: ConverseResult = {
     message: {
       role: 'assistant',
-      content: [{ text: 'Let me ' }, { text: 'check.' }, { toolUse: { toolUseId: 'call_1', name: 'f', input: { a: 1 } } }],
+      content: [{ text: 'Let me ' }, { text: 'check.' }, { toolUse: { toolUseId: 'call_1', name: 'f', input: { a: 1 } } }, { text: '' }],
     },
     stopReason: 'tool_use',
     usage: { inputTokens: 3, outputTokens: 4, totalTokens: 7 },

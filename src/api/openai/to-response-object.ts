@@ -98,6 +98,8 @@ export function outputItems(content: ContentBlock[], status: ItemStatus): Output
   const items: OutputItem[] = [];
   for (const b of content) {
     if ('text' in b) {
+      // An empty text block (some providers open one before a tool call) is no message, as it is none when streamed.
+      if (!b.text) continue;
       const last = items.at(-1);
       // Adjacent text blocks read as one message, as they would in a chat transcript.
       if (last?.type === 'message') last.content[0]!.text += b.text;
