@@ -55,6 +55,9 @@ export async function openConsolePage(browser: Browser, errors: string[]): Promi
   return { context, page };
 }
 
+// The page's own global inside page.evaluate (the test files are type-checked without the DOM library).
+declare const window: { scrollY: number; scrollTo(x: number, y: number): void };
+
 /** Full-page shots in both themes (test/console/screenshots/), through the system preference the console follows. */
 export async function shootBothThemes(page: Page, name: string): Promise<void> {
   // A full-page shot of a scrolled page draws the sticky header where the viewport was, across the content: shoot from
