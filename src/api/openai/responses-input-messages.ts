@@ -1,8 +1,10 @@
 import { type ContentBlock, type DocumentBlock, type ImageBlock, type Message, type SystemContentBlock, type TextBlock, validation } from '../../core/index.js';
 import { decodeBase64 } from '../shared/base64.js';
 import { parseDataUrl } from './data-url.js';
-import { documentFormat, imageFormat } from './media-format.js';
+import { inlineDocument } from './inline-document.js';
+import { imageFormat } from './media-format.js';
 import type { ResponsesContentPart, ResponsesInputItem } from './responses-request-schema.js';
+import { toolArguments } from './tool-arguments.js';
 
 /** An input item and where it came from, for error messages (`input.3`, or the previous response's items). */
 export interface LocatedItem {
@@ -96,12 +98,7 @@ function userPart(p: ResponsesContentPart, at: string): ContentBlock[] {
         const why = p.file_id ? 'uploaded file ids are not supported' : p.file_url ? 'Quarry does not fetch remote URLs' : 'file_data is required';
         throw validation(`${at}: ${why}; send the file inline as file_data (a base64 data URL).`);
       }
-      const { mediaType, bytes } = p.file_data.startsWith('data:')
-        ? parseDataUrl(p.file_data, `${at}.file_data`)
-        : { mediaType: 'application/octet-stream', bytes: decodeBase64(p.file_data, `${at}.file_data`) };
-      const format = documentFormat(mediaType, p.filename ?? undefined, at);
-      const name = p.filename?.replace(/\.[^.]*$/, '') || `document-${at.replace(/\D+/g, '-').replace(/^-|-$/g, '')}`;
-      return withBreakpoint({ document: { format, name, source: { bytes } } }, p.prompt_cache_breakpoint);
+      return withBreakpoint(inlineDocument(p.file_data, p.filename, at, `${at}.file_data`), p.prompt_cache_breakpoint);
     }
     case 'input_audio':
       throw validation(`${at}: audio input is not supported.`);
@@ -110,15 +107,5 @@ function userPart(p: ResponsesContentPart, at: string): ContentBlock[] {
       throw validation(`${at}: ${p.type} belongs to assistant messages; a user message takes input_text, input_image and input_file.`);
     default:
       return p satisfies never;
-  }
-}
-
-/** Converse carries tool input as JSON, so arguments that do not parse are refused rather than guessed at. */
-function toolArguments(text: string, at: string): unknown {
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw validation(`${at} is not valid JSON.`);
   }
 }

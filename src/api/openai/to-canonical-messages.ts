@@ -2,7 +2,9 @@ import { type CachePointBlock, type ContentBlock, type Message, type SystemConte
 import { decodeBase64 } from '../shared/base64.js';
 import type { ChatMessage, UserContentPart } from './chat-request-schema.js';
 import { parseDataUrl } from './data-url.js';
-import { documentFormat, imageFormat } from './media-format.js';
+import { inlineDocument } from './inline-document.js';
+import { imageFormat } from './media-format.js';
+import { toolArguments } from './tool-arguments.js';
 
 type TextParts = string | { text: string; prompt_cache_breakpoint?: { mode: 'explicit' } | null }[];
 
@@ -86,26 +88,11 @@ function userPart(p: UserContentPart, at: string): ContentBlock[] {
       if (!file_data) {
         throw validation(`${at}.file: ${file_id ? 'uploaded file ids are not supported' : 'file_data is required'}; send the file inline as file_data (a base64 data URL).`);
       }
-      const { mediaType, bytes } = file_data.startsWith('data:')
-        ? parseDataUrl(file_data, `${at}.file.file_data`)
-        : { mediaType: 'application/octet-stream', bytes: decodeBase64(file_data, `${at}.file.file_data`) };
-      const format = documentFormat(mediaType, filename ?? undefined, `${at}.file`);
-      const name = filename?.replace(/\.[^.]*$/, '') || `document-${at.replace(/\D+/g, '-').replace(/^-|-$/g, '')}`;
-      return withBreakpoint({ document: { format, name, source: { bytes } } }, p.prompt_cache_breakpoint);
+      return withBreakpoint(inlineDocument(file_data, filename, `${at}.file`, `${at}.file.file_data`), p.prompt_cache_breakpoint);
     }
     case 'input_audio':
       throw validation(`${at}: audio input is not supported.`);
     default:
       return p satisfies never;
-  }
-}
-
-/** Converse carries tool input as JSON, so arguments that do not parse are refused rather than guessed at. */
-function toolArguments(text: string, at: string): unknown {
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw validation(`${at} is not valid JSON.`);
   }
 }
