@@ -189,7 +189,14 @@ describe('LLM judge: failures', () => {
     const model = (call: JudgeCall) => new Promise<string>((_, reject) => call.signal.addEventListener('abort', () => reject(call.signal.reason)));
     const g = compileGuardrail(CONTENT_STANDARD, { judge: { modelId: 'judge.slow', model, timeoutMs: 50 } });
     const started = Date.now();
-    await assert.rejects(g.check(input('hello')), unavailable(/did not answer within 50 ms/));
+    // AbortSignal.timeout's timer does not hold the process open (a server's socket does): with nothing else pending
+    // the test's event loop would drain before it fires, so a timer of the test's own keeps it running meanwhile.
+    const alive = setTimeout(() => undefined, 5_000);
+    try {
+      await assert.rejects(g.check(input('hello')), unavailable(/did not answer within 50 ms/));
+    } finally {
+      clearTimeout(alive);
+    }
     assert.ok(Date.now() - started < 2000);
   });
 
