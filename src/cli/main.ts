@@ -1,19 +1,3 @@
-import { agentCommand } from './agent-command.js';
-import { auditCommand } from './audit-command.js';
-import { budgetCommand } from './budget-command.js';
-import { chatCommand, invokeCommand } from './chat-command.js';
-import { guardrailCommand } from './guardrail-command.js';
-import { iamCommand } from './iam-command.js';
-import { kbCommand } from './kb-command.js';
-import { modelsCommand } from './models-command.js';
-import { pricingCommand } from './pricing-command.js';
-import { provisionedCommand } from './provisioned-command.js';
-import { quotaCommand } from './quota-command.js';
-import { routingCommand } from './routing-command.js';
-import { secretsCommand } from './secrets-command.js';
-import { serveCommand } from './serve-command.js';
-import { usageCommand } from './usage-command.js';
-
 const USAGE = `quarry — one Bedrock- and OpenAI-compatible API over local and remote models
 
 Usage:
@@ -41,32 +25,36 @@ chat, invoke, kb and guardrail reach the server at --url (default $QUARRY_URL or
 (default $QUARRY_API_KEY, else the admin key in <data-dir>/admin-credentials.json).`;
 
 const [command, ...rest] = process.argv.slice(2);
-const commands: Record<string, (args: string[]) => Promise<number | undefined>> = {
-  serve: serveCommand,
-  chat: chatCommand,
-  invoke: invokeCommand,
-  models: modelsCommand,
-  kb: kbCommand,
-  agents: agentCommand,
-  guardrail: guardrailCommand,
-  iam: iamCommand,
-  pricing: pricingCommand,
-  audit: auditCommand,
-  quotas: quotaCommand,
-  usage: usageCommand,
-  budgets: budgetCommand,
-  provisioned: provisionedCommand,
-  secrets: secretsCommand,
-  routing: routingCommand,
+// Each command's module is loaded only when it runs: the client commands are thin HTTP clients, and importing the
+// server's whole module graph (what `serve` needs) for them cost seconds of start-up on every `quarry kb …` or
+// `quarry usage`.
+type Command = (args: string[]) => Promise<number | undefined>;
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve-command.js')).serveCommand,
+  chat: async () => (await import('./chat-command.js')).chatCommand,
+  invoke: async () => (await import('./chat-command.js')).invokeCommand,
+  models: async () => (await import('./models-command.js')).modelsCommand,
+  kb: async () => (await import('./kb-command.js')).kbCommand,
+  agents: async () => (await import('./agent-command.js')).agentCommand,
+  guardrail: async () => (await import('./guardrail-command.js')).guardrailCommand,
+  iam: async () => (await import('./iam-command.js')).iamCommand,
+  pricing: async () => (await import('./pricing-command.js')).pricingCommand,
+  audit: async () => (await import('./audit-command.js')).auditCommand,
+  quotas: async () => (await import('./quota-command.js')).quotaCommand,
+  usage: async () => (await import('./usage-command.js')).usageCommand,
+  budgets: async () => (await import('./budget-command.js')).budgetCommand,
+  provisioned: async () => (await import('./provisioned-command.js')).provisionedCommand,
+  secrets: async () => (await import('./secrets-command.js')).secretsCommand,
+  routing: async () => (await import('./routing-command.js')).routingCommand,
 };
 
-const run = command ? commands[command] : undefined;
-if (!run) {
+const load = command && Object.hasOwn(commands, command) ? commands[command] : undefined;
+if (!load) {
   console.log(USAGE);
   process.exitCode = command && command !== 'help' && command !== '--help' ? 2 : 0;
 } else {
   try {
-    const code = await run(rest);
+    const code = await (await load())(rest);
     if (code !== undefined) process.exitCode = code;
   } catch (e) {
     console.error(`quarry ${command}: ${(e as Error).message}`);
