@@ -1,5 +1,6 @@
-import { type ConverseRequest, type ToolChoice, type ToolSpec, validation } from '../../core/index.js';
+import { type ConverseRequest, type ToolSpec, validation } from '../../core/index.js';
 import type { ChatCompletionRequest, ChatToolChoice } from './chat-request-schema.js';
+import { functionToolSpec, type NarrowedTools, toConverseToolConfig } from './converse-tool-config.js';
 import { toCanonicalMessages } from './to-canonical-messages.js';
 
 /** Chat Completions request → canonical. Refuses, by name, every documented parameter it cannot honour. */
@@ -62,31 +63,16 @@ function refuseUnsupported(body: ChatCompletionRequest): void {
 function toolConfig(body: ChatCompletionRequest): ConverseRequest['toolConfig'] {
   const specs: ToolSpec[] = (body.tools ?? []).map((t, i) => {
     if (t.type === 'custom') throw validation(`tools.${i}: custom (free-form) tools are not supported; define a function tool.`);
-    const f = t.function;
-    return {
-      name: f.name,
-      ...(f.description ? { description: f.description } : {}),
-      inputSchema: { json: f.parameters ?? { type: 'object', properties: {} } },
-    };
+    return functionToolSpec(t.function.name, t.function.description, t.function.parameters);
   });
-  const choice = body.tool_choice;
-  if (!specs.length) {
-    if (choice != null && choice !== 'none' && choice !== 'auto') throw validation('tool_choice requires tools.');
-    return undefined;
-  }
-  // Converse has no "none": a model that must not call tools is simply not offered any.
-  if (choice === 'none') return undefined;
-  const { tools, toolChoice } = narrow(specs, choice);
-  return { tools: tools.map((toolSpec) => ({ toolSpec })), ...(toolChoice ? { toolChoice } : {}) };
+  return toConverseToolConfig(specs, body.tool_choice, narrow);
 }
 
-function narrow(specs: ToolSpec[], choice: ChatToolChoice | null | undefined): { tools: ToolSpec[]; toolChoice?: ToolChoice } {
+function narrow(specs: ToolSpec[], choice: Exclude<ChatToolChoice, string>): NarrowedTools {
   const known = (name: string, at: string) => {
     if (!specs.some((s) => s.name === name)) throw validation(`${at}: "${name}" is not one of the tools.`);
     return name;
   };
-  if (choice == null || choice === 'auto' || choice === 'none') return { tools: specs };
-  if (choice === 'required') return { tools: specs, toolChoice: { any: {} } };
   switch (choice.type) {
     case 'function':
       return { tools: specs, toolChoice: { tool: { name: known(choice.function.name, 'tool_choice.function.name') } } };

@@ -1,4 +1,5 @@
-import { type ConverseRequest, type SystemContentBlock, type ToolChoice, type ToolSpec, validation } from '../../core/index.js';
+import { type ConverseRequest, type SystemContentBlock, type ToolSpec, validation } from '../../core/index.js';
+import { functionToolSpec, type NarrowedTools, toConverseToolConfig } from './converse-tool-config.js';
 import { type LocatedItem, toResponsesMessages } from './responses-input-messages.js';
 import type { ResponsesInputItem, ResponsesRequest, ResponsesToolChoice } from './responses-request-schema.js';
 
@@ -68,30 +69,16 @@ function toolConfig(body: ResponsesRequest): ConverseRequest['toolConfig'] {
       throw validation(`tools.${i}: ${t.type} tools are not supported (OpenAI runs them itself); define a function tool.`);
     }
     const f = t as Extract<typeof t, { name: string }>;
-    return {
-      name: f.name,
-      ...(f.description ? { description: f.description } : {}),
-      inputSchema: { json: (f.parameters as Record<string, unknown> | null | undefined) ?? { type: 'object', properties: {} } },
-    };
+    return functionToolSpec(f.name, f.description, f.parameters as Record<string, unknown> | null | undefined);
   });
-  const choice = body.tool_choice;
-  if (!specs.length) {
-    if (choice != null && choice !== 'none' && choice !== 'auto') throw validation('tool_choice requires tools.');
-    return undefined;
-  }
-  // Converse has no "none": a model that must not call tools is simply not offered any.
-  if (choice === 'none') return undefined;
-  const { tools, toolChoice } = narrow(specs, choice);
-  return { tools: tools.map((toolSpec) => ({ toolSpec })), ...(toolChoice ? { toolChoice } : {}) };
+  return toConverseToolConfig(specs, body.tool_choice, narrow);
 }
 
-function narrow(specs: ToolSpec[], choice: ResponsesToolChoice | null | undefined): { tools: ToolSpec[]; toolChoice?: ToolChoice } {
+function narrow(specs: ToolSpec[], choice: Exclude<ResponsesToolChoice, string>): NarrowedTools {
   const known = (name: string | undefined, at: string) => {
     if (!specs.some((s) => s.name === name)) throw validation(`${at}: "${name ?? ''}" is not one of the function tools.`);
     return name!;
   };
-  if (choice == null || choice === 'auto' || choice === 'none') return { tools: specs };
-  if (choice === 'required') return { tools: specs, toolChoice: { any: {} } };
   if (choice.type === 'function' && 'name' in choice && typeof choice.name === 'string') {
     return { tools: specs, toolChoice: { tool: { name: known(choice.name, 'tool_choice.name') } } };
   }
