@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import type { AgentActionGroup, AgentPartsApi } from '../api/agent-parts';
 import { messageOf } from '../api/api-error';
+import { FieldError } from '../components/notice';
 import {
   type ActionGroupDraft,
   actionGroupInputOf,
@@ -99,11 +100,7 @@ export function ActionGroupForm({ parts, group, onSaved, onCancel }: { parts: Ag
           Add function
         </button>
       </p>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       <div className="form-actions">
         <button type="button" className="button-secondary" onClick={onCancel}>
           Cancel

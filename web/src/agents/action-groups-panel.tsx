@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AgentActionGroup, AgentPartsApi } from '../api/agent-parts';
 import { isAbort, messageOf } from '../api/api-error';
-import { ErrorNotice, Loading } from '../components/notice';
+import { ErrorNotice, FieldError, Loading } from '../components/notice';
 import { executorLabel, notEditable } from '../lib/action-group-draft';
 import { ActionGroupForm } from './action-group-form';
 
@@ -128,11 +128,7 @@ function ActionGroupItem({ parts, group, onEdit, onDeleted }: { parts: AgentPart
           </>
         )}
       </div>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
     </li>
   );
 }

@@ -3,7 +3,7 @@ import { agentPartsApi } from '../api/agent-parts';
 import type { Agent, AgentsApi } from '../api/agents';
 import { isAbort, messageOf } from '../api/api-error';
 import { knowledgeApi } from '../api/knowledge';
-import { ErrorNotice, Loading } from '../components/notice';
+import { ErrorNotice, FieldError, Loading } from '../components/notice';
 import { useConsole } from '../console-context';
 import { Link } from '../lib/router';
 import { ActionGroupsPanel } from './action-groups-panel';
@@ -68,11 +68,7 @@ export function AgentDetail({ agents, id }: { agents: AgentsApi; id: string }) {
           {preparing ? 'Preparing…' : 'Prepare'}
         </button>
       </header>
-      {prepareError && (
-        <p className="field-error" role="alert">
-          {prepareError}
-        </p>
-      )}
+      <FieldError message={prepareError} />
       {agent.failureReasons?.map((r) => (
         <p key={r} className="field-error">
           {r}

@@ -2,7 +2,7 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import type { AgentKnowledgeBase, AgentPartsApi } from '../api/agent-parts';
 import { isAbort, messageOf } from '../api/api-error';
 import type { KnowledgeBaseSummary } from '../api/knowledge';
-import { ErrorNotice, Loading } from '../components/notice';
+import { ErrorNotice, FieldError, Loading } from '../components/notice';
 
 const newToken = () => crypto.randomUUID();
 
@@ -93,11 +93,7 @@ function AssociatedKnowledgeBase({ parts, kb, name, onRemoved }: { parts: AgentP
           {busy ? 'Removing…' : 'Disassociate'}
         </button>
       </div>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
     </li>
   );
 }
@@ -145,11 +141,7 @@ function AssociateForm({ parts, choices, onAssociated }: { parts: AgentPartsApi;
           The model reads this to decide when to search the knowledge base.
         </span>
       </div>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       <div className="form-actions">
         <button type="submit" disabled={busy}>
           {busy ? 'Associating…' : 'Associate'}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Agent, AgentsApi } from '../api/agents';
 import { messageOf } from '../api/api-error';
+import { FieldError } from '../components/notice';
 import { Link } from '../lib/router';
 import { AgentStatusBadge } from './agent-status';
 
@@ -58,11 +59,7 @@ export function AgentRow({ agents, agent, onChanged }: { agents: AgentsApi; agen
             </button>
           </div>
         )}
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FieldError message={error} />
       </td>
     </tr>
   );

@@ -1,7 +1,7 @@
 import { type FormEvent, Fragment, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import type { AgentAnswer, AgentsApi } from '../api/agents';
 import { isAbort, messageOf } from '../api/api-error';
-import { EmptyState } from '../components/notice';
+import { EmptyState, FieldError } from '../components/notice';
 import { AgentTrace } from './agent-trace';
 
 type Exchange = { id: string; question: string; answer?: AgentAnswer; error?: string };
@@ -86,19 +86,11 @@ export function AgentTestChat({ agents, agentId, prepared }: { agents: AgentsApi
                 <article className="turn" aria-label="Agent">
                   <div className="turn-who">Agent</div>
                   <div className="turn-text">{x.answer.text}</div>
-                  {x.answer.error && (
-                    <p className="field-error" role="alert">
-                      {x.answer.error}
-                    </p>
-                  )}
+                  <FieldError message={x.answer.error} />
                   <AgentTrace parts={x.answer.traces} />
                 </article>
               )}
-              {x.error && (
-                <p className="field-error" role="alert">
-                  {x.error}
-                </p>
-              )}
+              <FieldError message={x.error} />
             </Fragment>
           ))
         )}

@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import type { AgentsApi } from '../api/agents';
 import { messageOf } from '../api/api-error';
 import { ModelSelect } from '../components/model-select';
+import { FieldError } from '../components/notice';
 import { textModels, useConsole } from '../console-context';
 
 const newToken = () => crypto.randomUUID();
@@ -56,11 +57,7 @@ export function CreateAgentForm({ agents, onCreated }: { agents: AgentsApi; onCr
           What the agent does and how, in at least 40 characters.
         </span>
       </div>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       <div className="form-actions">
         <button type="submit" disabled={busy}>
           {busy ? 'Creating…' : 'Create agent'}

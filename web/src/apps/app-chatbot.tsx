@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { messageOf } from '../api/api-error';
 import type { AppsApi, ChatMessage, ChatReply, Widget } from '../api/apps';
+import { FieldError } from '../components/notice';
 import { formatCount, formatUsd } from '../lib/format';
 
 type Turn = ChatMessage & { reply?: ChatReply };
@@ -110,11 +111,7 @@ export function AppChatbot({
           {busy ? 'Sending…' : 'Send'}
         </button>
       </form>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
     </article>
   );
 }

@@ -3,6 +3,7 @@ import { messageOf } from '../api/api-error';
 import type { AppDefinition, AppsApi } from '../api/apps';
 import type { CatalogModel } from '../api/catalog';
 import { ModelSelect } from '../components/model-select';
+import { FieldError } from '../components/notice';
 
 /**
  * "Describe it and a model drafts it": the description goes to POST /quarry/apps/draft and the widgets come back into
@@ -64,11 +65,7 @@ export function AppDraftForm({ apps, models, imageModels, onDrafted }: { apps: P
           Drafts have no image widgets: no image model is configured (see “Image generation” in the README).
         </p>
       )}
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       <div className="form-actions">
         <button type="submit" className="button-secondary" disabled={busy || models.length === 0}>
           {busy ? 'Drafting…' : 'Draft widgets'}

@@ -1,6 +1,7 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { isAbort, messageOf } from '../api/api-error';
 import type { App, AppRun, AppRunEvent, AppsApi, DocumentFile } from '../api/apps';
+import { FieldError } from '../components/notice';
 import { formatCount, formatMs, formatUsd } from '../lib/format';
 import { effectiveInputs, type LastRun, reusableAnswers } from '../lib/rerun-plan';
 import { AppChatbot } from './app-chatbot';
@@ -146,11 +147,7 @@ export function AppRunPanel({
               <textarea id={`app-run-${w.name}`} rows={2} value={values[w.name] ?? ''} placeholder={w.defaultValue ?? w.placeholder ?? ''} onChange={(e) => setValues((v) => ({ ...v, [w.name]: e.target.value }))} />
             </div>
           ))}
-          {error && (
-            <p className="field-error" role="alert">
-              {error}
-            </p>
-          )}
+          <FieldError message={error} />
           <div className="form-actions">
             {busy ? (
               <button type="button" className="button-danger" onClick={() => running.current?.abort()}>
@@ -205,11 +202,7 @@ function SnapshotButton({ run, onSnapshot }: { run: AppRun; onSnapshot: (run: Ap
       >
         Snapshot this run
       </button>
-      {state.error && (
-        <p className="field-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FieldError message={state.error} />
     </div>
   );
 }

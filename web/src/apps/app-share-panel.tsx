@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { messageOf } from '../api/api-error';
 import type { AppShare, AppsApi, NewAppShare } from '../api/apps';
+import { FieldError } from '../components/notice';
 
 /**
  * Share links of a saved app: make one (its address is shown once, as a new API key is: only its hash is kept),
@@ -52,11 +53,7 @@ export function AppSharePanel({ apps, appId }: { apps: AppsApi; appId: string })
           Create share link
         </button>
       </div>
-      {problem && (
-        <p className="field-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <FieldError message={problem} />
       {live.length > 0 && (
         <ul className="app-shares" aria-label="Share links">
           {live.map((s) => (

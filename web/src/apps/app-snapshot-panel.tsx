@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { messageOf } from '../api/api-error';
 import type { AppSnapshotSummary, AppsApi, NewAppSnapshot } from '../api/apps';
+import { FieldError } from '../components/notice';
 import { formatUsd } from '../lib/format';
 
 /**
@@ -52,11 +53,7 @@ export function AppSnapshotPanel({ apps, appId, made, runnable = true }: { apps:
           </div>
         </div>
       )}
-      {problem && (
-        <p className="field-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <FieldError message={problem} />
       {list && list.length > 0 && (
         <ul className="app-shares" aria-label="Snapshots">
           {list.map((s) => (

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { ApiClient } from '../api/api-client';
 import { ApiError, messageOf } from '../api/api-error';
 import { appsApi, type SharedApp, sharedAppApi } from '../api/apps';
-import { ErrorNotice, Loading } from '../components/notice';
+import { ErrorNotice, FieldError, Loading } from '../components/notice';
 import { navigate, useTitle } from '../lib/router';
 import { storedKey } from '../lib/session';
 import { AppRunPanel } from './app-run-panel';
@@ -80,11 +80,7 @@ function RemixButton({ token }: { token: string }) {
       <button type="button" className="button-secondary" onClick={remix} disabled={busy}>
         {busy ? 'Remixing…' : 'Remix into my account'}
       </button>
-      {problem && (
-        <p className="field-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <FieldError message={problem} />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { FieldError } from '../components/notice';
 import { type AuditFilters, auditQuery, FilterError, NO_FILTERS } from '../lib/audit-query';
 
 /** LookupEvents' filters. The form's values apply on submit, checked first so a bad time is named before any call. */
@@ -57,11 +58,7 @@ export function AuditFilterForm({ onApply }: { onApply: (f: AuditFilters) => voi
       <p id="audit-action-hint" className="hint">
         An IAM action such as <code>quarry:DeleteApiKey</code> or an event name such as <code>Converse</code>, matched exactly. Times are in your browser&apos;s time zone.
       </p>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       <div className="form-actions">
         <button type="button" className="button-secondary" onClick={clear}>
           Clear filters

@@ -1,6 +1,7 @@
 import type { TurnState } from '../api/chat-stream';
 import type { ImageAttachment } from '../lib/attachments';
 import type { Pricing } from '../lib/format';
+import { FieldError } from './notice';
 import { ToolCallCard } from './tool-call-card';
 import { TurnStats } from './turn-stats';
 
@@ -72,11 +73,7 @@ export function ChatTurn({ turn }: { turn: Turn }) {
           {s.toolCalls.map((c) => (
             <ToolCallCard key={c.id} call={c} />
           ))}
-          {s.error && (
-            <p className="field-error" role="alert">
-              {s.error}
-            </p>
-          )}
+          <FieldError message={s.error} />
           <TurnStats turn={s} pricing={turn.pricing} />
         </article>
       );

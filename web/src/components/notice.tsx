@@ -15,6 +15,19 @@ export function ErrorNotice({ title, children, onRetry }: { title?: string; chil
   );
 }
 
+/**
+ * A form's or an action's error, under the control it concerns: nothing when there is none. An alert, so a screen
+ * reader announces it when it appears.
+ */
+export function FieldError({ message, className }: { message: ReactNode; className?: string }) {
+  if (!message) return null;
+  return (
+    <p className={className ? `field-error ${className}` : 'field-error'} role="alert">
+      {message}
+    </p>
+  );
+}
+
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
   return (
     <div className="empty">

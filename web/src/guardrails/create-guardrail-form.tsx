@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { messageOf } from '../api/api-error';
 import type { GuardrailsApi } from '../api/guardrails';
+import { FieldError } from '../components/notice';
 import { CONTENT_FILTERS, emptyDraft, type GuardrailDraft, guardrailInputOf, STRENGTHS, type Strength } from '../lib/guardrail-draft';
 // The server's own list (a file with no imports, bundled as is), so the choices cannot drift from what it accepts.
 import { PII_ENTITY_TYPES } from '../lib/pii-entity-types';
@@ -167,11 +168,7 @@ export function CreateGuardrailForm({ g, onCreated }: { g: GuardrailsApi; onCrea
         <label htmlFor="gr-blocked-output">Message for blocked output</label>
         <input id="gr-blocked-output" value={d.blockedOutput} onChange={(e) => set({ blockedOutput: e.target.value })} />
       </div>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       <div className="form-actions">
         <button type="submit" disabled={busy}>
           {busy ? 'Creating…' : 'Create guardrail'}

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { isAbort, messageOf } from '../api/api-error';
 import type { Guardrail, GuardrailsApi } from '../api/guardrails';
-import { ErrorNotice, Loading } from '../components/notice';
+import { ErrorNotice, FieldError, Loading } from '../components/notice';
 import { Link, useTitle } from '../lib/router';
 import { GuardrailStatus } from './guardrail-status';
 import { GuardrailTestPanel } from './guardrail-test-panel';
@@ -92,11 +92,7 @@ export function GuardrailDetail({ g, id }: { g: GuardrailsApi; id: string }) {
               </button>
             </div>
           </header>
-          {publishError && (
-            <p className="field-error" role="alert">
-              {publishError}
-            </p>
-          )}
+          <FieldError message={publishError} />
           <div className="kb-layout">
             <section className="panel" aria-labelledby="gr-policies-title">
               <h2 id="gr-policies-title">Policies (DRAFT)</h2>

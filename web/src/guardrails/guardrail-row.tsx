@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { messageOf } from '../api/api-error';
 import type { GuardrailSummary, GuardrailsApi } from '../api/guardrails';
+import { FieldError } from '../components/notice';
 import { Link } from '../lib/router';
 import { GuardrailStatus } from './guardrail-status';
 
@@ -64,11 +65,7 @@ export function GuardrailRow({ g, row, onChanged }: { g: GuardrailsApi; row: Gua
             </button>
           </div>
         )}
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FieldError message={error} />
       </td>
     </tr>
   );

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { messageOf } from '../api/api-error';
 import type { ApplyResult, GuardrailsApi } from '../api/guardrails';
+import { FieldError } from '../components/notice';
 import { findingsOf } from '../lib/guardrail-findings';
 
 /** Runs ApplyGuardrail on typed text and shows the action, the text as the guardrail returns it, and why. */
@@ -52,11 +53,7 @@ export function GuardrailTestPanel({ g, id, versions }: { g: GuardrailsApi; id: 
             </select>
           </div>
         </div>
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FieldError message={error} />
         <div className="form-actions">
           <button type="submit" disabled={busy}>
             {busy ? 'Checking…' : 'Apply guardrail'}

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { messageOf } from '../api/api-error';
 import type { KeysApi, NewApiKey } from '../api/keys';
+import { FieldError } from '../components/notice';
 import { KEY_LIFETIMES, lifetimeSeconds } from '../lib/key-terms';
 
 /** Creates a key for the signed-in user; the server's refusal (a name too long, a permission missing) is shown as it says it. */
@@ -72,11 +73,7 @@ export function CreateKeyForm({ keys, userName, onCreated }: { keys: KeysApi; us
           ? 'For the OpenAI and Anthropic SDKs and plain HTTP: sent as "Authorization: Bearer <key>".'
           : 'For the AWS SDKs: an access key id and secret access key that sign requests.'}
       </p>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       <div className="form-actions">
         <button type="submit" disabled={busy || !userName}>
           {busy ? 'Creating…' : 'Create key'}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { messageOf } from '../api/api-error';
 import type { ApiKey, KeysApi, RotatedApiKey } from '../api/keys';
+import { FieldError } from '../components/notice';
 import { KEY_STATUS } from '../lib/key-terms';
 import { RotateKeyConfirm } from './rotate-key-confirm';
 
@@ -131,11 +132,7 @@ export function KeyRow({
             </button>
           </div>
         )}
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FieldError message={error} />
       </td>
     </tr>
   );

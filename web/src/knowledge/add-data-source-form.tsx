@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { messageOf } from '../api/api-error';
 import type { DataSource, DataSourceConfiguration, KnowledgeApi } from '../api/knowledge';
+import { FieldError } from '../components/notice';
 import { NAME_RULE, RESOURCE_NAME } from './create-knowledge-base-form';
 
 type Kind = 'LOCAL' | 'WEB' | 'CUSTOM';
@@ -92,11 +93,7 @@ export function AddDataSourceForm({ kb, kbId, onAdded }: { kb: KnowledgeApi; kbI
           </div>
         )}
       </div>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       <div className="form-actions">
         <button type="submit" disabled={busy}>
           {busy ? 'Adding…' : 'Add data source'}

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { messageOf } from '../api/api-error';
 import type { KnowledgeApi } from '../api/knowledge';
+import { FieldError } from '../components/notice';
 import { embeddingModels, useConsole } from '../console-context';
 import { navigate } from '../lib/router';
 
@@ -65,11 +66,7 @@ export function CreateKnowledgeBaseForm({ kb }: { kb: KnowledgeApi }) {
           <span className="hint">This server has no embedding model. The built-in one (quarry.embed-use-v1:0) appears unless the server was started without it; an ONNX model in the data directory's embeddings folder also works.</span>
         )}
       </div>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       <div className="form-actions">
         <button type="submit" disabled={busy || embedders.length === 0}>
           {busy ? 'Creating…' : 'Create knowledge base'}

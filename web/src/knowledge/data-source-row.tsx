@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { messageOf } from '../api/api-error';
 import { type DataSource, type IngestionJob, isJobRunning, type KnowledgeApi } from '../api/knowledge';
+import { FieldError } from '../components/notice';
 import { StatusBadge } from './status-badge';
 
 const POLL_MS = 700;
@@ -115,11 +116,7 @@ export function DataSourceRow({ kb, source }: { kb: KnowledgeApi; source: DataSo
         ) : (
           <span className="muted">never synced</span>
         )}
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FieldError message={error} />
       </td>
       <td>
         {!custom && (

@@ -2,7 +2,7 @@ import { type FormEvent, Fragment, useEffect, useState } from 'react';
 import { messageOf } from '../api/api-error';
 import { type Citation, type KnowledgeApi, type RetrievalResult, type SearchType, sourceOf } from '../api/knowledge';
 import { ModelSelect } from '../components/model-select';
-import { EmptyState } from '../components/notice';
+import { EmptyState, FieldError } from '../components/notice';
 import { textModels, useConsole } from '../console-context';
 import { formatMs } from '../lib/format';
 
@@ -103,11 +103,7 @@ export function TestRetrieval({ kb, kbId }: { kb: KnowledgeApi; kbId: string }) 
           ) : (
             <p className="hint">No text model: the server answers with the retrieved passages themselves (extractive) until one is added.</p>
           ))}
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FieldError message={error} />
         <div className="form-actions">
           <button type="submit" disabled={busy}>
             {busy ? 'Searching…' : generate ? 'Retrieve and generate' : 'Retrieve'}

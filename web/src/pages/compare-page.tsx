@@ -2,8 +2,8 @@ import { type CSSProperties, type FormEvent, useEffect, useRef, useState } from 
 import { isAbort, messageOf } from '../api/api-error';
 import { emptyTurn, streamChat, type TurnState } from '../api/chat-stream';
 import { InferenceFields } from '../components/inference-fields';
-import { ErrorNotice, EmptyState, Loading } from '../components/notice';
 import { NoTextModel } from '../components/no-text-model';
+import { EmptyState, ErrorNotice, FieldError, Loading } from '../components/notice';
 import { TurnStats } from '../components/turn-stats';
 import { textModels, useConsole } from '../console-context';
 import { type ChatSettings, chatParameters, defaultSettings, SettingsError, type SettingsField } from '../lib/chat-settings';
@@ -150,11 +150,7 @@ export function ComparePage({ active }: { active: boolean }) {
                 {c.state.text}
                 {!c.state.done && <span className="cursor" aria-hidden="true" />}
               </div>
-              {c.state.error && (
-                <p className="field-error" role="alert">
-                  {c.state.error}
-                </p>
-              )}
+              <FieldError message={c.state.error} />
               <TurnStats turn={c.state} pricing={priceOf(c.model)} />
             </article>
           ))}

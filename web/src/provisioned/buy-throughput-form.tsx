@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { isAbort, messageOf } from '../api/api-error';
 import type { ProvisionedApi } from '../api/provisioned';
+import { FieldError } from '../components/notice';
 import { textModels, useConsole } from '../console-context';
 import { formatUsd } from '../lib/format';
 import { COMMITMENT_LABEL, type Commitment, type ProvisionedPrice, PT_NAME, PT_NAME_RULE, rateOf } from '../lib/provisioned-terms';
@@ -107,11 +108,7 @@ export function BuyThroughputForm({ pt, onBought }: { pt: ProvisionedApi; onBoug
             ? `${formatUsd(rate)} per unit-hour: about ${formatUsd(rate * n * HOURS_PER_MONTH)} a month for ${n} unit${n === 1 ? '' : 's'}, billed every hour whether used or not.${commitment ? ' It cannot be deleted before the commitment ends.' : ''}`
             : 'Units are billed every hour whether used or not.'}
       </p>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       <div className="form-actions">
         <button type="submit" disabled={busy || models.length === 0}>
           {busy ? 'Buying…' : 'Buy throughput'}

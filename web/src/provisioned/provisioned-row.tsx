@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { messageOf } from '../api/api-error';
 import type { ProvisionedApi, ProvisionedThroughput } from '../api/provisioned';
+import { FieldError } from '../components/notice';
 import { COMMITMENT_LABEL, modelIdOf, PT_NAME, PT_NAME_RULE, provisionedIdOf } from '../lib/provisioned-terms';
 import { Link } from '../lib/router';
 
@@ -104,11 +105,7 @@ export function ProvisionedRow({ pt, row, onChanged }: { pt: ProvisionedApi; row
             </button>
           </div>
         )}
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FieldError message={error} />
       </td>
     </tr>
   );

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { messageOf } from '../api/api-error';
 import type { Budget, BudgetScope, UsageApi } from '../api/usage';
+import { FieldError } from '../components/notice';
 import { textModels, useConsole } from '../console-context';
 import { type BudgetDraft, budgetBody, DraftError, draftOf, NEW_BUDGET } from '../lib/budget-draft';
 
@@ -123,11 +124,7 @@ export function BudgetForm({ usage, budget, onSaved, onCancel }: { usage: UsageA
           </div>
         )}
       </div>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       <div className="form-actions">
         <button type="button" className="button-secondary" onClick={onCancel}>
           Cancel

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { messageOf } from '../api/api-error';
 import { type Budget, scopeText, type UsageApi } from '../api/usage';
+import { FieldError } from '../components/notice';
 import { formatUsd } from '../lib/format';
 
 const PERIOD: Record<Budget['period'], string> = { DAILY: 'Daily', MONTHLY: 'Monthly', QUARTERLY: 'Quarterly' };
@@ -79,11 +80,7 @@ export function BudgetRow({ usage, b, onEdit, onChanged }: { usage: UsageApi; b:
             </button>
           </div>
         )}
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FieldError message={error} />
       </td>
     </tr>
   );
