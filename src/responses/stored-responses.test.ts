@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import pg from 'pg';
-import { migrate, openStore, type Store } from '../store/index.js';
+import { openDialectStore } from '../../test/support/open-dialect-store.js';
+import { migrate } from '../store/index.js';
 import { responseMigrations } from './response-tables.js';
 import { type StoredResponse, StoredResponses, type StoredResponsesOptions } from './stored-responses.js';
 
@@ -14,24 +13,7 @@ const PG_URL = process.env.QUARRY_TEST_PG_URL;
 const ME = '000000000000';
 const OTHER = '111111111111';
 
-async function open(dialect: 'sqlite' | 'postgres', dir: string): Promise<{ store: Store; drop(): Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const store = await openStore({ dataDir: dir });
-    return { store, drop: () => store.close() };
-  }
-  const schema = `quarry_resp_${randomBytes(5).toString('hex')}`;
-  const store = await openStore({ dataDir: dir, url: `${PG_URL}${PG_URL!.includes('?') ? '&' : '?'}schema=${schema}` });
-  return {
-    store,
-    async drop() {
-      await store.close();
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await c.end();
-    },
-  };
-}
+const open = (dialect: 'sqlite' | 'postgres', dir: string) => openDialectStore(dialect, dir, PG_URL, 'quarry_resp');
 
 const response = (id: string, previous: string | null, said: string): StoredResponse => ({
   id,

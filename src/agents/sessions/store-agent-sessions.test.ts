@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import pg from 'pg';
+import { openDialectStore } from '../../../test/support/open-dialect-store.js';
 import type { Message } from '../../core/index.js';
-import { migrate, openStore, type Store } from '../../store/index.js';
+import { migrate } from '../../store/index.js';
 import type { AgentDefinition } from '../orchestration/agent-definition.js';
 import { agentMigrations } from '../tables.js';
 import { StoreAgentMemory } from './store-agent-memory.js';
@@ -21,24 +20,7 @@ const agent = { actionGroups: [] } as unknown as AgentDefinition;
 const ref = (sessionId: string, accountId = '000000000000') => ({ accountId, agentId: 'AGENT00001', aliasId: 'TSTALIASID', sessionId });
 const TTL = 600_000;
 
-async function open(dialect: 'sqlite' | 'postgres', dir: string): Promise<{ store: Store; drop(): Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const store = await openStore({ dataDir: dir });
-    return { store, drop: () => store.close() };
-  }
-  const schema = `quarry_sess_${randomBytes(5).toString('hex')}`;
-  const store = await openStore({ dataDir: dir, url: `${PG_URL}${PG_URL!.includes('?') ? '&' : '?'}schema=${schema}` });
-  return {
-    store,
-    async drop() {
-      await store.close();
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await c.end();
-    },
-  };
-}
+const open = (dialect: 'sqlite' | 'postgres', dir: string) => openDialectStore(dialect, dir, PG_URL, 'quarry_sess');
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`agent sessions and memory on ${dialect}`, { skip: dialect === 'postgres' && !PG_URL ? 'set QUARRY_TEST_PG_URL to run against PostgreSQL' : false }, () => {
