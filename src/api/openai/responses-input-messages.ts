@@ -1,5 +1,6 @@
 import { type ContentBlock, type DocumentBlock, type ImageBlock, type Message, type SystemContentBlock, type TextBlock, validation } from '../../core/index.js';
 import { decodeBase64 } from '../shared/base64.js';
+import { appendTurn } from './append-turn.js';
 import { parseDataUrl } from './data-url.js';
 import { inlineDocument } from './inline-document.js';
 import { imageFormat } from './media-format.js';
@@ -24,12 +25,7 @@ export interface LocatedItem {
 export function toResponsesMessages(items: LocatedItem[]): { system: SystemContentBlock[]; messages: Message[] } {
   const system: SystemContentBlock[] = [];
   const messages: Message[] = [];
-  const push = (role: Message['role'], content: ContentBlock[]) => {
-    if (!content.length) return;
-    const last = messages.at(-1);
-    if (last?.role === role) last.content.push(...content);
-    else messages.push({ role, content });
-  };
+  const push = (role: Message['role'], content: ContentBlock[]) => appendTurn(messages, role, content);
   for (const { item, at } of items) {
     switch (item.type) {
       case 'message': {

@@ -1,5 +1,6 @@
 import { type CachePointBlock, type ContentBlock, type Message, type SystemContentBlock, type TextBlock, validation } from '../../core/index.js';
 import { decodeBase64 } from '../shared/base64.js';
+import { appendTurn } from './append-turn.js';
 import type { ChatMessage, UserContentPart } from './chat-request-schema.js';
 import { parseDataUrl } from './data-url.js';
 import { inlineDocument } from './inline-document.js';
@@ -19,12 +20,7 @@ type TextParts = string | { text: string; prompt_cache_breakpoint?: { mode: 'exp
 export function toCanonicalMessages(input: ChatMessage[]): { system: SystemContentBlock[]; messages: Message[] } {
   const system: SystemContentBlock[] = [];
   const messages: Message[] = [];
-  const push = (role: Message['role'], content: ContentBlock[]) => {
-    if (!content.length) return;
-    const last = messages.at(-1);
-    if (last?.role === role) last.content.push(...content);
-    else messages.push({ role, content });
-  };
+  const push = (role: Message['role'], content: ContentBlock[]) => appendTurn(messages, role, content);
   input.forEach((m, i) => {
     const at = `messages.${i}`;
     switch (m.role) {
