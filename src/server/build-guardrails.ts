@@ -2,7 +2,7 @@ import { type Logger, textOf } from '../core/index.js';
 import { type EmbedTexts, type GuardrailJudge, GuardrailModule } from '../guardrails/index.js';
 import type { Principal } from '../iam/index.js';
 import type { ModelCatalog } from '../models/index.js';
-import { USE_MODEL_ID } from '../providers/embedded/index.js';
+import { STATIC_MODEL_ID, staticEmbedder } from '../providers/embedded/index.js';
 import type { Runtime } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import type { QuarryConfig } from './config.js';
@@ -11,8 +11,10 @@ import type { QuarryConfig } from './config.js';
 const GUARDRAIL_PRINCIPAL: Principal = { id: 'system:guardrails', name: 'guardrails', keyId: '-', isAdmin: true, authMethod: 'bearer' };
 
 /**
- * Guardrails for this server. Denied topics and contextual grounding use the embedded Universal Sentence Encoder
- * through the runtime when the catalog has it (a zero-configuration server does); without it they are lexical only.
+ * Guardrails for this server. Denied topics and contextual grounding compare text by embeddings: by default the static
+ * table distilled from the embedded Universal Sentence Encoder, in-process (a check must cost milliseconds, and the
+ * encoder costs about a second of CPU per KB); `guardrails.embeddingModelId` names any other catalog model, called
+ * through the runtime. Without a usable model they are lexical only.
  * With `guardrails.judge` configured, policies of tier STANDARD are judged by that model, called through the runtime
  * like any other invocation (so any provider, routing and metering apply). The store must already be migrated with
  * guardrailMigrations.
@@ -25,12 +27,23 @@ export async function buildGuardrails(opts: {
   region: string;
   log: Logger;
   judge?: NonNullable<QuarryConfig['guardrails']['judge']>;
+  embeddingModelId?: string;
 }): Promise<GuardrailModule> {
   const models = await opts.catalog.list();
   const context = (api: string, signal: AbortSignal) => ({ requestId: 'guardrails', principal: GUARDRAIL_PRINCIPAL, api, signal, log: opts.log });
   let embed: EmbedTexts | undefined;
-  if (models.some((m) => m.id === USE_MODEL_ID)) {
-    embed = async (texts) => (await opts.runtime().embed(context('guardrails.embed', new AbortController().signal), { modelId: USE_MODEL_ID, inputs: texts, normalize: true })).embeddings;
+  const embeddingModelId = opts.embeddingModelId ?? STATIC_MODEL_ID;
+  if (embeddingModelId === STATIC_MODEL_ID) {
+    try {
+      embed = staticEmbedder();
+    } catch (e) {
+      opts.log.warn({ err: e }, 'the static embedding table did not load; denied topics and grounding are lexical only');
+    }
+  } else {
+    // Not refused at start, like the judge: a model behind Ollama or an upstream may come later; a check that needs it fails until then.
+    if (!models.some((m) => m.id === embeddingModelId)) opts.log.warn({ modelId: embeddingModelId }, 'guardrails.embeddingModelId is not in the model catalog (yet)');
+    embed = async (texts) =>
+      (await opts.runtime().embed(context('guardrails.embed', new AbortController().signal), { modelId: embeddingModelId, inputs: texts, normalize: true })).embeddings;
   }
   let judge: GuardrailJudge | undefined;
   if (opts.judge) {

@@ -151,6 +151,13 @@ export const configSchema = z
     /** Guardrails: the LLM judge that content filters and denied topics of tier STANDARD run on (offline detectors otherwise). */
     guardrails: z
       .object({
+        /**
+         * The embedding model denied topics and contextual grounding compare text with. Unset: the static table
+         * distilled from the embedded encoder (`quarry.embed-static-v1:0`), looked up in-process at microseconds a
+         * sentence. Any other catalog model (the encoder itself, `quarry.embed-use-v1:0`, or a remote one) is called
+         * through the runtime on every check: closer to the encoder, and about a second of CPU per KB for the encoder.
+         */
+        embeddingModelId: z.string().min(1).optional(),
         judge: z
           .object({
             /** Any text model this server serves (a Llama Guard through Ollama or vLLM, a Bedrock or OpenAI model …). */

@@ -161,7 +161,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const budgets = await buildBudgets({ config, store, iam, runtime, meter, admission, log, prices, redis: quotas.redis });
   const provisioned = await buildProvisioned({ config, store, runtime, meter, prices, limiter: quotas.module.limiter, admission, log });
   const knowledge = await buildKnowledge({ config, store, runtime, dataDir, log });
-  const guardrails = await buildGuardrails({ store, runtime: () => runtime, catalog, region: config.region, log, judge: config.guardrails.judge });
+  const guardrails = await buildGuardrails({ store, runtime: () => runtime, catalog, region: config.region, log, judge: config.guardrails.judge, embeddingModelId: config.guardrails.embeddingModelId });
   const agents = new AgentsModule({ db: store.db, region: config.region, models: runtime, knowledge, guardrails, functions: new AgentFunctionRegistry(config.agents) });
   const authorizer = new Authorizer(opts.policies ?? iam, config.accountId);
   const apps = buildApps({ config, store, runtime, prices, keys, authorizer, knowledge });

@@ -6,6 +6,7 @@ import { before, test } from 'node:test';
 import { type GenerateRequest, type ModelInfo, type ProviderSettings, QuarryError, type StreamPart } from '../../core/index.js';
 import { createEmbeddedEmbeddingsProvider } from './embedded-embeddings-provider.js';
 import { loadUseModel, useWeightsDir } from './load-use-model.js';
+import { STATIC_MODEL_ID } from './static-model-info.js';
 import { tokenizeUse } from './tokenize-use.js';
 import { USE_MODEL_ID, useModelInfo } from './use-model-info.js';
 
@@ -66,9 +67,15 @@ test('weights come from the installed package', () => {
   for (const f of ['model.json', 'vocab.json', 'group1-shard1of7']) assert.ok(existsSync(join(dir, f)), f);
 });
 
-test('lists the built-in model with the catalog fields the console and wire adapters rely on', async () => {
+test('lists the built-in models with the catalog fields the console and wire adapters rely on', async () => {
   const models = await provider.listModels();
-  assert.equal(models.length, 1);
+  assert.deepEqual(
+    models.map((m) => [m.id, m.embeddingDimensions]),
+    [
+      [USE_MODEL_ID, 512],
+      [STATIC_MODEL_ID, 256],
+    ],
+  );
   const [m] = models;
   assert.equal(m.id, 'quarry.embed-use-v1:0');
   assert.equal(m.kind, 'embedding');
@@ -165,7 +172,7 @@ test('configured aliases are listed and served by the same encoder; unknown opti
   const p = createEmbeddedEmbeddingsProvider(settings({ models: [alias] }));
   assert.deepEqual(
     (await p.listModels()).map((m) => m.id),
-    [USE_MODEL_ID, 'amazon.titan-embed-text-v2:0'],
+    [USE_MODEL_ID, STATIC_MODEL_ID, 'amazon.titan-embed-text-v2:0'],
   );
   assert.ok(p.embed);
   const r = await p.embed({ modelId: alias.id, model: alias, inputs: ['hello'] }, call);

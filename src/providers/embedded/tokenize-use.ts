@@ -1,18 +1,8 @@
 import type { EmbeddingsModel } from '@energetic-ai/embeddings';
+import type { UseVocabulary } from './use-vocabulary.js';
 
-type Tokenizer = EmbeddingsModel['tokenizer'];
-
-interface TrieNode {
-  children: Record<string, TrieNode | undefined>;
-  end: boolean;
-  /** [the piece's symbols, its log-probability, its vocabulary index] */
-  word: [string[], number, number];
-}
-
-interface TokenizerInternals {
-  trie: { root: TrieNode };
-  vocabulary: Array<[string, number]>;
-}
+/** The encoder's own tokenizer, or the same vocabulary built without the model (use-vocabulary.ts). */
+type Tokenizer = EmbeddingsModel['tokenizer'] | Pick<UseVocabulary, 'trie' | 'vocabulary'>;
 
 const SEPARATOR = '\u2581';
 
@@ -26,35 +16,33 @@ const SEPARATOR = '\u2581';
  * (`>=`), the back-trace steps by the piece's UTF-16 length, and runs of unknown pieces collapse into one.
  */
 export function tokenizeUse(tokenizer: Tokenizer, text: string): number[] {
-  const { trie, vocabulary } = tokenizer as unknown as TokenizerInternals;
+  const { trie, vocabulary } = tokenizer as unknown as Pick<UseVocabulary, 'trie' | 'vocabulary'>;
   const normalized = text.normalize('NFKC');
   const input = normalized.length > 0 ? SEPARATOR + normalized.replace(/ /g, SEPARATOR) : normalized;
   const symbols = Array.from(input);
   const n = symbols.length;
-  // Candidate pieces ending at each position, in the order the reference implementation visits them.
-  const ending: Array<Array<{ len: number; score: number; index: number }>> = Array.from({ length: n + 1 }, () => []);
+  // Viterbi, relaxed forwards: every piece starting at i is tried once best[i] is final (all pieces ending at i start
+  // before it). For each end, candidates arrive in ascending start order, as the reference visits them, so ties
+  // resolve the same way; no per-position candidate lists are built (they were most of the cost).
+  const best = new Float64Array(n + 1);
+  const words = new Int32Array(n + 1);
+  const relax = (end: number, score: number, index: number) => {
+    if (best[end] === 0 || score >= best[end]!) {
+      best[end] = score;
+      words[end] = index;
+    }
+  };
   for (let i = 0; i < n; i++) {
-    let node = trie.root.children[symbols[i]];
+    let node = trie.root.children[symbols[i]!];
     let found = false;
     for (let k = i; k < n && node; k++) {
       if (node.end) {
-        ending[k + 1].push({ len: k + 1 - i, score: node.word[1], index: node.word[2] });
+        relax(k + 1, node.word[1] + best[i]!, node.word[2]);
         found = true;
       }
-      node = node.children[symbols[k + 1]];
+      node = node.children[symbols[k + 1]!];
     }
-    if (!found) ending[i + 1].push({ len: 1, score: 0, index: 0 });
-  }
-  const best = new Float64Array(n + 1);
-  const words = new Int32Array(n + 1);
-  for (let end = 0; end <= n; end++) {
-    for (const c of ending[end]) {
-      const score = c.score + best[end - c.len];
-      if (best[end] === 0 || score >= best[end]) {
-        best[end] = score;
-        words[end] = c.index;
-      }
-    }
+    if (!found) relax(i + 1, best[i]!, 0);
   }
   const reversed: number[] = [];
   for (let at = n; at > 0; at -= vocabulary[words[at]][0].length) reversed.push(words[at]);

@@ -1,6 +1,6 @@
 import { validation } from '../../../core/errors.js';
 import { type ContentTerm, contentTerms } from '../text/content-terms.js';
-import { cosine, type EmbedTexts, embedInBatches, similarityScore } from '../text/embed-texts.js';
+import { cosine, type EmbedTexts, embedInBatches, encoderCosine, similarityScore } from '../text/embed-texts.js';
 import { sentenceSpans } from '../text/sentence-spans.js';
 import { PARTIAL, PREFIX, SourceIndex } from './source-index.js';
 
@@ -95,22 +95,34 @@ export async function groundingScores(input: GroundingInput, embed?: EmbedTexts)
     if (index.windowCount <= EMBED_ALL_WINDOWS) for (let w = 0; w < index.windowCount; w++) windows.add(w);
     else for (const c of claims) for (const w of c.candidates) windows.add(w);
     const windowList = [...windows];
-    const texts = [
-      ...claims.map((c) => response.slice(c.start, c.end)),
-      ...windowList.map((w) => source.slice(...index.window(w))),
-      ...(query.trim() ? [query, response] : []),
-    ];
-    const vectors = await embedInBatches(embed, texts);
+    // In order: the claims, the source windows, then the query and the whole response when there is a query.
+    let vectors: ArrayLike<number>[];
+    if (embed.spans) {
+      // A pooling embedder reads the response and the source once each, whatever their spans.
+      const [ofResponse, ofSource, ofQuery] = await Promise.all([
+        embed.spans(response, [...claims.map((c): [number, number] => [c.start, c.end]), [0, response.length]]),
+        embed.spans(source, windowList.map((w) => index.window(w))),
+        query.trim() ? embed([query]) : Promise.resolve([]),
+      ]);
+      vectors = [...ofResponse.slice(0, claims.length), ...ofSource, ...(query.trim() ? [ofQuery[0]!, ofResponse[claims.length]!] : [])];
+    } else {
+      const texts = [
+        ...claims.map((c) => response.slice(c.start, c.end)),
+        ...windowList.map((w) => source.slice(...index.window(w))),
+        ...(query.trim() ? [query, response] : []),
+      ];
+      vectors = await embedInBatches(embed, texts);
+    }
     const windowVector = new Map(windowList.map((w, i) => [w, vectors[claims.length + i]!]));
     claimSemantic = claims.map((c, i) => {
       const own = index.windowCount <= EMBED_ALL_WINDOWS ? windowList : c.candidates;
       let cos = 0;
       for (const w of own) cos = Math.max(cos, cosine(vectors[i]!, windowVector.get(w)!));
-      return similarityScore(cos, CLAIM_SIMILARITY.floor, CLAIM_SIMILARITY.ceiling);
+      return similarityScore(encoderCosine(embed, cos), CLAIM_SIMILARITY.floor, CLAIM_SIMILARITY.ceiling);
     });
     if (query.trim()) {
       const at = claims.length + windowList.length;
-      answerSemantic = similarityScore(cosine(vectors[at]!, vectors[at + 1]!), ANSWER_SIMILARITY.floor, ANSWER_SIMILARITY.ceiling);
+      answerSemantic = similarityScore(encoderCosine(embed, cosine(vectors[at]!, vectors[at + 1]!)), ANSWER_SIMILARITY.floor, ANSWER_SIMILARITY.ceiling);
     }
   }
 

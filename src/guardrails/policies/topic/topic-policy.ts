@@ -5,7 +5,7 @@ import { parsePolicyConfig } from '../parse-policy-config.js';
 import { direction, reportedAction } from '../policy-direction.js';
 import type { GuardrailSource, PolicyManifest, PolicyVerdict } from '../policy-verdict.js';
 import { type ContentTerm, contentTerms } from '../text/content-terms.js';
-import { cosine, type EmbedTexts, embedInBatches, similarityScore } from '../text/embed-texts.js';
+import { cosine, type EmbedTexts, embedInBatches, embedSpans, encoderCosine, similarityScore } from '../text/embed-texts.js';
 import { type TopicConfig, type TopicPolicyConfig, topicPolicyConfigSchema } from './topic-policy-config.js';
 import { lexicalTopicScore, type TopicProfile, topicProfile } from './topic-profile.js';
 import { topicWindows } from './topic-windows.js';
@@ -109,7 +109,7 @@ export function compileTopicPolicy(input: unknown, options: TopicPolicyOptions =
       let windowVectors: ArrayLike<number>[] | undefined;
       let topicVectors: ArrayLike<number>[][] | undefined;
       if (embed && active.length > 0 && windows.length > 0) {
-        [topicVectors, windowVectors] = await Promise.all([anchors(), embedInBatches(embed, windows.map(([s, e]) => text.slice(s, e)))]);
+        [topicVectors, windowVectors] = await Promise.all([anchors(), embedSpans(embed, text, windows)]);
       }
       const findings: TopicFinding[] = active.map((topic) => {
         const t = topics.indexOf(topic);
@@ -126,7 +126,7 @@ export function compileTopicPolicy(input: unknown, options: TopicPolicyOptions =
           if (windowVectors && topicVectors) {
             let cos = -1;
             for (const v of topicVectors[t]!) cos = Math.max(cos, cosine(windowVectors[w]!, v));
-            semantic = similarityScore(cos, floor, ceiling);
+            semantic = similarityScore(encoderCosine(embed!, cos), floor, ceiling);
             confidence = SEMANTIC_SHARE * semantic + (1 - SEMANTIC_SHARE) * lexical;
           }
           if (confidence > best.confidence) best = { confidence, lexical, semantic, window: w };

@@ -9,8 +9,11 @@ import type { TopicConfig } from './topic-policy-config.js';
  */
 export interface TopicProfile {
   weights: ReadonlyMap<string, number>;
-  /** Stems of six letters or more, for partial credit to words that share a long prefix ("diagnos"/"diagnost"). */
-  longStems: readonly string[];
+  /**
+   * For partial credit to words that share a long prefix with a stem ("diagnos"/"diagnost"): the six-letter prefix of
+   * each stem of six letters or more, with the highest weight among the stems that have it.
+   */
+  prefixWeights: ReadonlyMap<string, number>;
 }
 
 const SOURCE_WEIGHT = { name: 1, definition: 0.7, example: 0.9 } as const;
@@ -32,8 +35,17 @@ export function topicProfile(topic: TopicConfig): TopicProfile {
   add(topic.name, 'name');
   add(topic.definition, 'definition');
   for (const e of topic.examples ?? []) add(e, 'example');
-  return { weights, longStems: [...weights.keys()].filter((k) => k.length >= PREFIX) };
+  const prefixWeights = new Map<string, number>();
+  for (const [stem, w] of weights) {
+    if (stem.length < PREFIX) continue;
+    const prefix = stem.slice(0, PREFIX);
+    prefixWeights.set(prefix, Math.max(prefixWeights.get(prefix) ?? 0, w));
+  }
+  return { weights, prefixWeights };
 }
+
+// Reused by every call (the function is synchronous): a Set per window and topic was the policy's largest allocation.
+const seen = new Set<string>();
 
 /**
  * 0–1: how much of a topic's specific vocabulary a window uses. Each distinct stem counts once, so repeating a word
@@ -41,7 +53,7 @@ export function topicProfile(topic: TopicConfig): TopicProfile {
  */
 export function lexicalTopicScore(profile: TopicProfile, terms: readonly ContentTerm[]): number {
   let sum = 0;
-  const seen = new Set<string>();
+  seen.clear();
   for (const term of terms) {
     if (term.kind === 'number' || seen.has(term.key)) continue;
     seen.add(term.key);
@@ -51,10 +63,7 @@ export function lexicalTopicScore(profile: TopicProfile, terms: readonly Content
       continue;
     }
     if (term.key.length < PREFIX) continue;
-    const prefix = term.key.slice(0, PREFIX);
-    let best = 0;
-    for (const stem of profile.longStems) if (stem.startsWith(prefix)) best = Math.max(best, profile.weights.get(stem)!);
-    sum += PARTIAL * best;
+    sum += PARTIAL * (profile.prefixWeights.get(term.key.slice(0, PREFIX)) ?? 0);
   }
   return 1 - Math.exp(-sum / SATURATION);
 }
