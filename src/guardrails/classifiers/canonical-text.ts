@@ -15,9 +15,72 @@ export function canonicalText(folded: string): string {
   let text = folded.toLowerCase();
   if (text.includes('http') || text.includes('www.')) text = text.replace(URL, 'http');
   if (text.includes('@')) text = text.replace(MENTION, '$1usermention');
-  text = text.replace(TOKEN_WITH_LEET, readLeet);
-  text = text.replace(SPELLED_OUT, (run) => run.replace(SEPARATORS, ''));
-  return text.replace(REPEATED_LETTER, '$1$1').replace(WHITESPACE, ' ').trim();
+  // Each replacement below runs only where a quick scan finds what it needs; a global replace with a callback costs a
+  // call per match, and most tokens hold no leetspeak. The results are the same as running every one.
+  if (LEET_CANDIDATE.test(text)) text = text.replace(TOKEN_WITH_LEET_CHAR, readLeetToken);
+  if (maybeSpelledOut(text)) text = text.replace(SPELLED_OUT, (run) => run.replace(SEPARATORS, ''));
+  if (maybeRepeatedLetter(text)) text = text.replace(REPEATED_LETTER, '$1$1');
+  return (hasOddWhitespace(text) ? text.replace(WHITESPACE, ' ') : text).trim();
+}
+
+/**
+ * Whether `WHITESPACE` would change anything: a whitespace character other than a space, or two spaces in a row. Most
+ * text has neither, and replacing every single space by itself still builds a new string.
+ */
+function hasOddWhitespace(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20) {
+      if (text.charCodeAt(i + 1) === 0x20) return true;
+    } else if ((c >= 0x09 && c <= 0x0d) || (c >= 0x80 && ODD_SPACE.test(text[i]!))) return true;
+  }
+  return false;
+}
+
+const ODD_SPACE = /\s/;
+
+/**
+ * A run of non-space holding a leetspeak character. `\S*[a-z]\S*` (a token with a letter) matches whole runs of
+ * non-space, and so does this; a run without a leetspeak character is left as it is by `readLeet`, so only runs with
+ * one need the call.
+ */
+const TOKEN_WITH_LEET_CHAR = /\S*[013457@$!|+]\S*/g;
+const LOWER_LETTER = /[a-z]/;
+const readLeetToken = (token: string): string => (LOWER_LETTER.test(token) ? readLeet(token) : token);
+
+const SEPARATOR_CODES = new Set([0x20, 0x2e, 0x2d, 0x5f, 0x2a]);
+const isAsciiLetterOrDigit = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39);
+
+/**
+ * False only when `SPELLED_OUT` cannot match: it needs one letter (one or two UTF-16 units) not preceded by a letter or
+ * digit, a separator, one letter and the same separator again. Characters beyond ASCII are assumed to be letters.
+ */
+function maybeSpelledOut(text: string): boolean {
+  for (let j = 1; j + 2 < text.length; j++) {
+    const s = text.charCodeAt(j);
+    if (!SEPARATOR_CODES.has(s) || (text.charCodeAt(j + 2) !== s && text.charCodeAt(j + 3) !== s)) continue;
+    let k = j - 1;
+    const before = text.charCodeAt(k);
+    if (before >= 0xdc00 && before <= 0xdfff) k--;
+    else if (before < 0x80 && !isAsciiLetterOrDigit(before)) continue;
+    if (k === 0) return true;
+    const previous = text.charCodeAt(k - 1);
+    if (previous >= 0x80 || !isAsciiLetterOrDigit(previous)) return true;
+  }
+  return false;
+}
+
+/**
+ * False only when `REPEATED_LETTER` cannot match: three equal UTF-16 units in a row, or any surrogate (a letter beyond
+ * the BMP repeated is two units a time).
+ */
+function maybeRepeatedLetter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) return true;
+    if (i + 2 < text.length && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c) return true;
+  }
+  return false;
 }
 
 const URL = /\b(?:https?:\/\/|www\.)\S+/g;
@@ -26,8 +89,6 @@ const WHITESPACE = /\s+/g;
 const REPEATED_LETTER = /(\p{L})\1{2,}/gu;
 const SPELLED_OUT = /(?<![\p{L}\p{N}])\p{L}(?:([ .\-_*])\p{L})(?:\1\p{L})+(?![\p{L}\p{N}])/gu;
 const SEPARATORS = /[ .\-_*]/g;
-/** A token holding a letter and at least one character that leetspeak uses for a letter. */
-const TOKEN_WITH_LEET = /\S*[a-z]\S*/g;
 const LEET_CANDIDATE = /[013457@$!|+]/;
 /** A number, bare, as an ordinal or with a unit suffix (1st, 22nd, 90s, 5pm, 10k, 3d, 4kg): never leetspeak. */
 const NUMBER_LIKE =

@@ -110,15 +110,18 @@ export class ContentClassifier {
       const several = windows.length > 1;
       const cues = several ? this.extractor.possibleCues(view) : undefined;
       const rulesPossible = several ? this.rules.map((r) => r.pattern.test(view)) : undefined;
+      this.extractor.prepare(view);
       for (const [start, end] of windows) {
-        const window = view.slice(start, end);
+        let window: string | undefined;
         const soft = several && (start === 0 || view.charCodeAt(start - 1) === 0x20) && (end === view.length || view.charCodeAt(end) === 0x20);
         for (let r = 0; r < this.rules.length; r++) {
           const rule = this.rules[r]!;
           if (soft && !rulesPossible![r]) continue;
-          if (rule.confidence > rules[rule.model]! && rule.pattern.test(window)) rules[rule.model] = rule.confidence;
+          if (rule.confidence <= rules[rule.model]!) continue;
+          window ??= view.slice(start, end);
+          if (rule.pattern.test(window)) rules[rule.model] = rule.confidence;
         }
-        this.score(this.extractor.extractShared(window, soft ? cues : undefined), sums);
+        this.score(this.extractor.extractWindow(view, start, end, soft ? cues : undefined), sums);
         for (let m = 0; m < count; m++) if (sums[m]! > best[m]!) best[m] = sums[m]!;
       }
     }

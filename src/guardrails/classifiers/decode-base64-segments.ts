@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * Finds runs that look like base64 (standard or URL-safe alphabet, optionally wrapped over lines as MIME does) and
  * returns those that decode to plausible text, so that an attack hidden as `SWdub3JlIGFsbCBwcmV2aW91cy4uLg==` is
@@ -33,6 +35,7 @@ const CANDIDATE = /[A-Za-z0-9+/_-]{12,}={0,2}(?:\r?\n[A-Za-z0-9+/_-]{12,}={0,2})
 const ENCODED_LOOK = /[0-9+/_=-]|[a-z][A-Z]|[A-Z][a-z]{0,2}[A-Z]/;
 const LINE_BREAKS = /\r?\n/g;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const LETTER = /\p{L}/u;
 
 function decodePlausible(run: string): string | undefined {
   if (run.length < MIN_RUN || !ENCODED_LOOK.test(run)) return undefined;
@@ -42,18 +45,16 @@ function decodePlausible(run: string): string | undefined {
   if (urlSafe && /[+/]/.test(body)) return undefined;
   const bytes = Buffer.from(body, urlSafe ? 'base64url' : 'base64');
   if (bytes.length < 9) return undefined;
-  let decoded: string;
-  try {
-    decoded = utf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
+  // Most candidates (hyphenated words, identifiers) decode to bytes that are not UTF-8: checked without the decoder's
+  // exception, which cost more than the decoding.
+  if (!isUtf8(bytes)) return undefined;
+  const decoded = utf8.decode(bytes);
   let printable = 0;
   let letters = 0;
   for (const ch of decoded) {
     const cp = ch.codePointAt(0)!;
     if (cp === 0x0a || cp === 0x0d || cp === 0x09 || (cp >= 0x20 && cp !== 0x7f && !(cp >= 0x80 && cp < 0xa0))) printable++;
-    if (/\p{L}/u.test(ch)) letters++;
+    if (cp < 0x80 ? (cp | 0x20) >= 0x61 && (cp | 0x20) <= 0x7a : LETTER.test(ch)) letters++;
   }
   const chars = [...decoded].length;
   return printable >= chars * 0.95 && letters >= chars * 0.5 ? decoded : undefined;

@@ -46,6 +46,9 @@ export class FeatureExtractor {
   private readonly counts = new SlotTable();
   private group = 0;
   private words: Int32Array = new Int32Array(512);
+  /** `prepare`'s table: per position, the 3-, 4- and 5-gram's (slot + group·2^bits)·2 + sign bit. */
+  private grams = new Int32Array(4096);
+  private prepared: string | undefined;
   private outIndices = new Int32Array(4096);
   private outValues = new Float32Array(4096);
 
@@ -89,43 +92,80 @@ export class FeatureExtractor {
    * `cues`, from `possibleCues` of a text this window was cut from at spaces, skips the patterns that cannot match.
    */
   extractShared(text: string, cues?: Uint8Array): SparseFeatures {
+    this.prepare(text);
+    return this.extractWindow(text, 0, text.length, cues);
+  }
+
+  /**
+   * Reads a whole canonical text once for `extractWindow`: the slot and sign of every character n-gram by position.
+   * A text is classified in windows at two scales that read each character about three times; an n-gram's slot does
+   * not depend on the window it is counted in, so it is hashed once here instead of once per window.
+   */
+  prepare(text: string): void {
+    const n = text.length;
+    if (this.grams.length < 3 * n) this.grams = new Int32Array(3 * n + 64);
+    const grams = this.grams;
+    const shift = 32 - this.bits;
+    const group = GROUP_CHARS << this.bits;
+    for (let i = 0; i + 3 <= n; i++) {
+      let h = SALT_CHAR;
+      for (let k = 0; k < 5 && i + k < n; k++) {
+        h = Math.imul(h ^ text.charCodeAt(i + k), 0x01000193);
+        if (k >= 2) {
+          const f = fmix(h + k);
+          grams[3 * i + k - 2] = (((f >>> shift) + group) << 1) | (f & 1);
+        }
+      }
+    }
+    this.prepared = text;
+  }
+
+  /**
+   * The features of the window `[start, end)` of `text`, which `prepare` has read; the same as `extractShared` of
+   * that slice, in the same order (so scores summed over them are the same to the bit). Shared buffers, as there.
+   */
+  extractWindow(text: string, start: number, end: number, cues?: Uint8Array): SparseFeatures {
+    if (this.prepared !== text) throw new Error('extractWindow: prepare(text) first');
     const counts = this.counts;
     counts.clear();
     this.group = GROUP_WORDS;
-    const wordCount = this.wordFeatures(text);
-    this.group = GROUP_CHARS;
-    this.charFeatures(text);
+    const wordCount = this.wordFeatures(text, start, end);
+    this.charFeatures(start, end);
     this.group = GROUP_CUES;
-    this.cueFeatures(text, wordCount, cues);
+    this.cueFeatures(text, start, end, wordCount, cues);
 
-    const norms = [0, 0, 0];
-    for (let k = 0; k < counts.size; k++) {
+    // Counts are log-scaled in place and each group's squared norm summed in the order the slots were first added.
+    const bits = this.bits;
+    let wordNorm = 0;
+    let charNorm = 0;
+    const size = counts.size;
+    for (let k = 0; k < size; k++) {
       const c = counts.sumAt(k);
       const a = c < 0 ? -c : c;
       const log = a < LOG1P.length && a === Math.floor(a) ? LOG1P[a]! : Math.log1p(a);
       const v = c < 0 ? -log : log;
       counts.setSumAt(k, v);
-      norms[counts.slotAt(k) >>> this.bits]! += v * v;
+      const group = counts.slotAt(k) >>> bits;
+      if (group === GROUP_WORDS) wordNorm += v * v;
+      else if (group === GROUP_CHARS) charNorm += v * v;
     }
-    const scales = [
-      norms[GROUP_WORDS]! > 0 ? GROUP_WEIGHT / Math.sqrt(norms[GROUP_WORDS]!) : 0,
-      norms[GROUP_CHARS]! > 0 ? GROUP_WEIGHT / Math.sqrt(norms[GROUP_CHARS]!) : 0,
-      CUE_WEIGHT,
-    ];
-    const mask = (1 << this.bits) - 1;
-    if (this.outIndices.length < counts.size) {
-      this.outIndices = new Int32Array(counts.size * 2);
-      this.outValues = new Float32Array(counts.size * 2);
+    const wordScale = wordNorm > 0 ? GROUP_WEIGHT / Math.sqrt(wordNorm) : 0;
+    const charScale = charNorm > 0 ? GROUP_WEIGHT / Math.sqrt(charNorm) : 0;
+    const mask = (1 << bits) - 1;
+    if (this.outIndices.length < size) {
+      this.outIndices = new Int32Array(size * 2);
+      this.outValues = new Float32Array(size * 2);
     }
     const indices = this.outIndices;
     const values = this.outValues;
     let at = 0;
-    for (let k = 0; k < counts.size; k++) {
+    for (let k = 0; k < size; k++) {
       const v = counts.sumAt(k);
       if (v === 0) continue;
       const key = counts.slotAt(k);
+      const group = key >>> bits;
       indices[at] = key & mask;
-      values[at++] = v * scales[key >>> this.bits]!;
+      values[at++] = v * (group === GROUP_WORDS ? wordScale : group === GROUP_CHARS ? charScale : CUE_WEIGHT);
     }
     return { indices: indices.subarray(0, at), values: values.subarray(0, at) };
   }
@@ -143,38 +183,59 @@ export class FeatureExtractor {
     this.counts.add(slot + (this.group << this.bits), signed);
   }
 
-  /** Words and word pairs; leaves each word's hash in `this.words` for the lexicon. Returns the word count. */
-  private wordFeatures(text: string): number {
+  /**
+   * Words and word pairs of `[start, end)`; leaves each word's hash in `this.words` for the lexicon. Returns the word
+   * count. Words are read as `forEachWord` reads them in the slice.
+   */
+  private wordFeatures(text: string, start: number, end: number): number {
     let count = 0;
     let previous = 0;
-    forEachWord(text, (hash) => {
+    let i = start;
+    while (i < end) {
+      if (!isWordChar(text.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      let h = 0x811c9dc5;
+      while (i < end) {
+        const c = text.charCodeAt(i);
+        if (isWordChar(c) || (c === 0x27 && i + 1 < end && isWordChar(text.charCodeAt(i + 1)))) {
+          h = Math.imul(h ^ c, 0x01000193);
+          i++;
+        } else break;
+      }
+      const hash = h | 0;
       if (count === this.words.length) this.words = grow(this.words);
       this.words[count++] = hash;
       this.add(hash ^ SALT_WORD);
       if (count > 1) this.add(combine(previous, hash) ^ SALT_PAIR);
       previous = hash;
-    });
+    }
     return count;
   }
 
-  private charFeatures(text: string): void {
-    const n = text.length;
-    for (let i = 0; i + 3 <= n; i++) {
-      let h = SALT_CHAR;
-      for (let k = 0; k < 5 && i + k < n; k++) {
-        h = Math.imul(h ^ text.charCodeAt(i + k), 0x01000193);
-        if (k >= 2) this.add(h + k);
+  /** Character 3-, 4- and 5-grams of `[start, end)` that lie wholly inside it, from `prepare`'s table. */
+  private charFeatures(start: number, end: number): void {
+    const grams = this.grams;
+    const counts = this.counts;
+    for (let i = start; i + 3 <= end; i++) {
+      const top = Math.min(4, end - 1 - i);
+      for (let k = 2; k <= top; k++) {
+        const g = grams[3 * i + k - 2]!;
+        counts.add(g >>> 1, (g & 1) === 1 ? 1 : -1);
       }
     }
   }
 
-  private cueFeatures(text: string, wordCount: number, cues: Uint8Array | undefined): void {
+  private cueFeatures(text: string, start: number, end: number, wordCount: number, cues: Uint8Array | undefined): void {
+    let window: string | undefined;
     for (let p = 0; p < CUE_PATTERNS.length; p++) {
       if (cues && cues[p] === 0) continue;
+      window ??= start === 0 && end === text.length ? text : text.slice(start, end);
       const pattern = CUE_PATTERNS[p]![1];
       pattern.lastIndex = 0;
       let hits = 0;
-      while (hits < 8 && pattern.exec(text) !== null) hits++;
+      while (hits < 8 && pattern.exec(window) !== null) hits++;
       if (hits > 0) this.addSlot(this.cueSlots[p]!, this.cueSigns[p]! * hits);
     }
     const entries = this.lexicon.entries;

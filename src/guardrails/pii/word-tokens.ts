@@ -14,7 +14,6 @@ export interface WordToken {
 
 const LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
 const LETTER = /^\p{L}$/u;
-const ASCII_WORD = /^[A-Za-z'-]+$/;
 const UPPER_FIRST = /^[\p{Lu}\p{Lt}]/u;
 const HAS_LOWER = /\p{Ll}/u;
 const HAS_UPPER = /\p{Lu}/u;
@@ -51,9 +50,29 @@ export function wordTokens(text: string): WordToken[] {
       word = word.slice(0, -2);
       possessive = true;
     }
-    const ascii = ASCII_WORD.test(word);
-    const key = ascii ? word.toLowerCase() : foldKey(word);
-    out.push({ text: word, start, end: start + word.length, key, possessive, shape: shapeOf(word, key, ascii) });
+    let ascii = true;
+    let upper = 0;
+    let lower = 0;
+    for (let k = 0; k < word.length; k++) {
+      const c = word.charCodeAt(k);
+      if (c >= 0x61 && c <= 0x7a) lower++;
+      else if (c >= 0x41 && c <= 0x5a) upper++;
+      else if (c !== 0x27 && c !== 0x2d) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      // A word of ASCII letters, apostrophes and hyphens: lower-cased only when it has a capital, and shaped from the
+      // counts (a regex test, a lower- and an upper-case copy per word were most of the tokenizer's cost).
+      const key = upper === 0 ? word : word.toLowerCase();
+      const first = word.charCodeAt(0);
+      const shape = upper === 0 ? 'lower' : !(first >= 65 && first <= 90) ? 'other' : word.length === 1 || lower > 0 ? 'title' : 'upper';
+      out.push({ text: word, start, end: start + word.length, key, possessive, shape });
+      continue;
+    }
+    const key = foldKey(word);
+    out.push({ text: word, start, end: start + word.length, key, possessive, shape: shapeOf(word) });
   }
   return out;
 }
@@ -68,15 +87,8 @@ function letterAt(text: string, i: number, marks: boolean): number {
   return (marks ? LETTER_OR_MARK : LETTER).test(ch) ? ch.length : 0;
 }
 
-function shapeOf(word: string, key: string, ascii: boolean): WordToken['shape'] {
-  if (ascii) {
-    const first = word.charCodeAt(0);
-    const upperFirst = first >= 65 && first <= 90;
-    if (word === key) return 'lower';
-    if (!upperFirst) return 'other';
-    if (word.length === 1) return 'title';
-    return word === word.toUpperCase() ? 'upper' : 'title';
-  }
+/** The shape of a word beyond ASCII (ASCII words are shaped as they are read, in `wordTokens`). */
+function shapeOf(word: string): WordToken['shape'] {
   if (!UPPER_FIRST.test(word)) return HAS_UPPER.test(word) ? 'other' : 'lower';
   return word.length === 1 || HAS_LOWER.test(word) ? 'title' : 'upper';
 }

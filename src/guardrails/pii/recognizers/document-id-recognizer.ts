@@ -1,4 +1,5 @@
 import { hasContext } from '../context-window.js';
+import { hasRun } from '../has-run.js';
 import type { PiiCandidate, Recognizer } from '../recognizer.js';
 import { vinCheck } from '../validate/vin-valid.js';
 
@@ -10,6 +11,8 @@ const DRIVER_ID =
 const PLATE =
   /\b(?:licen[cs]e|number|registration|reg\.?)\s?plates?(?:\s?(?:number|no\.?|#))?\s*(?:is\b|was\b|:|=|-|reads?)?\s*([A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,4}){1,2})(?![\w-])|\b(?:plate|registration|reg\.?)\s?(?:number|no\.?|#|mark)\s*(?:is\b|was\b|:|=|-)?\s*([A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,4}){1,2})(?![\w-])/gi;
 const VIN = /(?<![A-Za-z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Za-z0-9])/g;
+/** A superset of the VIN alphabet, for `hasRun`. */
+const isUpperOrDigit = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a);
 const VIN_CONTEXT = /\b(?:vin|vehicle|chassis|car|truck|frame number)\b/;
 
 export const documentIdRecognizer: Recognizer = {
@@ -20,7 +23,7 @@ export const documentIdRecognizer: Recognizer = {
     pushValue(out, text, PASSPORT, 'US_PASSPORT_NUMBER', 0.85);
     pushValue(out, text, DRIVER_ID, 'DRIVER_ID', 0.85);
     pushValue(out, text, PLATE, 'LICENSE_PLATE', 0.8);
-    for (const m of text.matchAll(VIN)) {
+    if (hasRun(text, 17, isUpperOrDigit)) for (const m of text.matchAll(VIN)) {
       const check = vinCheck(m[0]);
       if (check === 'invalid') continue;
       const context = hasContext(text, m.index, m.index + 17, VIN_CONTEXT, 40, 0);

@@ -11,8 +11,8 @@ import {
 } from '../lexicon/compromise-lexicon.js';
 import { englishWordRank } from '../lexicon/english-word-rank.js';
 import { cuesBefore } from '../lexicon/name-cues.js';
-import { UNIT_DESIGNATORS } from '../lexicon/street-types.js';
 import { COMPANY_WORDS, FUNCTION_WORDS, NAME_PARTICLES, SURNAME_ENDING } from '../lexicon/name-morphology.js';
+import { UNIT_DESIGNATORS } from '../lexicon/street-types.js';
 import type { PiiCandidate, Recognizer } from '../recognizer.js';
 import { textWindows } from '../text-windows.js';
 import { type WordToken, wordTokens } from '../word-tokens.js';
@@ -293,12 +293,14 @@ function isStandaloneLine(text: string, start: number, end: number): boolean {
  */
 function lowerCaseName(text: string, tokens: WordToken[], i: number): Scored | undefined {
   const t = tokens[i]!;
-  // Set lookups first: most lower-case words are neither a known first name nor right after "name is".
+  // Length and shape first (short words are most words), then set lookups: most lower-case words are neither a known
+  // first name nor right after "name is".
+  if (t.text.length < 3 || t.shape !== 'lower') return undefined;
   const known = FIRST_NAMES.has(t.key) && !COMMON_WORDS.has(t.key) && !FUNCTION_WORDS.has(t.key);
   const prev = tokens[i - 1]?.key;
   if (!known && prev !== 'is' && prev !== 'name' && prev !== 'was' && prev !== 'named' && prev !== 'called' && prev !== 'me')
     return undefined;
-  if (t.text.length < 3 || t.shape !== 'lower' || /['’-]/.test(t.text)) return undefined;
+  if (/['’-]/.test(t.text)) return undefined;
   const cues = cuesBefore(text, tokens, i);
   if (!known && !(cues.nameField && !isCommon(t))) return undefined;
   let end = t.end;

@@ -60,7 +60,8 @@ export const networkRecognizer: Recognizer = {
   types: ['IP_ADDRESS', 'MAC_ADDRESS', 'URL'],
   find(text) {
     const out: PiiCandidate[] = [];
-    for (const m of text.matchAll(IPV4)) {
+    const shapes = separatorShapes(text);
+    if (shapes & DIGIT_DOT_DIGIT) for (const m of text.matchAll(IPV4)) {
       const start = m.index;
       const end = start + m[0].length;
       const before = text.slice(Math.max(0, start - 12), start).toLowerCase();
@@ -75,14 +76,14 @@ export const networkRecognizer: Recognizer = {
         out.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + m[0].length, score: 0.9 });
       }
     }
-    for (const m of text.matchAll(MAC)) {
+    if (shapes & HEX_SEPARATOR_HEX) for (const m of text.matchAll(MAC)) {
       out.push({ type: 'MAC_ADDRESS', start: m.index, end: m.index + m[0].length, score: 0.9 });
     }
-    for (const m of text.matchAll(URL_WITH_SCHEME)) {
+    if (text.includes('://')) for (const m of text.matchAll(URL_WITH_SCHEME)) {
       const url = trimUrl(m[0]);
       out.push({ type: 'URL', start: m.index, end: m.index + url.length, score: 0.95 });
     }
-    if (text.includes('.')) {
+    if (shapes & WORD_DOT_WORD) {
       for (const m of text.matchAll(BARE_HOST)) {
         const url = trimUrl(m[0]);
         const tld = m[1]!.toLowerCase();
@@ -94,6 +95,35 @@ export const networkRecognizer: Recognizer = {
     return out;
   },
 };
+
+// What the patterns above cannot match without, found in one pass over the separators so that a text with none of
+// them skips the patterns (each tries every position of the text, behind a lookbehind). Characters beyond ASCII count
+// as letters, digits and hex digits, so a pattern is only ever skipped when it cannot match.
+/** A digit, '.', a digit: every IPv4 address. */
+const DIGIT_DOT_DIGIT = 1;
+/** A hex digit, then ':', '-' or '.', then a hex digit: every MAC address. */
+const HEX_SEPARATOR_HEX = 2;
+/** A letter or digit, '.', a letter or digit: every bare host name. */
+const WORD_DOT_WORD = 4;
+
+function separatorShapes(text: string): number {
+  let shapes = 0;
+  for (let i = 1; i + 1 < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x2e && c !== 0x3a && c !== 0x2d) continue;
+    const before = text.charCodeAt(i - 1);
+    const after = text.charCodeAt(i + 1);
+    if (isHex(before) && isHex(after)) shapes |= HEX_SEPARATOR_HEX;
+    if (c !== 0x2e) continue;
+    if (isDigit(before) && isDigit(after)) shapes |= DIGIT_DOT_DIGIT;
+    if (isWordChar(before) && isWordChar(after)) shapes |= WORD_DOT_WORD;
+  }
+  return shapes;
+}
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const isHex = (c: number) => isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66) || c >= 0x80;
+const isWordChar = (c: number) => isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) || c >= 0x80;
 
 function urlScore(host: string, tld: string, hasPath: boolean): number {
   if (host.startsWith('www.')) return 0.9;

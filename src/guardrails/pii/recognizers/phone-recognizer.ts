@@ -21,6 +21,9 @@ export const phoneRecognizer: Recognizer = {
   find(text) {
     const out: PiiCandidate[] = [];
     for (const m of text.matchAll(CANDIDATE)) {
+      // Most candidates are a year or a small number: fewer than six digits is never a phone (`scorePhone`), so they
+      // are dropped before the trimming and scoring regexes run.
+      if (digitCount(m[0]) < 6) continue;
       const candidate = trimCandidate(m[0]);
       if (!candidate) continue;
       const start = m.index;
@@ -31,6 +34,15 @@ export const phoneRecognizer: Recognizer = {
     return out;
   },
 };
+
+function digitCount(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) n++;
+  }
+  return n;
+}
 
 /**
  * The candidate regex lets brackets through unpaired. A stray closing bracket at the end is dropped ("(call 555-0100)");

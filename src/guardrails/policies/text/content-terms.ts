@@ -12,8 +12,7 @@ export interface ContentTerm {
   kind: 'word' | 'number' | 'name';
 }
 
-// Words, and numbers with their separators and a trailing percent: "1,200.50", "3.5%", "2024".
-const TOKEN = /\p{N}+(?:[.,]\p{N}+)*%?|[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu;
+// Words, and numbers with their separators and a trailing percent: "1,200.50", "3.5%", "2024" (see `tokenize`).
 const MARKS = /\p{M}/gu;
 const ASCII = /^[\x20-\x7e]*$/;
 const UPPER_FIRST = /^\p{Lu}/u;
@@ -45,9 +44,7 @@ function tokenize(text: string): readonly ContentTerm[] {
   const out: ContentTerm[] = [];
   let sentenceStart = true;
   let last = 0;
-  for (const m of text.matchAll(TOKEN)) {
-    const start = m.index;
-    const raw = m[0];
+  const term = (start: number, raw: string): void => {
     for (let i = last; i < start && !sentenceStart; i++) {
       const c = text.charCodeAt(i);
       if (c === 0x2e || c === 0x21 || c === 0x3f || c === 0x3a || c === 0x0a) sentenceStart = true;
@@ -57,20 +54,65 @@ function tokenize(text: string): readonly ContentTerm[] {
     if (first >= 0x30 && first <= 0x39) {
       out.push({ key: numberKey(raw), text: raw, start, end: start + raw.length, kind: 'number' });
       sentenceStart = false;
-      continue;
+      return;
     }
     const wasSentenceStart = sentenceStart;
     sentenceStart = false;
     const w = wordKey(raw);
-    if (w === SKIP) continue;
+    if (w === SKIP) return;
     if (w.number) {
       out.push({ key: w.key, text: raw, start, end: start + raw.length, kind: 'number' });
-      continue;
+      return;
     }
     const isName = !wasSentenceStart && w.long && UPPER_FIRST.test(raw);
     out.push({ key: w.key, text: raw, start, end: start + raw.length, kind: isName ? 'name' : 'word' });
+  };
+  // Cut by hand into exactly the tokens `\p{N}+(?:[.,]\p{N}+)*%?|[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*` (/gu) matches:
+  // a regex match object and iterator result per word were most of the cost, and of the garbage, of reading a text.
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    const cp = text.codePointAt(i)!;
+    let end: number;
+    if (isNumberChar(cp)) {
+      end = skipWhile(text, i, isNumberChar);
+      for (;;) {
+        const c = text.charCodeAt(end);
+        if ((c === 0x2e || c === 0x2c) && end + 1 < n && isNumberChar(text.codePointAt(end + 1)!)) end = skipWhile(text, end + 1, isNumberChar);
+        else break;
+      }
+      if (text.charCodeAt(end) === 0x25) end++;
+    } else if (isWordChar(cp)) {
+      end = skipWhile(text, i, isWordChar);
+      for (;;) {
+        const c = text.charCodeAt(end);
+        if ((c === 0x27 || c === 0x2019 || c === 0x2d) && end + 1 < n && isWordChar(text.codePointAt(end + 1)!)) end = skipWhile(text, end + 1, isWordChar);
+        else break;
+      }
+    } else {
+      i += cp > 0xffff ? 2 : 1;
+      continue;
+    }
+    term(i, text.slice(i, end));
+    i = end;
   }
   return out;
+}
+
+const NUMBER_CHAR = /^\p{N}$/u;
+const WORD_CHAR = /^[\p{L}\p{M}]$/u;
+const isNumberChar = (cp: number): boolean => (cp < 0x80 ? cp >= 0x30 && cp <= 0x39 : NUMBER_CHAR.test(String.fromCodePoint(cp)));
+const isWordChar = (cp: number): boolean =>
+  cp < 0x80 ? (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x41 && cp <= 0x5a) : WORD_CHAR.test(String.fromCodePoint(cp));
+
+/** The end of the run of code points from `i` that pass `test`. */
+function skipWhile(text: string, i: number, test: (cp: number) => boolean): number {
+  let at = i;
+  while (at < text.length) {
+    const cp = text.codePointAt(at)!;
+    if (!test(cp)) break;
+    at += cp > 0xffff ? 2 : 1;
+  }
+  return at;
 }
 
 interface WordKey {
