@@ -190,5 +190,17 @@ for (const d of DIALECTS) {
       await keys.flush();
       assert.equal((await iam.keys.list(ACCOUNT, 'erin')).find((x) => x.keyId === k.keyId)?.lastUsedAt, new Date(clock).toISOString());
     });
+
+    test('a last-used time that cannot be written stays queued for the next flush', async () => {
+      const k = await iam.keys.create(ACCOUNT, 'erin', { type: 'bearer' });
+      await authenticate(keys, bearer(k.apiKey!));
+      // A store that refuses writes (as a closing server's does): the flush fails, and the time is not lost.
+      const failing = new KeyStore({ ...store.db, withTables: () => ({ updateTable: () => ({ set: () => ({ where: () => ({ execute: () => Promise.reject(new Error('driver has already been destroyed')) }) }) }) }) } as never, undefined as never);
+      (failing as unknown as { pendingLastUsed: Map<string, string> }).pendingLastUsed.set(k.keyId, 'then');
+      await assert.rejects(failing.flush(), /destroyed/);
+      await assert.rejects(failing.flush(), /destroyed/, 'still queued: the second flush tries it again');
+      await keys.flush();
+      assert.equal((await iam.keys.list(ACCOUNT, 'erin')).find((x) => x.keyId === k.keyId)?.lastUsedAt, new Date(clock).toISOString());
+    });
   });
 }

@@ -329,13 +329,24 @@ export class KeyStore {
   // last_used_at is written in batches: one UPDATE per request would make every call a write transaction.
   private touch(keyId: string): void {
     this.pendingLastUsed.set(keyId, new Date(this.now()).toISOString());
-    this.flushTimer ??= setTimeout(() => void this.flush(), 2_000).unref();
+    // A failed write must not become an unhandled rejection (which ends the process): the times stay queued for the
+    // next flush, and a last-used time is a hint, not worth an error of its own.
+    this.flushTimer ??= setTimeout(() => this.flush().catch(() => undefined), 2_000).unref();
   }
 
+  /** Writes the queued last-used times; what fails stays queued (unless a newer time replaced it). */
   async flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     const batch = [...this.pendingLastUsed];
     this.pendingLastUsed.clear();
-    for (const [id, at] of batch) await this.db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
+    for (const [i, [id, at]] of batch.entries()) {
+      try {
+        await this.db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
+      } catch (e) {
+        for (const [laterId, laterAt] of batch.slice(i)) if (!this.pendingLastUsed.has(laterId)) this.pendingLastUsed.set(laterId, laterAt);
+        throw e;
+      }
+    }
   }
 }

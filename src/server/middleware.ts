@@ -75,7 +75,8 @@ export function requireAuth(keys: KeyStore, authorizer: Authorizer, maxBodyBytes
     c.set('authorize', (action: Action, resource: string) => {
       // Administrators pass without evaluating anything, so the common case builds no context.
       if (principal.isAdmin) return Promise.resolve();
-      return authorizer.check(principal, action, resource, requestConditions(c.env as ConnectionBindings | undefined, principal));
+      // The conditions are built only when the policies are evaluated: a remembered allow needs none.
+      return authorizer.check(principal, action, resource, () => requestConditions(c.env as ConnectionBindings | undefined, principal));
     });
     await next();
   };

@@ -75,3 +75,36 @@ test('without include_usage there is no usage field and no usage chunk', async (
   assert.ok(finish && finish !== '[DONE]');
   assert.equal(finish.choices[0]!.finish_reason, 'content_filter');
 });
+
+test('each chunk is exactly the JSON of its object, in OpenAI field order, whatever the text holds', async () => {
+  const text = ' "quoted" \\ ü 🦊 \u2028 </script>\n';
+  const meta = { id: 'chatcmpl-"x"', created: 1_700_000_000, model: 'org/model "ü"' };
+  const lines: string[] = [];
+  const parts: StreamPart[] = [
+    { type: 'messageStart', role: 'assistant' },
+    { type: 'contentBlockDelta', index: 0, delta: { reasoningContent: { text } } },
+    { type: 'contentBlockDelta', index: 1, delta: { text } },
+    { type: 'contentBlockStart', index: 2, toolUse: { toolUseId: 'a', name: 'f' } },
+    { type: 'contentBlockDelta', index: 2, delta: { toolUse: { input: text } } },
+    { type: 'messageStop', stopReason: 'tool_use' },
+    { type: 'metadata', usage: { inputTokens: 5, outputTokens: 2, totalTokens: 7 }, latencyMs: 1 },
+  ];
+  for (const includeUsage of [true, false]) {
+    for await (const line of chatCompletionChunks(from(parts), meta, includeUsage)) lines.push(line);
+  }
+  const base = { id: meta.id, object: 'chat.completion.chunk', created: meta.created, model: meta.model };
+  const choice = (delta: unknown, finish_reason: string | null = null) => ({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason }] });
+  const expected = (includeUsage: boolean) => [
+    ...[
+      choice({ role: 'assistant', content: '' }),
+      choice({ reasoning_content: text }),
+      choice({ content: text }),
+      choice({ tool_calls: [{ index: 0, id: 'a', type: 'function', function: { name: 'f', arguments: '' } }] }),
+      choice({ tool_calls: [{ index: 0, function: { arguments: text } }] }),
+      choice({}, 'tool_calls'),
+    ].map((c) => (includeUsage ? { ...c, usage: null } : c)),
+    ...(includeUsage ? [{ ...base, choices: [], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } } }] : []),
+  ];
+  const wire = (objects: unknown[]) => [...objects.map((o) => `data: ${JSON.stringify(o)}\n\n`), 'data: [DONE]\n\n'];
+  assert.deepEqual(lines, [...wire(expected(true)), ...wire(expected(false))]);
+});

@@ -5,6 +5,7 @@ import { openaiErrorBody } from './openai-error.js';
 import type { CompletionMeta } from './to-chat-completion.js';
 
 const sse = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
+const DONE = 'data: [DONE]\n\n';
 
 /**
  * Canonical stream parts → `chat.completion.chunk` SSE lines, ending with `data: [DONE]`. Tool calls are numbered in
@@ -15,8 +16,16 @@ const sse = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
  */
 export async function* chatCompletionChunks(parts: AsyncIterable<StreamPart>, meta: CompletionMeta, includeUsage: boolean): AsyncGenerator<string> {
   const base = { id: meta.id, object: 'chat.completion.chunk' as const, created: meta.created, model: meta.model };
+  // Every chunk is the same JSON around its delta, so that JSON is built once per stream and each chunk stringifies
+  // only its delta: the bytes are exactly JSON.stringify of the whole object (same keys, same order), but spreading
+  // and stringifying the whole object per token was the largest cost of a streamed answer in Quarry's own code.
+  const open = `data: ${JSON.stringify(base).slice(0, -1)},"choices":`;
+  const beforeDelta = `${open}[{"index":0,"delta":`;
+  const close = `}]${includeUsage ? ',"usage":null' : ''}}\n\n`;
   const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) =>
-    sse({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }], ...(includeUsage ? { usage: null } : {}) });
+    `${beforeDelta}${JSON.stringify(delta)},"logprobs":null,"finish_reason":${JSON.stringify(finishReason)}${close}`;
+  const textChunk = (field: 'content' | 'reasoning_content', text: string) =>
+    `${beforeDelta}{"${field}":${JSON.stringify(text)}},"logprobs":null,"finish_reason":null${close}`;
   const toolIndex = new Map<number, number>();
   for await (const p of parts) {
     switch (p.type) {
@@ -33,12 +42,12 @@ export async function* chatCompletionChunks(parts: AsyncIterable<StreamPart>, me
       case 'contentBlockDelta': {
         const d = p.delta;
         if ('text' in d) {
-          if (d.text) yield chunk({ content: d.text });
+          if (d.text) yield textChunk('content', d.text);
         } else if ('toolUse' in d) {
           const index = toolIndex.get(p.index);
           if (index !== undefined && d.toolUse.input) yield chunk({ tool_calls: [{ index, function: { arguments: d.toolUse.input } }] });
         } else if (d.reasoningContent.text) {
-          yield chunk({ reasoning_content: d.reasoningContent.text });
+          yield textChunk('reasoning_content', d.reasoningContent.text);
         }
         break;
       }
@@ -49,7 +58,11 @@ export async function* chatCompletionChunks(parts: AsyncIterable<StreamPart>, me
         break;
       case 'metadata':
         // The guardrail's report (when the request named one) rides on the same last, choice-less chunk as the usage.
-        if (includeUsage || p.guardrail) yield sse({ ...base, choices: [], ...(includeUsage ? { usage: chatUsage(p.usage) } : {}), ...(p.guardrail ? { guardrail: p.guardrail } : {}) });
+        if (includeUsage || p.guardrail) {
+          const usage = includeUsage ? `,"usage":${JSON.stringify(chatUsage(p.usage))}` : '';
+          const guardrail = p.guardrail ? `,"guardrail":${JSON.stringify(p.guardrail)}` : '';
+          yield `${open}[]${usage}${guardrail}}\n\n`;
+        }
         break;
       case 'error':
         yield sse(openaiErrorBody(p.error));
@@ -58,5 +71,5 @@ export async function* chatCompletionChunks(parts: AsyncIterable<StreamPart>, me
         p satisfies never;
     }
   }
-  yield 'data: [DONE]\n\n';
+  yield DONE;
 }

@@ -19,6 +19,11 @@ export function parseJsonBody(raw: Uint8Array): unknown {
 }
 
 export function validate<T extends z.ZodType>(schema: T, value: unknown, what = 'request'): z.infer<T> {
+  // The issues need their inputs to be worded well, but asking zod for them on every parse takes its compiled fast
+  // path away (a chat request validated in 7 µs instead of 3): a valid body is parsed plainly, and only an invalid
+  // one is parsed again for its issues.
+  const ok = schema.safeParse(value);
+  if (ok.success) return ok.data;
   const r = schema.safeParse(value, { reportInput: true });
   if (r.success) return r.data;
   const issues = r.error.issues.slice(0, 5).map((i) => describeIssue(i));

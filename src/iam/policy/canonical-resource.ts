@@ -21,11 +21,23 @@ const PARTITION = /^aws(-[a-z]+)*$/;
 const NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const ACCOUNT = /^\d{12}$/;
 
+// Routes ask about the same few resources again and again; remembering the ones already checked takes the check off
+// the hot path. Bounded, and emptied when full, so a stream of distinct ARNs costs time, never memory.
+const checked = new Map<string, ArnValue>();
+const MAX_CHECKED = 4096;
+// Every invocation builds its model's ARN, so the spellings already made canonical are remembered the same way.
+const canonical = new Map<string, string>();
+
 /** Returns the canonical spelling of a resource (`*` or an ARN), or throws a ValidationException saying what is wrong. */
 export function canonicalResource(input: string): string {
+  let arn = canonical.get(input);
+  if (arn !== undefined) return arn;
   const r = canonicalize(input);
   if ('problem' in r) throw new QuarryError('ValidationException', `Invalid resource ${quote(input)}: ${r.problem}.`);
-  return r.arn;
+  arn = r.arn;
+  if (canonical.size >= MAX_CHECKED) canonical.clear();
+  canonical.set(input, arn);
+  return arn;
 }
 
 /** The problem with a resource string, or undefined when it is already canonical. */
@@ -35,10 +47,6 @@ export function resourceProblem(input: string): string | undefined {
   return r.arn === input ? undefined : `not canonical; the canonical spelling is ${r.arn}`;
 }
 
-// Routes ask about the same few resources again and again; remembering the ones already checked takes the check off
-// the hot path. Bounded, and emptied when full, so a stream of distinct ARNs costs time, never memory.
-const checked = new Map<string, ArnValue>();
-const MAX_CHECKED = 4096;
 
 /** For the evaluator: a canonical resource split into fields, `*`, or a ValidationException. */
 export function requireCanonicalResource(resource: string): ArnValue | '*' {

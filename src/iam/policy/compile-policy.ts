@@ -57,11 +57,22 @@ export class CompiledPolicy {
   // Whether a statement's Action/NotAction matches depends on the action alone, and routes ask with a few dozen
   // actions: remember, per action, which statements are left to check. Bounded like the other caches here.
   private readonly byAction = new Map<string, readonly CompiledStatement[]>();
+  private actionAndResourceOnly: boolean | undefined;
 
   constructor(
     readonly version: PolicyVersion,
     readonly statements: readonly CompiledStatement[],
   ) {}
+
+  /**
+   * Whether what this policy says about a request depends on its action and resource alone: no statement has a
+   * condition (which may read the context or the clock) or a policy variable in its resources (which reads the
+   * principal). `${` anywhere in a resource counts, a literal one in a 2008-10-17 policy included: in doubt, no.
+   */
+  get decidedByActionAndResource(): boolean {
+    this.actionAndResourceOnly ??= this.statements.every((s) => s.conditions.length === 0 && s.resourceEntries.every((r) => !r.includes('${')));
+    return this.actionAndResourceOnly;
+  }
 
   /** The statements whose Action or NotAction element lets them apply to this action, in order. */
   statementsFor(action: RequestAction): readonly CompiledStatement[] {

@@ -54,5 +54,14 @@ export function decide(scope: RequestScope, policies: readonly AttachedPolicy[])
   return allow ? { allowed: true, reason: 'allowed', statement: allow } : IMPLICIT_DENY;
 }
 
+/**
+ * Whether evaluate() over these policies gives the same answer for every principal, context and moment, given the
+ * action and resource: then an answer may be remembered for as long as the policies are the same objects.
+ */
+export function decidedByActionAndResource(policies: readonly AttachedPolicy[]): boolean {
+  for (const p of policies) if (!compiledPolicy(p.document).decidedByActionAndResource) return false;
+  return true;
+}
+
 export const statementRef = (policyId: string, sid: string | undefined, index: number): StatementRef =>
   sid === undefined ? { policyId, index } : { policyId, sid, index };

@@ -16,7 +16,7 @@ export { accessDeniedMessage, authorize } from './authorize.js';
 export { canonicalResource, foundationModelArn, type ResourceRef, resourceArn, resourceProblem } from './canonical-resource.js';
 export { CONDITION_OPERATORS, type ConditionOperatorName, SUPPORTED_OPERATORS_SENTENCE } from './condition-operators.js';
 export { CONTEXT_KEYS, type ContextKeySpec, type ContextValue, isWellKnownContextKey, type RequestContext } from './context-keys.js';
-export { type AttachedPolicy, type Decision, evaluate, type StatementRef } from './evaluate-policy.js';
+export { type AttachedPolicy, type Decision, decidedByActionAndResource, evaluate, type StatementRef } from './evaluate-policy.js';
 export { MAX_POLICY_TEXT, parsePolicyDocument, policyDocumentInput, validatePolicyDocument } from './parse-policy-document.js';
 export {
   InvalidPolicyError,

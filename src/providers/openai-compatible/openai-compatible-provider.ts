@@ -26,6 +26,7 @@ import { parseOpenAICompatibleOptions } from './openai-compatible-options.js';
 import { OpenAIHttp } from './openai-http.js';
 import { openAIChunkSchema, openAIEmbeddingsResponseSchema } from './openai-schemas.js';
 import { OpenAIStreamMapper } from './openai-stream-mapper.js';
+import { readTextChunk } from './read-text-chunk.js';
 import { SseDecoder } from './sse-decoder.js';
 import { toOpenAIImagesRequest } from './to-openai-images-request.js';
 import { toOpenAIRequest } from './to-openai-request.js';
@@ -209,9 +210,12 @@ function acceptEvent(data: string, mapper: OpenAIStreamMapper, out: StreamPart[]
   } catch (e) {
     return upstreamReturned(`a stream event that is not JSON: ${data.slice(0, 120)}`, e);
   }
-  const parsed = openAIChunkSchema.safeParse(json);
-  if (!parsed.success) return upstreamReturned('a stream event that is not a chat completion chunk', parsed.error);
-  const chunk = parsed.data;
+  let chunk = readTextChunk(json);
+  if (!chunk) {
+    const parsed = openAIChunkSchema.safeParse(json);
+    if (!parsed.success) return upstreamReturned('a stream event that is not a chat completion chunk', parsed.error);
+    chunk = parsed.data;
+  }
   if (chunk.error) {
     const message = typeof chunk.error === 'string' ? chunk.error : (chunk.error.message ?? upstreamErrorMessage(data));
     return new QuarryError('ModelStreamErrorException', `The upstream failed mid-stream: ${message}`);
