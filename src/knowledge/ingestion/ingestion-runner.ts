@@ -9,8 +9,8 @@ import type { DataSourcesTable, IngestionJobsTable, KnowledgeBasesTable, Knowled
 import type { VectorStores } from '../vector-stores.js';
 import { contentHash, documentIdFor, type Embedder, embedPrepared, type PreparedDocument, prepareDocument } from './document-indexer.js';
 import { DocumentRows } from './document-rows.js';
-import { emptyStatistics, type IngestionStatistics, MAX_FAILURE_REASONS } from './ingestion-statistics.js';
 import { indexSettingsFor, type SourceReaderFactory } from './index-settings.js';
+import { emptyStatistics, type IngestionStatistics, MAX_FAILURE_REASONS } from './ingestion-statistics.js';
 
 export const INGEST_JOB_TYPE = 'knowledge.ingest';
 
@@ -77,14 +77,15 @@ export class IngestionRunner {
     if (JSON.parse(ds.source_config).type === 'CUSTOM') {
       throw new QuarryError('ValidationException', 'A CUSTOM data source is filled with IngestKnowledgeBaseDocuments; it has nothing to sync.');
     }
-    const running = await this.db
+    const active = await this.db
       .selectFrom('ingestion_jobs')
-      .select('id')
+      .selectAll()
       .where('scope', '=', scope)
       .where('data_source_id', '=', dsId)
       .where('status', 'in', ACTIVE)
       .executeTakeFirst();
-    if (running) throw new QuarryError('ConflictException', `Ingestion job ${running.id} is already running for data source ${dsId}.`);
+    const running = active && (await this.reconciled(active));
+    if (running && ACTIVE.includes(running.status)) throw new QuarryError('ConflictException', `Ingestion job ${running.id} is already running for data source ${dsId}.`);
     const now = new Date().toISOString();
     const row: IngestionJobsTable = {
       id: newResourceId(),
@@ -121,7 +122,8 @@ export class IngestionRunner {
       .orderBy('id')
       .limit(limit);
     if (after) q = q.where('id', '>', after);
-    return (await q.execute()).map(view);
+    const rows = await q.execute();
+    return (await Promise.all(rows.map((r) => this.reconciled(r)))).map(view);
   }
 
   async stop(scope: string, kbId: string, dsId: string, jobId: string): Promise<IngestionJobView> {
@@ -145,7 +147,27 @@ export class IngestionRunner {
       .where('id', '=', jobId)
       .executeTakeFirst();
     if (!row) throw new QuarryError('ResourceNotFoundException', `Ingestion job ${jobId} was not found.`);
-    return row;
+    return this.reconciled(row);
+  }
+
+  /**
+   * A job the queue has finished with while its row still reads as running: the queue gave up on it (each attempt's
+   * worker stopped heartbeating: crashed, or stalled past its lease) or it was cancelled before any worker took it.
+   * No handler will write its outcome, so it is settled here, on read, from the queue's; otherwise it would read
+   * IN_PROGRESS forever and block every later sync of its data source. The update is conditional on the row still
+   * being active, so a handler that finished it meanwhile wins.
+   */
+  private async reconciled(row: IngestionJobsTable): Promise<IngestionJobsTable> {
+    if (!ACTIVE.includes(row.status) || !row.queue_job_id) return row;
+    const queued = await this.deps.queue.get(row.queue_job_id, row.scope);
+    if (queued && (queued.state === 'QUEUED' || queued.state === 'RUNNING')) return row;
+    const stopped = queued?.state === 'CANCELLED' || row.status === 'STOPPING';
+    const reasons: string[] = JSON.parse(row.failure_reasons);
+    if (!stopped) reasons.push(queued?.error ?? 'The job left the queue without finishing.');
+    const at = new Date().toISOString();
+    const patch = { status: stopped ? 'STOPPED' : 'FAILED', failure_reasons: JSON.stringify(reasons.slice(-MAX_FAILURE_REASONS)), updated_at: at };
+    await this.db.updateTable('ingestion_jobs').set(patch).where('id', '=', row.id).where('status', 'in', ACTIVE).execute();
+    return (await this.db.selectFrom('ingestion_jobs').selectAll().where('id', '=', row.id).executeTakeFirst()) ?? { ...row, ...patch };
   }
 
   private async finish(jobId: string, status: string, patch: Partial<IngestionJobsTable> = {}): Promise<void> {
