@@ -82,7 +82,7 @@ providers:
 knowledge:
   localRoots: [${JSON.stringify(docs)}]
   pgvectorUrl: ${JSON.stringify(withSchema(pgvector.url))}
-  leaseMs: 1500
+  leaseMs: 5000
 ollama:
   autoDetect: false
 `,

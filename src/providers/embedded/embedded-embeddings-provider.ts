@@ -53,6 +53,9 @@ export const createEmbeddedEmbeddingsProvider: ProviderFactory = (settings) => {
     const encodings = tokenize(rt.model.tokenizer, req.inputs, req.model.id);
     const embeddings: Float32Array[] = [];
     for (let i = 0; i < encodings.length; i += options.batchSize) {
+      // A forward pass holds the thread (wasm); between passes let timers and sockets run, so a long request does not
+      // stall every other request, or starve a background job's lease heartbeats until its lease lapses.
+      if (i > 0) await new Promise((r) => setImmediate(r));
       throwIfAborted(opts.signal);
       embeddings.push(...(await serialized(() => encodeUseBatch(rt, encodings.slice(i, i + options.batchSize)))));
     }
