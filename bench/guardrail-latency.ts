@@ -5,6 +5,7 @@
  * whenever the request carries references.
  *
  *   node --import tsx bench/guardrail-latency.ts [--data ../shared/datasets] [--rounds 5] [--per-set 20] [--embed static|encoder|none]
+ *     [--policies content,topics,words,pii,grounding]
  *
  * Texts: documents of about 1 KB, each made of consecutive texts of one public set (PII sentences of presidio-research's
  * synthetic set, Davidson tweets, in-the-wild jailbreaks, Tensor Trust extractions, Giskard injections, AILuminate
@@ -22,7 +23,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { percentile } from '../scripts/train/binary-metrics.js';
 import { loadLabelledTexts } from '../scripts/train/guardrail-training-data.js';
 import { offlineContentScorer } from '../src/guardrails/engine/classifier-adapter.js';
@@ -85,6 +86,18 @@ const CONFIG: GuardrailConfig = {
     ],
   },
 };
+
+// --policies content,topics,words,pii,grounding keeps only those (all by default): what each one costs, and allocates.
+const POLICY_KEYS = {
+  content: 'contentPolicyConfig',
+  topics: 'topicPolicyConfig',
+  words: 'wordPolicyConfig',
+  pii: 'sensitiveInformationPolicyConfig',
+  grounding: 'contextualGroundingPolicyConfig',
+} as const;
+const policies = (args.get('policies') ?? Object.keys(POLICY_KEYS).join(',')).split(',');
+for (const p of policies) if (!(p in POLICY_KEYS)) throw new Error(`--policies ${p}: expected some of ${Object.keys(POLICY_KEYS).join(', ')}`);
+for (const [name, key] of Object.entries(POLICY_KEYS)) if (!policies.includes(name)) delete CONFIG[key];
 
 const embedder = args.get('embed') ?? 'static';
 if (!['static', 'encoder', 'none'].includes(embedder)) throw new Error(`--embed ${embedder}: expected static, encoder or none`);
@@ -149,12 +162,30 @@ const outputOf = (text: string, i: number): GuardrailCheckRequest => ({
 // Main-thread GC pauses, to tell how much of the tail is the collector (which a check pays for when it allocates).
 let gcMs = 0;
 let gcCount = 0;
+/** Every pause's interval (performance.now() time), to tell which slow checks had the collector inside them. */
+const gcPauses: Array<{ start: number; end: number }> = [];
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
+/** Pauses by kind over the whole run: a scavenge's cost grows with what survives it, a mark-compact's with the heap. */
+const gcByKind = new Map<string, { count: number; ms: number }>();
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     gcMs += e.duration;
     gcCount++;
+    gcPauses.push({ start: e.startTime, end: e.startTime + e.duration });
+    const kind = GC_KINDS[(e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
+    const k = gcByKind.get(kind) ?? { count: 0, ms: 0 };
+    k.count++;
+    k.ms += e.duration;
+    gcByKind.set(kind, k);
   }
 }).observe({ entryTypes: ['gc'] });
+/** What a check over the target (wall ms/KB) is slow for: a GC pause inside it, or something else. */
+const TARGET_MS_PER_KB = 5;
 
 interface Timing {
   wall: number[];
@@ -164,12 +195,15 @@ interface Timing {
   intervened: number;
   /** GC pauses during the timed checks: total ms, and count. */
   gc: { ms: number; count: number; checks: number; checkMs: number };
+  /** Checks whose wall time per KB passed the target, and how many of them had a GC pause inside. */
+  slow: { count: number; withGc: number; gcMsInSlow: number };
   bySet: Map<string, number[]>;
 }
 async function time(make: (text: string, i: number) => GuardrailCheckRequest): Promise<Timing> {
   const requests = documents.map((d, i) => make(d.text, i));
   for (let pass = 0; pass < 2; pass++) for (const r of requests) await guardrail.check(r);
-  const t: Timing = { wall: [], cpu: [], best: requests.map(() => Number.POSITIVE_INFINITY), intervened: 0, gc: { ms: 0, count: 0, checks: 0, checkMs: 0 }, bySet: new Map() };
+  const t: Timing = { wall: [], cpu: [], best: requests.map(() => Number.POSITIVE_INFINITY), intervened: 0, gc: { ms: 0, count: 0, checks: 0, checkMs: 0 }, slow: { count: 0, withGc: 0, gcMsInSlow: 0 }, bySet: new Map() };
+  const slowIntervals: Array<{ start: number; end: number }> = [];
   // Entries are delivered asynchronously: let the untimed passes' ones arrive before counting.
   await new Promise((r) => setTimeout(r, 50));
   const gc0 = { ms: gcMs, count: gcCount };
@@ -185,6 +219,7 @@ async function time(make: (text: string, i: number) => GuardrailCheckRequest): P
       t.gc.checkMs += t1 - t0;
       const cpu = (c1.user + c1.system) / 1000 / kb;
       t.wall.push((t1 - t0) / kb);
+      if ((t1 - t0) / kb > TARGET_MS_PER_KB) slowIntervals.push({ start: t0, end: t1 });
       t.cpu.push(cpu);
       t.best[i] = Math.min(t.best[i]!, cpu);
       const set = documents[i]!.set;
@@ -197,6 +232,12 @@ async function time(make: (text: string, i: number) => GuardrailCheckRequest): P
   await new Promise((r) => setTimeout(r, 50));
   t.gc.ms = gcMs - gc0.ms;
   t.gc.count = gcCount - gc0.count;
+  for (const check of slowIntervals) {
+    const inside = gcPauses.filter((g) => g.start < check.end && g.end > check.start);
+    t.slow.count++;
+    if (inside.length) t.slow.withGc++;
+    for (const g of inside) t.slow.gcMsInSlow += Math.min(g.end, check.end) - Math.max(g.start, check.start);
+  }
   t.wall.sort((a, b) => a - b);
   t.cpu.sort((a, b) => a - b);
   t.best.sort((a, b) => a - b);
@@ -232,12 +273,14 @@ for (const [name, make] of cases) {
   const p = (xs: number[], q: number) => percentile(xs, q).toFixed(3);
   console.log(`| ${name} | ${p(t.cpu, 50)} | ${p(t.cpu, 99)} | ${p(t.best, 99)} | ${p(t.wall, 50)} | ${p(t.wall, 99)} | ${t.intervened}/${documents.length} |`);
   gcRows.push(
-    `${name.split(':')[0]}: ${t.gc.count} GC pauses, ${t.gc.ms.toFixed(0)} ms in all, ${((100 * t.gc.ms) / t.gc.checkMs).toFixed(1)}% of the checks' wall time (one pause per ${(t.gc.checks / Math.max(1, t.gc.count)).toFixed(0)} checks).`,
+    `${name.split(':')[0]}: ${t.gc.count} GC pauses, ${t.gc.ms.toFixed(0)} ms in all, ${((100 * t.gc.ms) / t.gc.checkMs).toFixed(1)}% of the checks' wall time (one pause per ${(t.gc.checks / Math.max(1, t.gc.count)).toFixed(0)} checks). ` +
+      `${t.slow.count} checks over ${TARGET_MS_PER_KB} ms/KB wall (${((100 * t.slow.count) / t.gc.checks).toFixed(1)}%), ${t.slow.withGc} of them with a GC pause inside (${t.slow.gcMsInSlow.toFixed(0)} ms of pauses).`,
   );
   for (const [set, xs] of t.bySet) perSetRows.push(`| ${name.split(':')[0]} | ${set} | ${p(xs.sort((a, b) => a - b), 50)} | ${p(xs, 99)} |`);
 }
 console.log('');
 for (const r of gcRows) console.log(r);
+console.log(`GC pauses by kind, whole run: ${[...gcByKind].map(([k, v]) => `${k} ${v.count} (mean ${(v.ms / v.count).toFixed(2)} ms)`).join(', ')}.`);
 console.log('\nCPU ms/KB by set:\n');
 console.log('| case | set | p50 | p99 |');
 console.log('|---|---|---:|---:|');

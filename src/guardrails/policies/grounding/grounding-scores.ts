@@ -82,7 +82,7 @@ export async function groundingScores(input: GroundingInput, embed?: EmbedTexts)
       for (const [w, s] of scores) if (s > bestScore) [best, bestScore] = [w, s];
       const global = c.terms.reduce((n, t) => n + weight(t) * index.presence(t), 0) / total;
       const lexical = 0.7 * (bestScore / total) + 0.3 * global;
-      const candidates = embed ? [...scores].sort((a, b) => b[1] - a[1]).slice(0, CANDIDATES_PER_CLAIM).map(([w]) => w) : [];
+      const candidates = embed ? topWindows(scores, CANDIDATES_PER_CLAIM) : [];
       const unsupportedNumbers = c.terms.filter((t) => t.kind === 'number' && isDigits(t) && !index.presence(t) && !queryKeys.has(t.key)).map((t) => t.text);
       const unsupportedNames = c.terms.filter((t) => t.kind === 'name' && !index.presence(t) && !queryKeys.has(t.key)).map((t) => t.text);
       return { ...c, total, lexical, best, candidates, unsupportedNumbers, unsupportedNames };
@@ -205,6 +205,24 @@ function termsBySpan(terms: readonly ContentTerm[], spans: Array<[number, number
     from = to;
     return { span, terms: slice };
   });
+}
+
+/** The `k` best-scoring windows, best first (ties: the earlier window first, as a stable sort of the map's order). */
+function topWindows(scores: Map<number, number>, k: number): number[] {
+  const top: number[] = [];
+  const topScores: number[] = [];
+  for (const [w, s] of scores) {
+    let at = top.length;
+    while (at > 0 && topScores[at - 1]! < s) at--;
+    if (at >= k) continue;
+    top.splice(at, 0, w);
+    topScores.splice(at, 0, s);
+    if (top.length > k) {
+      top.pop();
+      topScores.pop();
+    }
+  }
+  return top;
 }
 
 /** "How many …", "what year …", "when …": questions a figure answers. */

@@ -44,16 +44,13 @@ export function topicProfile(topic: TopicConfig): TopicProfile {
   return { weights, prefixWeights };
 }
 
-// Reused by every call (the function is synchronous): a Set per window and topic was the policy's largest allocation.
-const seen = new Set<string>();
-
 /**
  * 0–1: how much of a topic's specific vocabulary a window uses. Each distinct stem counts once, so repeating a word
  * does not inflate the score, and the sum saturates, so two or three specific words are enough.
  */
 export function lexicalTopicScore(profile: TopicProfile, terms: readonly ContentTerm[]): number {
   let sum = 0;
-  seen.clear();
+  const seen = new Set<string>();
   for (const term of terms) {
     if (term.kind === 'number' || seen.has(term.key)) continue;
     seen.add(term.key);
