@@ -177,7 +177,7 @@ new PerformanceObserver((list) => {
     gcMs += e.duration;
     gcCount++;
     gcPauses.push({ start: e.startTime, end: e.startTime + e.duration });
-    const kind = GC_KINDS[(e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
+    const kind = GC_KINDS[(e as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
     const k = gcByKind.get(kind) ?? { count: 0, ms: 0 };
     k.count++;
     k.ms += e.duration;
