@@ -40,4 +40,5 @@ export type { GuardrailSummaryView, GuardrailView } from './guardrail-views.js';
 export { type GuardrailCaller, type InputVerdict, InvocationGuard, InvocationGuards, type InvocationGuardsOptions } from './invocation-guard.js';
 export type { GuardrailJudge, JudgeCall, JudgeModel } from './judge/judge-model.js';
 export type { EmbedTexts, GuardrailSource } from './policies/index.js';
+export { calibratedEmbedder } from './policies/index.js';
 export { sensitiveInformationPolicyConfigSchema } from './sensitive-information-config.js';

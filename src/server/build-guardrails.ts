@@ -1,8 +1,8 @@
 import { type Logger, textOf } from '../core/index.js';
-import { type EmbedTexts, type GuardrailJudge, GuardrailModule } from '../guardrails/index.js';
+import { calibratedEmbedder, type EmbedTexts, type GuardrailJudge, GuardrailModule } from '../guardrails/index.js';
 import type { Principal } from '../iam/index.js';
 import type { ModelCatalog } from '../models/index.js';
-import { STATIC_MODEL_ID, staticEmbedder } from '../providers/embedded/index.js';
+import { STATIC_MODEL_ID, staticEmbedder, USE_MODEL_ID } from '../providers/embedded/index.js';
 import type { Runtime } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import type { QuarryConfig } from './config.js';
@@ -42,8 +42,11 @@ export async function buildGuardrails(opts: {
   } else {
     // Not refused at start, like the judge: a model behind Ollama or an upstream may come later; a check that needs it fails until then.
     if (!models.some((m) => m.id === embeddingModelId)) opts.log.warn({ modelId: embeddingModelId }, 'guardrails.embeddingModelId is not in the model catalog (yet)');
-    embed = async (texts) =>
+    const viaRuntime: EmbedTexts = async (texts) =>
       (await opts.runtime().embed(context('guardrails.embed', new AbortController().signal), { modelId: embeddingModelId, inputs: texts, normalize: true })).embeddings;
+    // The policies' similarity floors are in the encoder's cosine scale: the encoder itself needs no mapping, any
+    // other model gets its line fitted on first use.
+    embed = embeddingModelId === USE_MODEL_ID ? viaRuntime : calibratedEmbedder(viaRuntime, embeddingModelId, opts.log);
   }
   let judge: GuardrailJudge | undefined;
   if (opts.judge) {

@@ -60,3 +60,11 @@ test('guardrails.embeddingModelId puts them on the sentence encoder itself, thro
   const metrics = await paraphrasesCaught('  - id: embedded\n    type: embedded\nguardrails:\n  embeddingModelId: quarry.embed-use-v1:0\n');
   assert.match(metrics, /quarry_invocations_total\{model="quarry.embed-use-v1:0",api="guardrails.embed",outcome="ok"\} [1-9]/);
 });
+
+test('guardrails.embeddingModelId on any other model maps its cosines to the encoder scale (fitted on first use)', async () => {
+  // The static table behind a configured alias, called through the runtime: a model Quarry knows nothing about.
+  const metrics = await paraphrasesCaught(
+    '  - id: embedded\n    type: embedded\nmodels:\n  - id: acme.embed-v1:0\n    provider: embedded\n    upstreamModel: static-use-v1\nguardrails:\n  embeddingModelId: acme.embed-v1:0\n',
+  );
+  assert.match(metrics, /quarry_invocations_total\{model="acme.embed-v1:0",api="guardrails.embed",outcome="ok"\} [1-9]/);
+});

@@ -15,20 +15,21 @@
  */
 export type * from './assessment-types.js';
 export {
+  type ContextualGroundingPolicyConfig,
+  contextualGroundingPolicyConfigSchema,
+  type GroundingFilterConfig,
+  groundingFilterConfigSchema,
+} from './grounding/contextual-grounding-config.js';
+export {
   type CompiledContextualGroundingPolicy,
   compileContextualGroundingPolicy,
   contextualGroundingPolicyManifest,
   type GroundingFinding,
   toContextualGroundingPolicyAssessment,
 } from './grounding/contextual-grounding-policy.js';
-export {
-  type ContextualGroundingPolicyConfig,
-  contextualGroundingPolicyConfigSchema,
-  type GroundingFilterConfig,
-  groundingFilterConfigSchema,
-} from './grounding/contextual-grounding-config.js';
 export { type ClaimSupport, type GroundingInput, type GroundingScores, groundingScores } from './grounding/grounding-scores.js';
 export type { GuardrailSource, PolicyId, PolicyManifest, PolicyVerdict } from './policy-verdict.js';
+export { type CosineLine, calibratedEmbedder, fitCosineLine } from './text/cosine-calibration.js';
 export { cosine, type EmbedTexts } from './text/embed-texts.js';
 export { wordOverlapEmbedder } from './text/word-overlap-embedder.js';
 export {
@@ -37,8 +38,8 @@ export {
   DEFAULT_TOPIC_THRESHOLD,
   type TopicFinding,
   type TopicPolicyOptions,
-  toTopicPolicyAssessment,
   topicPolicyManifest,
+  toTopicPolicyAssessment,
   USE_SIMILARITY,
 } from './topic/topic-policy.js';
 export { type TopicConfig, type TopicPolicyConfig, topicConfigSchema, topicPolicyConfigSchema } from './topic/topic-policy-config.js';
@@ -52,8 +53,8 @@ export {
   wordPolicyManifest,
 } from './word/word-policy.js';
 export {
-  type ManagedWordsConfig,
   MAX_CUSTOM_WORDS,
+  type ManagedWordsConfig,
   managedWordsConfigSchema,
   type WordConfig,
   type WordPolicyConfig,
