@@ -7,7 +7,7 @@ import type { GuardrailSource, PolicyManifest, PolicyVerdict } from '../policy-v
 import { type ContentTerm, contentTerms } from '../text/content-terms.js';
 import { cosine, type EmbedTexts, embedInBatches, embedSpans, encoderCosine, similarityScore } from '../text/embed-texts.js';
 import { type TopicConfig, type TopicPolicyConfig, topicPolicyConfigSchema } from './topic-policy-config.js';
-import { lexicalTopicScore, type TopicProfile, topicProfile } from './topic-profile.js';
+import { distinctTopicTerms, lexicalTopicScoreOfDistinct, type TopicProfile, topicProfile } from './topic-profile.js';
 import { topicWindows } from './topic-windows.js';
 
 /** One configured topic's result for a text: always reported, detected when its confidence reaches the threshold. */
@@ -105,7 +105,7 @@ export function compileTopicPolicy(input: unknown, options: TopicPolicyOptions =
       if (typeof text !== 'string') throw validation('A topic check needs text (a string).');
       const active = topics.filter((t) => direction(t.config, source).enabled);
       const windows = topicWindows(text);
-      const windowTerms = termsByWindow(contentTerms(text), windows);
+      const windowTerms = termsByWindow(contentTerms(text), windows).map(distinctTopicTerms);
       let windowVectors: ArrayLike<number>[] | undefined;
       let topicVectors: ArrayLike<number>[][] | undefined;
       if (embed && active.length > 0 && windows.length > 0) {
@@ -120,7 +120,7 @@ export function compileTopicPolicy(input: unknown, options: TopicPolicyOptions =
           window: number;
         };
         windows.forEach((_, w) => {
-          const lexical = lexicalTopicScore(topic.profile, windowTerms[w]!);
+          const lexical = lexicalTopicScoreOfDistinct(topic.profile, windowTerms[w]!);
           let semantic: number | undefined;
           let confidence = lexical;
           if (windowVectors && topicVectors) {

@@ -49,11 +49,28 @@ export function topicProfile(topic: TopicConfig): TopicProfile {
  * does not inflate the score, and the sum saturates, so two or three specific words are enough.
  */
 export function lexicalTopicScore(profile: TopicProfile, terms: readonly ContentTerm[]): number {
-  let sum = 0;
+  return lexicalTopicScoreOfDistinct(profile, distinctTopicTerms(terms));
+}
+
+/**
+ * The terms a topic score reads: numbers left out, each key once (its first occurrence), in order. A window is scored
+ * against every topic, so a check finds them once per window rather than once per topic and window.
+ */
+export function distinctTopicTerms(terms: readonly ContentTerm[]): ContentTerm[] {
   const seen = new Set<string>();
+  const out: ContentTerm[] = [];
   for (const term of terms) {
     if (term.kind === 'number' || seen.has(term.key)) continue;
     seen.add(term.key);
+    out.push(term);
+  }
+  return out;
+}
+
+/** `lexicalTopicScore` of terms that `distinctTopicTerms` chose. */
+export function lexicalTopicScoreOfDistinct(profile: TopicProfile, terms: readonly ContentTerm[]): number {
+  let sum = 0;
+  for (const term of terms) {
     const exact = profile.weights.get(term.key);
     if (exact !== undefined) {
       sum += exact;
