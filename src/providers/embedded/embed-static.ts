@@ -28,22 +28,67 @@ export function embedStaticSpans(text: string, spans: ReadonlyArray<readonly [nu
   const model = loadStaticModel();
   const dims = model.table.dims;
   const { starts, pieces } = staticWords(model, text);
-  const cuts = [...new Set(spans.flat())].sort((a, b) => a - b);
-  // Segment k holds the words starting in [cuts[k], cuts[k + 1]).
-  const segments = cuts.map(() => new Float32Array(dims));
-  let k = 0;
-  for (let w = 0; w < starts.length; w++) {
-    while (k + 1 < cuts.length && cuts[k + 1]! <= starts[w]!) k++;
-    if (starts[w]! >= cuts[0]! && k + 1 < cuts.length) addRows(model.table, pieces[w]!, segments[k]!);
+  const cuts = sortedCuts(spans);
+  // Segment k holds the words starting in [cuts[k], cuts[k + 1]), at k * dims in `sums`. The segments are scratch,
+  // dropped when the call returns: a fresh array per segment was half of what this function allocated per guardrail
+  // check, so they live in buffers kept between calls (the call is synchronous: no other call shares them). A segment
+  // is summed in `segment` from zero, as before, and copied out when the words move past it; a long document's
+  // segments get a buffer of their own, so the one kept stays small.
+  const size = cuts.length * dims;
+  if (segment.length !== dims) segment = new Float32Array(dims);
+  if (size > MAX_KEPT_SEGMENTS * dims) sums = new Float32Array(size);
+  else {
+    if (keptSums.length < MAX_KEPT_SEGMENTS * dims) keptSums = new Float32Array(MAX_KEPT_SEGMENTS * dims);
+    else keptSums.fill(0, 0, size);
+    sums = keptSums;
   }
+  segment.fill(0);
+  let k = 0;
+  let summed = false;
+  for (let w = 0; w < starts.length; w++) {
+    while (k + 1 < cuts.length && cuts[k + 1]! <= starts[w]!) {
+      if (summed) flushSegment(k * dims);
+      summed = false;
+      k++;
+    }
+    if (starts[w]! >= cuts[0]! && k + 1 < cuts.length) {
+      addRows(model.table, pieces[w]!, segment);
+      summed = true;
+    }
+  }
+  if (summed) flushSegment(k * dims);
+  const spanSums = sums;
+  sums = keptSums; // a long document's buffer is not kept
   return spans.map(([start, end]) => {
     const out = new Float32Array(dims);
     for (let j = cuts.indexOf(start); cuts[j]! < end; j++) {
-      const seg = segments[j]!;
-      for (let d = 0; d < dims; d++) out[d]! += seg[d]!;
+      const at = j * dims;
+      for (let d = 0; d < dims; d++) out[d]! += spanSums[at + d]!;
     }
     return l2Normalize(out);
   });
+}
+
+const MAX_KEPT_SEGMENTS = 512;
+let keptSums = new Float32Array(0);
+let sums = keptSums;
+let segment = new Float32Array(0);
+
+/** Copies the segment summed so far to `at` in `sums`, and starts the next from zero. */
+function flushSegment(at: number): void {
+  sums.set(segment, at);
+  segment.fill(0);
+}
+
+/** Every span's start and end, once each, ascending (what `[...new Set(spans.flat())].sort()` gives, without the copies). */
+function sortedCuts(spans: ReadonlyArray<readonly [number, number]>): number[] {
+  const all: number[] = [];
+  for (const [start, end] of spans) all.push(start, end);
+  all.sort((a, b) => a - b);
+  let n = 0;
+  for (let i = 0; i < all.length; i++) if (n === 0 || all[i] !== all[n - 1]) all[n++] = all[i]!;
+  all.length = n;
+  return all;
 }
 
 /** An embedder over the static table, in the shape the guardrails take: async, with its cosine line to the encoder's scale. */
