@@ -57,15 +57,29 @@ export function lexicalTopicScore(profile: TopicProfile, terms: readonly Content
  * against every topic, so a check finds them once per window rather than once per topic and window.
  */
 export function distinctTopicTerms(terms: readonly ContentTerm[]): ContentTerm[] {
-  const seen = new Set<string>();
   const out: ContentTerm[] = [];
+  // A window (at most TOPIC_WINDOW characters) has a few dozen terms: a look back over those chosen finds a repeat
+  // without a Set, whose hash table, grown per window, was most of what this allocated. Past SCAN_LIMIT terms a Set
+  // takes over, so a long window stays linear.
+  let seen: Set<string> | undefined;
   for (const term of terms) {
-    if (term.kind === 'number' || seen.has(term.key)) continue;
-    seen.add(term.key);
-    out.push(term);
+    if (term.kind === 'number') continue;
+    const key = term.key;
+    if (seen === undefined) {
+      let repeat = false;
+      for (let i = 0; i < out.length && !repeat; i++) repeat = out[i]!.key === key;
+      if (repeat) continue;
+      out.push(term);
+      if (out.length >= SCAN_LIMIT) seen = new Set(out.map((t) => t.key));
+    } else if (!seen.has(key)) {
+      seen.add(key);
+      out.push(term);
+    }
   }
   return out;
 }
+
+const SCAN_LIMIT = 64;
 
 /** `lexicalTopicScore` of terms that `distinctTopicTerms` chose. */
 export function lexicalTopicScoreOfDistinct(profile: TopicProfile, terms: readonly ContentTerm[]): number {
