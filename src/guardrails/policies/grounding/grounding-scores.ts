@@ -1,6 +1,7 @@
 import { validation } from '../../../core/errors.js';
 import { type ContentTerm, contentTerms } from '../text/content-terms.js';
 import { cosine, type EmbedTexts, embedInBatches, encoderCosine, similarityScore } from '../text/embed-texts.js';
+import { keyPrefix } from '../text/key-prefix.js';
 import { sentenceSpans } from '../text/sentence-spans.js';
 import { PARTIAL, PREFIX, SourceIndex } from './source-index.js';
 
@@ -170,12 +171,12 @@ function relevanceScore(
   if (responseTerms.length === 0) return 0;
   if (queryTerms.length === 0) return semantic === undefined ? 0 : 0.5 * semantic;
   const responseKeys = new Set(responseTerms.map((t) => t.key));
-  const responsePrefixes = new Set(responseTerms.filter((t) => t.key.length >= PREFIX).map((t) => t.key.slice(0, PREFIX)));
+  const responsePrefixes = new Set(responseTerms.filter((t) => t.key.length >= PREFIX).map((t) => keyPrefix(t.key, PREFIX)));
   const queryWeight = queryTerms.reduce((n, t) => n + weight(t), 0);
   let covered = 0;
   for (const t of queryTerms) {
     if (responseKeys.has(t.key)) covered += weight(t);
-    else if (t.key.length >= PREFIX && responsePrefixes.has(t.key.slice(0, PREFIX))) covered += PARTIAL * weight(t);
+    else if (t.key.length >= PREFIX && responsePrefixes.has(keyPrefix(t.key, PREFIX))) covered += PARTIAL * weight(t);
   }
   const coverage = covered / queryWeight;
 

@@ -1,4 +1,5 @@
 import { type ContentTerm, contentTerms } from '../text/content-terms.js';
+import { keyPrefix } from '../text/key-prefix.js';
 import { sentenceSpans } from '../text/sentence-spans.js';
 
 /** Stems this long or longer also match by their first `PREFIX` letters, for half credit ("diagnose"/"diagnostic"). */
@@ -22,7 +23,7 @@ export class SourceIndex {
     for (const term of terms) {
       while (s + 1 < this.sentences.length && this.sentences[s]![1] <= term.start) s++;
       add(this.postings, term.key, s);
-      if (term.key.length >= PREFIX) add(this.prefixes, term.key.slice(0, PREFIX), s);
+      if (term.key.length >= PREFIX) add(this.prefixes, keyPrefix(term.key, PREFIX), s);
     }
   }
 
@@ -40,7 +41,7 @@ export class SourceIndex {
   /** 1 when the term is in the source, `PARTIAL` when only its prefix is, else 0. */
   presence(term: ContentTerm): number {
     if (this.postings.has(term.key)) return 1;
-    return term.key.length >= PREFIX && this.prefixes.has(term.key.slice(0, PREFIX)) ? PARTIAL : 0;
+    return term.key.length >= PREFIX && this.prefixes.has(keyPrefix(term.key, PREFIX)) ? PARTIAL : 0;
   }
 
   /**
@@ -56,7 +57,7 @@ export class SourceIndex {
       let sentences = this.postings.get(term.key);
       let credit = 1;
       if (!sentences && term.key.length >= PREFIX) {
-        sentences = this.prefixes.get(term.key.slice(0, PREFIX));
+        sentences = this.prefixes.get(keyPrefix(term.key, PREFIX));
         credit = PARTIAL;
       }
       if (!sentences) continue;

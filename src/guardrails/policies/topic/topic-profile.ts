@@ -1,4 +1,5 @@
 import { type ContentTerm, contentTerms } from '../text/content-terms.js';
+import { keyPrefix } from '../text/key-prefix.js';
 import { termSpecificity } from './term-specificity.js';
 import type { TopicConfig } from './topic-policy-config.js';
 
@@ -91,7 +92,7 @@ export function lexicalTopicScoreOfDistinct(profile: TopicProfile, terms: readon
       continue;
     }
     if (term.key.length < PREFIX) continue;
-    sum += PARTIAL * (profile.prefixWeights.get(term.key.slice(0, PREFIX)) ?? 0);
+    sum += PARTIAL * (profile.prefixWeights.get(keyPrefix(term.key, PREFIX)) ?? 0);
   }
   return 1 - Math.exp(-sum / SATURATION);
 }
