@@ -20,12 +20,12 @@ export function canonicalText(folded: string): string {
   if (LEET_CANDIDATE.test(text)) text = text.replace(TOKEN_WITH_LEET_CHAR, readLeetToken);
   if (maybeSpelledOut(text)) text = text.replace(SPELLED_OUT, (run) => run.replace(SEPARATORS, ''));
   if (maybeRepeatedLetter(text)) text = text.replace(REPEATED_LETTER, '$1$1');
-  return (hasOddWhitespace(text) ? text.replace(WHITESPACE, ' ') : text).trim();
+  return (hasOddWhitespace(text) ? collapseWhitespace(text) : text).trim();
 }
 
 /**
- * Whether `WHITESPACE` would change anything: a whitespace character other than a space, or two spaces in a row. Most
- * text has neither, and replacing every single space by itself still builds a new string.
+ * Whether collapsing whitespace would change anything: a whitespace character other than a space, or two spaces in a
+ * row. Most text has neither, and replacing every single space by itself still builds a new string.
  */
 function hasOddWhitespace(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -38,6 +38,36 @@ function hasOddWhitespace(text: string): boolean {
 }
 
 const ODD_SPACE = /\s/;
+
+/**
+ * `text.replace(/\s+/g, ' ')`, copying only around the runs that change (a run other than one space): a text has a
+ * few line breaks and hundreds of single spaces, and the regex replace rebuilt it from every match.
+ */
+function collapseWhitespace(text: string): string {
+  let out = '';
+  let copied = 0;
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    if (!isSpaceAt(text, i)) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < n && isSpaceAt(text, end)) end++;
+    if (end - i > 1 || text.charCodeAt(i) !== 0x20) {
+      out += `${text.slice(copied, i)} `;
+      copied = end;
+    }
+    i = end;
+  }
+  return out + text.slice(copied);
+}
+
+/** Whether the UTF-16 unit at `i` is what `\s` matches. */
+function isSpaceAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c < 0x80 ? c === 0x20 || (c >= 0x09 && c <= 0x0d) : ODD_SPACE.test(text[i]!);
+}
 
 /**
  * A run of non-space holding a leetspeak character. `\S*[a-z]\S*` (a token with a letter) matches whole runs of
@@ -85,7 +115,6 @@ function maybeRepeatedLetter(text: string): boolean {
 
 const URL = /\b(?:https?:\/\/|www\.)\S+/g;
 const MENTION = /(^|[^\w@])@\w{4,}/g;
-const WHITESPACE = /\s+/g;
 const REPEATED_LETTER = /(\p{L})\1{2,}/gu;
 const SPELLED_OUT = /(?<![\p{L}\p{N}])\p{L}(?:([ .\-_*])\p{L})(?:\1\p{L})+(?![\p{L}\p{N}])/gu;
 const SEPARATORS = /[ .\-_*]/g;
