@@ -1,3 +1,5 @@
+import { linearFit } from '../../src/guardrails/policies/text/linear-fit.js';
+
 /** How closely a student's embeddings of held-out texts agree with the teacher's. */
 export interface StudentEvaluation {
   pairs: number;
@@ -98,18 +100,7 @@ function normalized(m: ArrayLike<number>, n: number, dims: number): Float64Array
 }
 
 function pearson(a: number[], b: number[]): number {
-  const n = a.length;
-  const ma = a.reduce((x, y) => x + y, 0) / n;
-  const mb = b.reduce((x, y) => x + y, 0) / n;
-  let num = 0;
-  let da = 0;
-  let db = 0;
-  for (let i = 0; i < n; i++) {
-    num += (a[i]! - ma) * (b[i]! - mb);
-    da += (a[i]! - ma) ** 2;
-    db += (b[i]! - mb) ** 2;
-  }
-  return num / Math.sqrt(da * db);
+  return linearFit(a, b).correlation;
 }
 
 function ranks(x: number[]): number[] {

@@ -1,16 +1,13 @@
 import type { Logger } from '../../../core/index.js';
 import { CALIBRATION_PAIRS } from './calibration-pairs.js';
 import { cosine, type EmbedTexts, embedInBatches } from './embed-texts.js';
+import { type LinearFit, linearFit } from './linear-fit.js';
 
 /** Below this correlation with the encoder's cosines a model's cosines are not mapped: a line would mean nothing. */
 const MIN_CORRELATION = 0.6;
 
-export interface CosineLine {
-  slope: number;
-  intercept: number;
-  /** Pearson correlation of the model's cosines with the encoder's over the pairs. */
-  correlation: number;
-}
+/** The line, and the Pearson correlation of the model's cosines with the encoder's over the pairs. */
+export type CosineLine = LinearFit;
 
 /**
  * The line from a model's cosines to the embedded encoder's, fitted by least squares on the calibration pairs (sentence
@@ -25,21 +22,8 @@ export async function fitCosineLine(embed: EmbedTexts): Promise<CosineLine> {
   );
   const xs = CALIBRATION_PAIRS.map((_, i) => cosine(vectors[2 * i]!, vectors[2 * i + 1]!));
   const ys = CALIBRATION_PAIRS.map(([, , encoder]) => encoder);
-  const n = xs.length;
-  const mx = xs.reduce((s, x) => s + x, 0) / n;
-  const my = ys.reduce((s, y) => s + y, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i]! - mx) * (ys[i]! - my);
-    sxx += (xs[i]! - mx) ** 2;
-    syy += (ys[i]! - my) ** 2;
-  }
-  // A model that gives every pair the same cosine has nothing to map.
-  if (sxx === 0) return { slope: 1, intercept: 0, correlation: 0 };
-  const slope = sxy / sxx;
-  return { slope, intercept: my - slope * mx, correlation: sxy / Math.sqrt(sxx * syy) };
+  // A model that gives every pair the same cosine has nothing to map (linearFit: slope 1, correlation 0).
+  return linearFit(xs, ys);
 }
 
 /**
