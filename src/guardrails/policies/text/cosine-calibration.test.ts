@@ -20,7 +20,7 @@ test("a model's fitted line brings its cosines closer to the encoder's than they
   const line = await fitCosineLine(rawStatic);
   assert.ok(line.correlation > 0.8, `correlation ${line.correlation}`);
   assert.ok(line.slope > 0.5 && line.slope < 2, `slope ${line.slope}`);
-  const vectors = await rawStatic(CALIBRATION_PAIRS.flatMap(([a, b]) => [a, b]));
+  const vectors = await rawStatic(CALIBRATION_PAIRS.flatMap((pair) => [pair[0], pair[1]]));
   const mapped = meanError((c) => line.slope * c + line.intercept, vectors);
   const unmapped = meanError((c) => c, vectors);
   assert.ok(mapped < unmapped, `mean error mapped ${mapped.toFixed(3)}, unmapped ${unmapped.toFixed(3)}`);

@@ -18,7 +18,7 @@ export type CosineLine = LinearFit;
 export async function fitCosineLine(embed: EmbedTexts): Promise<CosineLine> {
   const vectors = await embedInBatches(
     embed,
-    CALIBRATION_PAIRS.flatMap(([a, b]) => [a, b]),
+    CALIBRATION_PAIRS.flatMap((pair) => [pair[0], pair[1]]),
   );
   const xs = CALIBRATION_PAIRS.map((_, i) => cosine(vectors[2 * i]!, vectors[2 * i + 1]!));
   const ys = CALIBRATION_PAIRS.map(([, , encoder]) => encoder);
