@@ -4,6 +4,8 @@ import type { KbDocumentsTable, KnowledgeTables } from '../tables.js';
 export interface KnownDocument {
   hash: string | null;
   chunks: number;
+  /** When its row was last written (ISO time). */
+  updatedAt: string;
 }
 
 interface Owner {
@@ -20,8 +22,8 @@ export class DocumentRows {
   }
 
   async known(dataSourceId: string): Promise<Map<string, KnownDocument>> {
-    const rows = await this.db.selectFrom('kb_documents').select(['uri', 'content_hash', 'chunk_count']).where('data_source_id', '=', dataSourceId).execute();
-    return new Map(rows.map((d) => [d.uri, { hash: d.content_hash, chunks: d.chunk_count }]));
+    const rows = await this.db.selectFrom('kb_documents').select(['uri', 'content_hash', 'chunk_count', 'updated_at']).where('data_source_id', '=', dataSourceId).execute();
+    return new Map(rows.map((d) => [d.uri, { hash: d.content_hash, chunks: d.chunk_count, updatedAt: d.updated_at }]));
   }
 
   async saveIndexed(o: Owner, uri: string, hash: string, chunks: number): Promise<void> {

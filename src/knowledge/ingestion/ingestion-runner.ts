@@ -293,7 +293,13 @@ export class IngestionRunner {
       }
       const hash = contentHash(bytes, entry.metadata, settings);
       const prior = known.get(entry.uri);
-      if (prior?.hash === hash) continue;
+      if (prior?.hash === hash) {
+        // Unchanged since it was written during this very job: an earlier attempt indexed it after its last checkpoint
+        // and died before counting it (the checkpoint and the counts are saved per batch, documents one by one). It was
+        // indexed by this job, so it counts; whether as new or modified that attempt knew and did not save, so new.
+        if (prior.updatedAt >= jobRow.started_at) stats.numberOfNewDocumentsIndexed++;
+        continue;
+      }
       batch.push({ item: entry, bytes, hash, isNew: !prior || prior.chunks === 0 });
       if (batch.length >= batchDocs) {
         await flush();
