@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { QuarryError } from '../core/index.js';
 import { type SealedColumn, type SecretKeyring, sealContext } from '../secrets/index.js';
-import type { Database } from '../store/index.js';
+import { type Database, isUniqueViolation } from '../store/index.js';
 import { principalInAccount } from './account-scope.js';
 import type { Principal } from './principal.js';
 import type { ApiKeysTable, IamTables } from './tables.js';
@@ -115,7 +115,16 @@ export class KeyStore {
     if (accountId && this.defaultAccountId) q = q.where(principalInAccount(accountId, this.defaultAccountId));
     else q = accountId ? q.where('account_id', '=', accountId) : q.where('account_id', 'is', null);
     const row = await q.executeTakeFirst();
-    return row?.id ?? this.createPrincipal(name, isAdmin, accountId);
+    if (row) return row.id;
+    try {
+      return await this.createPrincipal(name, isAdmin, accountId);
+    } catch (e) {
+      // Replicas starting together on one store race to seed the administrator: the loser reads the winner's.
+      if (!isUniqueViolation(e)) throw e;
+      const again = await q.executeTakeFirst();
+      if (!again) throw e;
+      return again.id;
+    }
   }
 
   async countKeys(): Promise<number> {
