@@ -1,6 +1,7 @@
 export * from './cost.js';
 export * from './cost-allocation-tags.js';
 export * from './tables.js';
+export * from './usage-journal.js';
 export * from './usage-meter.js';
 export * from './pricing/break-even.js';
 export * from './pricing/default-prices.js';

@@ -3,6 +3,7 @@ import type { Logger } from '../core/index.js';
 import { type Database, timeOrderedId } from '../store/index.js';
 import type { CostAllocationTags } from './cost-allocation-tags.js';
 import type { BillingTables, UsageRecordsTable, UsageTagsTable } from './tables.js';
+import { readSegment, removeFile, UsageJournal } from './usage-journal.js';
 
 type Added = 'account_id' | 'deployment_id' | 'provider_id' | 'region' | 'images' | 'tags' | 'cache_hit' | 'saved_usd';
 
@@ -25,6 +26,11 @@ export interface UsageMeterOptions {
   groupCommitMs?: number;
   /** Largest group written in one transaction. */
   maxGroup?: number;
+  /**
+   * Durable mode on the embedded store: a record is durable once appended to this journal, and the database takes
+   * records in batches (see UsageJournal). Absent: each record is committed to the database before it resolves.
+   */
+  journal?: UsageJournal;
 }
 
 export interface MeterStats {
@@ -39,6 +45,8 @@ interface Pending {
   tags: UsageTagsTable[];
   resolve(): void;
   reject(e: unknown): void;
+  /** The journal segment holding the record (journaled mode), or -1. */
+  segment: number;
 }
 
 // SQLite caps bound parameters per statement; 22 columns × 200 rows stays well inside it. Each statement is also one
@@ -46,6 +54,11 @@ interface Pending {
 const ROWS_PER_STATEMENT = 200;
 const BUFFERED_FLUSH_MS = 250;
 const BUFFERED_FLUSH_AT = 50;
+// Journaled records reach the database within this long, or sooner in groups of this many. Small enough that a
+// group's insert (about 25 µs a row, on the event loop) stays a short stall, and readers in other processes see a
+// record soon; readers in this one flush first.
+const JOURNAL_FLUSH_MS = 50;
+const JOURNAL_FLUSH_AT = 64;
 // A write that fails (a dropped PostgreSQL connection, a busy SQLite file past its timeout) is tried again: the rows
 // keep their ids, so a retry after a commit whose acknowledgement was lost inserts nothing twice.
 const RETRY_DELAYS_MS = [20, 100, 400];
@@ -99,6 +112,10 @@ export class UsageMeter {
   private writing: Promise<void> | undefined;
   private readonly counters: MeterStats = { records: 0, commits: 0, largestGroup: 0, failures: 0 };
   private readonly inserts = new Map<number, CompiledQuery>();
+  private readonly journal: UsageJournal | undefined;
+  /** Journaled mode: records not yet stored, per segment; a sealed segment is deleted when its count reaches zero. */
+  private readonly unstored = new Map<number, number>();
+  private sealedUpTo = -1;
 
   constructor(
     db: Database,
@@ -109,6 +126,7 @@ export class UsageMeter {
     this.mode = opts.mode ?? 'durable';
     this.groupCommitMs = opts.groupCommitMs ?? 0;
     this.maxGroup = opts.maxGroup ?? 1000;
+    this.journal = this.mode === 'durable' ? opts.journal : undefined;
   }
 
   get durable(): boolean {
@@ -144,16 +162,54 @@ export class UsageMeter {
       cache_hit: r.cache_hit ?? 0,
       saved_usd: r.saved_usd ?? 0,
     };
-    const tagRows = tags ? Object.entries(tags).map(([key, value]) => ({ record_id: row.id, key, value })) : [];
-    if (this.mode === 'buffered') {
-      this.queue.push({ row, tags: tagRows, resolve: noop, reject: noop });
+    const tagRows = tagRowsOf(row.id, tags);
+    if (this.journal) {
+      let segment: number;
+      try {
+        segment = this.journal.append(`${JSON.stringify(row)}\n`);
+      } catch (e) {
+        this.counters.failures++;
+        this.log.error({ err: e }, 'failed to journal a usage record');
+        return Promise.reject(e);
+      }
+      this.unstored.set(segment, (this.unstored.get(segment) ?? 0) + 1);
+      this.queue.push({ row, tags: tagRows, resolve: noop, reject: noop, segment });
       this.schedule();
-      return Promise.resolve();
+      return RESOLVED;
+    }
+    if (this.mode === 'buffered') {
+      this.queue.push({ row, tags: tagRows, resolve: noop, reject: noop, segment: -1 });
+      this.schedule();
+      return RESOLVED;
     }
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ row, tags: tagRows, resolve, reject });
+      this.queue.push({ row, tags: tagRows, resolve, reject, segment: -1 });
       this.schedule();
     });
+  }
+
+  /**
+   * Stores what journal segments a dead process left (see UsageJournal.leftovers), then deletes them. Inserts are
+   * idempotent on the record id, so a segment that was already stored before the crash adds nothing. Returns how many
+   * records were read.
+   */
+  async recover(dir: string): Promise<number> {
+    let n = 0;
+    for (const path of UsageJournal.leftovers(dir)) {
+      const { lines, torn } = readSegment(path);
+      if (torn) this.log.warn({ path, torn }, 'skipped usage journal lines cut short by a crash');
+      for (let i = 0; i < lines.length; i += ROWS_PER_STATEMENT) {
+        const group = lines.slice(i, i + ROWS_PER_STATEMENT).map((line): Pending => {
+          const row = JSON.parse(line) as UsageRecordsTable;
+          return { row, tags: tagRowsOf(row.id, JSON.parse(row.tags) as CostAllocationTags), resolve: noop, reject: noop, segment: -1 };
+        });
+        await this.write(group);
+      }
+      n += lines.length;
+      removeFile(path);
+    }
+    if (n) this.log.info({ records: n }, 'stored usage records journaled before a crash');
+    return n;
   }
 
   /** Writes what is queued; resolves when everything recorded so far has been written (or given up on). */
@@ -167,11 +223,19 @@ export class UsageMeter {
     }
   }
 
+  /** Writes what is queued and closes the journal. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.journal?.close();
+  }
+
   stats(): MeterStats {
     return { ...this.counters };
   }
 
   async query(filter: { principal?: string; since?: string; requestId?: string } = {}) {
+    // Journaled records are durable before they are stored; a reader here sees them all.
+    if (this.journal) await this.flush();
     let q = this.db.selectFrom('usage_records').selectAll().orderBy('time');
     if (filter.principal) q = q.where('principal', '=', filter.principal);
     if (filter.since) q = q.where('time', '>=', filter.since);
@@ -181,10 +245,11 @@ export class UsageMeter {
 
   private schedule(): void {
     if (this.scheduled) return;
-    if (this.mode === 'buffered') {
-      if (this.queue.length < BUFFERED_FLUSH_AT) {
+    if (this.mode === 'buffered' || this.journal) {
+      const [ms, at] = this.journal ? [JOURNAL_FLUSH_MS, JOURNAL_FLUSH_AT] : [BUFFERED_FLUSH_MS, BUFFERED_FLUSH_AT];
+      if (this.queue.length < at) {
         this.scheduled = true;
-        this.timer = setTimeout(() => this.fire(), BUFFERED_FLUSH_MS);
+        this.timer = setTimeout(() => this.fire(), ms);
       } else this.kick();
       return;
     }
@@ -202,11 +267,13 @@ export class UsageMeter {
   /** Starts the next group unless one is being written; the one in flight starts it when it is done. */
   private kick(): void {
     if (this.writing || !this.queue.length) return;
+    // Every record queued so far is in this segment or an earlier one, so once they are stored it can go.
+    if (this.journal) this.sealedUpTo = Math.max(this.sealedUpTo, this.journal.seal());
     const group = this.queue.length <= this.maxGroup ? this.queue : this.queue.slice(0, this.maxGroup);
     this.queue = this.queue.length <= this.maxGroup ? [] : this.queue.slice(this.maxGroup);
     this.writing = this.commit(group).finally(() => {
       this.writing = undefined;
-      if (this.queue.length && (this.mode === 'durable' || this.queue.length >= BUFFERED_FLUSH_AT)) this.kick();
+      if (this.queue.length && ((this.mode === 'durable' && !this.journal) || this.queue.length >= (this.journal ? JOURNAL_FLUSH_AT : BUFFERED_FLUSH_AT))) this.kick();
       else if (this.queue.length) this.schedule();
     });
   }
@@ -219,18 +286,33 @@ export class UsageMeter {
         this.counters.records += group.length;
         this.counters.largestGroup = Math.max(this.counters.largestGroup, group.length);
         for (const p of group) p.resolve();
+        if (this.journal) this.stored(group);
         return;
       } catch (e) {
         const delay = RETRY_DELAYS_MS[attempt];
         if (delay === undefined) {
           this.counters.failures += group.length;
-          this.log.error({ err: e, records: group.length }, 'failed to store usage records');
+          // Journaled records stay in their segment, which is kept and stored at the next start.
+          this.log.error({ err: e, records: group.length, ...(this.journal ? { journal: this.journal.dir } : {}) }, 'failed to store usage records');
           for (const p of group) p.reject(e);
           return;
         }
         this.log.warn({ err: e, records: group.length, attempt: attempt + 1 }, 'storing usage records failed; trying again');
         await new Promise((r) => setTimeout(r, delay));
       }
+    }
+  }
+
+  /** Counts a journaled group stored, and deletes the sealed segments it emptied. */
+  private stored(group: Pending[]): void {
+    for (const p of group) {
+      const left = (this.unstored.get(p.segment) ?? 1) - 1;
+      if (left > 0) {
+        this.unstored.set(p.segment, left);
+        continue;
+      }
+      this.unstored.delete(p.segment);
+      if (p.segment <= this.sealedUpTo) this.journal!.release(p.segment);
     }
   }
 
@@ -276,3 +358,8 @@ export class UsageMeter {
 }
 
 const noop = (): void => undefined;
+const RESOLVED = Promise.resolve();
+
+function tagRowsOf(recordId: string, tags: CostAllocationTags | undefined): UsageTagsTable[] {
+  return tags ? Object.entries(tags).map(([key, value]) => ({ record_id: recordId, key, value })) : [];
+}

@@ -51,7 +51,7 @@ export async function buildBudgets(opts: {
 }): Promise<BuiltBudgets> {
   const { config, store, runtime, log } = opts;
   const cfg = config.budgets;
-  const explorer = new UsageExplorer(store.db, { dialect: store.dialect, defaultAccountId: config.accountId });
+  const explorer = new UsageExplorer(store.db, { dialect: store.dialect, defaultAccountId: config.accountId, beforeRead: () => opts.meter.flush() });
   const repo = new BudgetRepository(store.db);
   const source = storeSpendSource(explorer, repo, () => opts.meter.flush());
   // The model an id routes to (inference profiles included) and what a call would cost on it, as the meter prices it.

@@ -104,6 +104,7 @@ export async function buildProvisioned(opts: {
     maxBodyBytes: config.limits.maxBodyBytes,
     utilisation: async (row, hours) => {
       await counters.flush();
+      await opts.meter.flush();
       const capacity = capacityOf(row.model_units, cfg, unitTpm(row.model_id));
       // The catalog model's prices include the configuration's models[].pricing on top of the pricing catalog.
       const model = await opts.runtime.resolveModel(row.model_id).catch(() => undefined);

@@ -107,14 +107,18 @@ export const configSchema = z
     /** The exact response cache (in Redis when `redis:` is configured, else in-process); off when absent. */
     responseCache: responseCacheConfigSchema.optional(),
     /**
-     * Usage metering. `durable` (the default) commits each invocation's usage record before its answer is sent, in
-     * groups shared by concurrent requests; `buffered` writes within 250 ms and may lose that much to a crash.
+     * Usage metering. `durable` (the default) makes each invocation's usage record safe from a crash before its answer
+     * is sent: on the embedded SQLite store by appending it to a journal in the data directory (stored in the database
+     * in batches within 50 ms), on PostgreSQL by committing it, in groups shared by concurrent requests. `buffered`
+     * writes within 250 ms and may lose that much to a crash.
      */
     metering: z
       .object({
         mode: z.enum(['durable', 'buffered']).default('durable'),
         /** How long a group commit waits for more records to join, ms (0: the next event-loop turn). */
         groupCommitMs: z.number().min(0).max(50).default(0),
+        /** Durable mode: journal records first (the default on SQLite) or commit each to the database (on PostgreSQL). */
+        journal: z.boolean().optional(),
       })
       .strict()
       .default({ mode: 'durable', groupCommitMs: 0 }),

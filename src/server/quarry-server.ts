@@ -11,7 +11,7 @@ import { secretsRoutes } from '../api/quarry-admin/secrets-routes.js';
 import type { ApiEnv } from '../api/shared/api-env.js';
 import { appMigrations } from '../apps/index.js';
 import { AuditLog, auditMigrations } from '../audit/index.js';
-import { billingMigrations, budgetMigrations, PriceBook, UsageMeter } from '../billing/index.js';
+import { billingMigrations, budgetMigrations, PriceBook, UsageJournal, UsageMeter } from '../billing/index.js';
 import type { Logger, ProviderFactory } from '../core/index.js';
 import { type GuardrailModule, guardrailMigrations, InvocationGuards } from '../guardrails/index.js';
 import { Authorizer, type BootstrapResult, bootstrapCredentials, IamStore, iamMigrations, KeyStore, type PolicySource } from '../iam/index.js';
@@ -117,7 +117,12 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const catalog = new ModelCatalog(providers, howToAdd);
   await catalog.refresh();
   const metrics = new Metrics();
-  const meter = new UsageMeter(store.db, log, config.metering);
+  // On SQLite a record is durable once journaled (see UsageJournal); what a killed process left is stored first.
+  const journalDir = join(dataDir, 'usage-journal');
+  const journaled = config.metering.mode === 'durable' && (config.metering.journal ?? store.dialect === 'sqlite');
+  const { mode, groupCommitMs } = config.metering;
+  const meter = new UsageMeter(store.db, log, { mode, groupCommitMs, ...(journaled ? { journal: UsageJournal.open(journalDir) } : {}) });
+  await meter.recover(journalDir);
   const prices = new PriceBook(store.db);
   await prices.load();
   const audit = new AuditLog(store.db, log, { dialect: store.dialect, dataPlane: config.audit.dataPlane, redactKeys: config.audit.redactKeys });
@@ -212,7 +217,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
       await provisioned.close();
       await budgets.close();
       await quotas.close();
-      await meter.flush();
+      await meter.close();
       // After the listener closed, so the calls it finished are in; before the store closes, so they are written.
       await audit.close();
       await keys.flush();

@@ -48,6 +48,8 @@ export interface UsageScope {
 export interface UsageExplorerOptions {
   dialect: 'sqlite' | 'postgres';
   defaultAccountId: string;
+  /** Runs before each query: the meter's flush, so records it holds (journaled, not yet stored) are counted. */
+  beforeRead?: () => Promise<void>;
 }
 
 
@@ -67,6 +69,7 @@ export class UsageExplorer {
   }
 
   async query(q: UsageQuery, scope: UsageScope, now = new Date()): Promise<UsageReport> {
+    await this.opts.beforeRead?.();
     const dims = q.groupBy.map((d) => [d, dimensionSql(d, this.opts.defaultAccountId)] as const);
     const bucket = bucketExpr(q.granularity);
     const query = this.filtered(scope, q.filter, q.start, q.end);

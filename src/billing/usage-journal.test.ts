@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { silentLogger } from '../core/index.js';
+import { migrate, openStore, type Store } from '../store/index.js';
+import { billingMigrations } from './tables.js';
+import { UsageJournal } from './usage-journal.js';
+import { UsageMeter, type UsageRecord } from './usage-meter.js';
+
+const record = (requestId: string, extra: Partial<UsageRecord> = {}): UsageRecord => ({
+  request_id: requestId,
+  time: new Date().toISOString(),
+  principal: 'p',
+  key_id: 'k',
+  model_id: 'm',
+  api: 'test',
+  input_tokens: 1,
+  output_tokens: 2,
+  cache_read_tokens: 0,
+  cache_write_tokens: 0,
+  cost_usd: 0.5,
+  latency_ms: 3,
+  outcome: 'ok',
+  ...extra,
+});
+
+describe('usage journal (durable metering on SQLite)', () => {
+  let store: Store;
+  let dir: string;
+  let n = 0;
+  const journalDir = () => join(dir, `journal-${++n}`);
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'quarry-journal-'));
+    store = await openStore({ dataDir: dir });
+    await migrate(store.db, billingMigrations);
+  });
+  after(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const count = async (prefix: string) =>
+    Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM usage_records WHERE request_id LIKE ${`${prefix}%`}`.execute(store.db)).rows[0]!.n);
+  const files = (d: string) => readdirSync(d).filter((f) => f.endsWith('.ndjson'));
+
+  test('a record is journaled when record() resolves, stored in a batch later, and its segment then deleted', async () => {
+    const jd = journalDir();
+    const meter = new UsageMeter(store.db, silentLogger, { journal: UsageJournal.open(jd) });
+    await meter.record(record('j-one', { tags: { team: 'a' } }));
+    assert.equal(await count('j-one'), 0, 'not in the database yet');
+    const [segment] = files(jd);
+    assert.ok(segment, 'the record is in a journal segment');
+    assert.equal(JSON.parse(readFileSync(join(jd, segment), 'utf8').trim()).request_id, 'j-one');
+    await Promise.all(Array.from({ length: 300 }, (_, i) => meter.record(record(`j-many-${i}`))));
+    await meter.flush();
+    assert.equal(await count('j-'), 301);
+    assert.deepEqual(files(jd), [], 'every segment whose records are stored is deleted');
+    assert.ok(meter.stats().commits < 301, 'records are stored in groups');
+    const tags = await sql<{ key: string }>`SELECT t.key FROM usage_tags t JOIN usage_records r ON r.id = t.record_id WHERE r.request_id = 'j-one'`.execute(store.db);
+    assert.deepEqual(tags.rows, [{ key: 'team' }]);
+    await meter.close();
+  });
+
+  test('query() sees journaled records not yet stored', async () => {
+    const meter = new UsageMeter(store.db, silentLogger, { journal: UsageJournal.open(journalDir()) });
+    await meter.record(record('j-query'));
+    assert.equal((await meter.query({ requestId: 'j-query' })).length, 1);
+    await meter.close();
+  });
+
+  test('records a killed process journaled are stored at the next start, exactly once, and a cut-off line is skipped', async () => {
+    const jd = journalDir();
+    const dead = new UsageMeter(store.db, silentLogger, { journal: UsageJournal.open(jd) });
+    for (let i = 0; i < 5; i++) await dead.record(record(`j-crash-${i}`, { tags: { run: 'crash' } }));
+    await dead.flush();
+    // The process dies after storing the first five but before their segment is deleted, and journals three more.
+    const stored = files(jd);
+    for (let i = 5; i < 8; i++) await dead.record(record(`j-crash-${i}`));
+    assert.equal(await count('j-crash-'), 5);
+    // Abandoned, never flushed: the "killed" meter. A line cut short by the kill ends the newest segment.
+    const newest = files(jd).filter((f) => !stored.includes(f));
+    assert.equal(newest.length, 1);
+    appendFileSync(join(jd, newest[0]!), '{"id":"half-writ');
+    // A segment the dead meter had stored but not yet deleted is replayed too: inserts are idempotent on the id.
+    writeFileSync(join(jd, `999999-1-00000000.ndjson`), readFileSync(join(jd, newest[0]!), 'utf8').split('\n')[0]!.concat('\n'));
+
+    const next = new UsageMeter(store.db, silentLogger, { journal: UsageJournal.open(jd) });
+    assert.equal(await next.recover(jd), 4, 'three records and one repeated');
+    assert.equal(await count('j-crash-'), 8, 'every journaled record once');
+    const perRequest = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM usage_records WHERE request_id LIKE 'j-crash-%' GROUP BY request_id HAVING COUNT(*) > 1`.execute(store.db);
+    assert.deepEqual(perRequest.rows, []);
+    const tagRows = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM usage_tags WHERE key = 'run'`.execute(store.db);
+    assert.equal(Number(tagRows.rows[0]!.n), 5);
+    assert.deepEqual(files(jd), [], 'replayed segments are deleted');
+    await next.close();
+  });
+
+  test('a segment whose writer is still alive is left alone', () => {
+    const jd = journalDir();
+    UsageJournal.open(jd);
+    // pid 1 is always alive and is not this process.
+    writeFileSync(join(jd, '1-5-00000000.ndjson'), `${JSON.stringify({ id: 'x' })}\n`);
+    writeFileSync(join(jd, '2147483646-5-00000000.ndjson'), `${JSON.stringify({ id: 'y' })}\n`);
+    assert.deepEqual(
+      UsageJournal.leftovers(jd).map((p) => p.slice(jd.length + 1)),
+      ['2147483646-5-00000000.ndjson'],
+    );
+  });
+
+  test('a journal that cannot be written fails the record instead of losing it silently', async () => {
+    const jd = journalDir();
+    const meter = new UsageMeter(store.db, silentLogger, { journal: UsageJournal.open(jd) });
+    rmSync(jd, { recursive: true });
+    await assert.rejects(meter.record(record('j-nowhere')), /ENOENT/);
+    assert.equal(meter.stats().failures, 1);
+    await meter.close();
+  });
+
+  test('buffered mode never journals', async () => {
+    const jd = journalDir();
+    const meter = new UsageMeter(store.db, silentLogger, { mode: 'buffered', journal: UsageJournal.open(jd) });
+    await meter.record(record('j-buffered'));
+    assert.deepEqual(files(jd), []);
+    await meter.close();
+    assert.equal(await count('j-buffered'), 1);
+  });
+});
