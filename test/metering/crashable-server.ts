@@ -78,13 +78,15 @@ export async function startServerProcess(o: {
   apiKey: string;
   mode: 'durable' | 'buffered';
   groupCommitMs?: number;
+  /** Durable mode: false commits each group to SQLite instead of journaling first. */
+  journal?: boolean;
   port?: number;
 }): Promise<ServerProcess> {
   const config = join(o.dataDir, 'quarry.yaml');
   writeFileSync(
     config,
     `ollama: { autoDetect: false }
-metering: { mode: ${o.mode}, groupCommitMs: ${o.groupCommitMs ?? 0} }
+metering: { mode: ${o.mode}, groupCommitMs: ${o.groupCommitMs ?? 0}${o.journal === undefined ? '' : `, journal: ${o.journal}`} }
 providers:
   - { id: upstream, type: openai-compatible, baseUrl: "${o.upstream}/v1", apiKey: test }
 models:
