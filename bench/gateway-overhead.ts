@@ -1,6 +1,6 @@
 // Gateway overhead: Quarry vs a direct call to the upstream vs a minimal 10-line fetch proxy, side by side in one run;
 // also Quarry with a policy-evaluated user key and quotas on ("quarry guarded"), for the cost of those steps.
-//   node --import tsx bench/gateway-overhead.ts [--seconds 3] [--concurrency 1,10,50] [--rounds 3]
+//   node --import tsx bench/gateway-overhead.ts [--seconds 3] [--concurrency 1,10,50] [--rounds 3] [--warmup 3]
 // Each cell runs `rounds` times, interleaved with the other targets of its row, and the median round is reported:
 // this machine is shared and one round can be off by 30%. Prints a table and the headline ratios (throughput at c=10
 // relative to the minimal proxy; p50 added latency at c=1 relative to the direct call and to the minimal proxy).
@@ -12,9 +12,18 @@ import { parseArgs } from 'node:util';
 import { type LoadResult, runLoad } from './load.js';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '3' }, concurrency: { type: 'string', default: '1,10,50' }, rounds: { type: 'string', default: '3' } },
+  options: {
+    seconds: { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: '1,10,50' },
+    rounds: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '3' },
+  },
 });
 const seconds = Number(values.seconds);
+// Seconds of c=10 load each target gets on each path before anything is measured: a server measured in steady state,
+// its JIT warm. Without it the first round of the first cell (c=1) timed Quarry's code still being optimised (V8 was
+// still compiling ~200 of its functions after 3 s at c=1), which no long-running gateway pays.
+const warmup = Number(values.warmup);
 const rounds = Number(values.rounds);
 const levels = values.concurrency!.split(',').map(Number);
 const API_KEY = 'qk-bench-0123456789abcdef';
@@ -112,6 +121,7 @@ try {
       },
       { target: 'quarry guarded', url: `http://127.0.0.1:${guarded.port}`, path: '/v1/chat/completions', body: chatBody(stream), headers: guardedAuth },
     ];
+    for (const t of targets) if (warmup > 0) await runLoad({ url: t.url, path: t.path, body: t.body, headers: t.headers, concurrency: 10, seconds: warmup, warmupSeconds: 0 });
     for (const c of levels) {
       const results = new Map<string, LoadResult[]>();
       for (let round = 0; round < rounds; round++) {
@@ -133,7 +143,7 @@ try {
 const find = (scenario: string, target: string, c: number) => rows.find((x) => x.scenario === scenario && x.target === target && x.c === c)?.r;
 const f = (n: number | undefined, d = 2) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(d));
 const lines = [
-  `Gateway overhead — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), Node ${process.version}, ${seconds}s per cell, median of ${rounds} interleaved rounds`,
+  `Gateway overhead — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), Node ${process.version}, ${seconds}s per cell after ${warmup}s of warm-up per target, median of ${rounds} interleaved rounds`,
   '',
   '| scenario | target | c | req/s | p50 ms | p99 ms | TTFB p50 ms | TTFB p99 ms | errors |',
   '|---|---|---:|---:|---:|---:|---:|---:|---:|',
