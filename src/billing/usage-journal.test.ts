@@ -8,24 +8,10 @@ import { silentLogger } from '../core/index.js';
 import { migrate, openStore, type Store } from '../store/index.js';
 import { billingMigrations } from './tables.js';
 import { UsageJournal } from './usage-journal.js';
-import { UsageMeter, type UsageRecord } from './usage-meter.js';
+import { UsageMeter } from './usage-meter.js';
+import { testUsageRecord } from './usage-test-kit.js';
 
-const record = (requestId: string, extra: Partial<UsageRecord> = {}): UsageRecord => ({
-  request_id: requestId,
-  time: new Date().toISOString(),
-  principal: 'p',
-  key_id: 'k',
-  model_id: 'm',
-  api: 'test',
-  input_tokens: 1,
-  output_tokens: 2,
-  cache_read_tokens: 0,
-  cache_write_tokens: 0,
-  cost_usd: 0.5,
-  latency_ms: 3,
-  outcome: 'ok',
-  ...extra,
-});
+const record = testUsageRecord;
 
 describe('usage journal (durable metering on SQLite)', () => {
   let store: Store;

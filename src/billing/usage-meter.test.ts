@@ -9,7 +9,8 @@ import pg from 'pg';
 import { silentLogger } from '../core/index.js';
 import { migrate, openStore, type Store } from '../store/index.js';
 import { billingMigrations } from './tables.js';
-import { type UsageRecord, UsageMeter } from './usage-meter.js';
+import { UsageMeter } from './usage-meter.js';
+import { testUsageRecord } from './usage-test-kit.js';
 
 // Both dialects: PostgreSQL when QUARRY_TEST_PG_URL names a server (a database of its own, dropped afterwards).
 const PG_URL = process.env.QUARRY_TEST_PG_URL;
@@ -39,22 +40,7 @@ async function openDialect(name: 'sqlite' | 'postgres', dir: string): Promise<{ 
   };
 }
 
-const record = (requestId: string, extra: Partial<UsageRecord> = {}): UsageRecord => ({
-  request_id: requestId,
-  time: new Date().toISOString(),
-  principal: 'p',
-  key_id: 'k',
-  model_id: 'm',
-  api: 'test',
-  input_tokens: 1,
-  output_tokens: 2,
-  cache_read_tokens: 0,
-  cache_write_tokens: 0,
-  cost_usd: 0.5,
-  latency_ms: 3,
-  outcome: 'ok',
-  ...extra,
-});
+const record = testUsageRecord;
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`usage meter on ${dialect}`, { skip: dialect === 'postgres' && !PG_URL ? 'set QUARRY_TEST_PG_URL to run against PostgreSQL' : false }, () => {
