@@ -9,8 +9,7 @@ import { openAIModelsResponseSchema } from './openai-schemas.js';
  * when its name says so (`text-embedding-3-small`, `nomic-embed-text`, `bge-m3` …) and a chat model otherwise.
  */
 export async function discoverOpenAIModels(http: OpenAIHttp, providerId: string, deadline: CallDeadline): Promise<ModelInfo[]> {
-  const res = await http.request('GET', '/models', undefined, deadline);
-  const text = await http.text(res);
+  const text = await http.fetchText('GET', '/models', undefined, deadline);
   let json: unknown;
   try {
     json = JSON.parse(text);

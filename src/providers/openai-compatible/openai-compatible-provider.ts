@@ -52,8 +52,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
     const body = JSON.stringify(toOpenAIRequest(req, options, false));
     const d = deadline(opts.signal);
     try {
-      const res = await http.request('POST', '/chat/completions', body, d);
-      const result = fromOpenAIResponse(await http.text(res), req);
+      const result = fromOpenAIResponse(await http.fetchText('POST', '/chat/completions', body, d), req);
       if (result.usage.raw === undefined) result.usage = await estimatedUsage(req, outputText(result));
       return result;
     } catch (e) {
@@ -120,8 +119,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
     if (req.dimensions !== undefined) body.dimensions = req.dimensions;
     const d = deadline(opts.signal);
     try {
-      const res = await http.request('POST', '/embeddings', JSON.stringify(body), d);
-      const text = await http.text(res);
+      const text = await http.fetchText('POST', '/embeddings', JSON.stringify(body), d);
       let json: unknown;
       try {
         json = JSON.parse(text);
@@ -151,8 +149,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
     const body = JSON.stringify(toOpenAIImagesRequest(req));
     const d = deadline(opts.signal);
     try {
-      const res = await http.request('POST', '/images/generations', body, d);
-      return fromOpenAIImagesResponse(await http.text(res), req.count);
+      return fromOpenAIImagesResponse(await http.fetchText('POST', '/images/generations', body, d), req.count);
     } catch (e) {
       throw d.reason ?? mapOpenAITransportError(e, baseUrl, 'request');
     } finally {

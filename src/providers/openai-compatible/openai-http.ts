@@ -76,16 +76,72 @@ export class OpenAIHttp {
     throw mapOpenAIHttpError(res.statusCode, text, this.baseUrl, retryAfterMs(res.headers));
   }
 
-  /** Reads a whole success body; a connection lost half-way is a truncated answer. */
-  async text(res: Dispatcher.ResponseData): Promise<string> {
-    try {
-      return await res.body.text();
-    } catch (e) {
-      throw mapOpenAITransportError(e, this.baseUrl, 'body');
-    }
+  /**
+   * One call whose whole answer is wanted (a chat completion, embeddings, a model list): resolves with a 2xx body's
+   * text and rejects with the mapped error otherwise, like `request` then reading the body. Built on `dispatch` with
+   * a handler that only gathers chunks: `request` wraps every response in a Readable stream and an AsyncResource,
+   * which is machinery a body read whole at once never uses (about 15 µs of CPU a call here, a tenth of a proxied
+   * call's own cost).
+   */
+  fetchText(method: 'GET' | 'POST', path: string, body: string | undefined, deadline: CallDeadline): Promise<string> {
+    if (deadline.reason) return Promise.reject(deadline.reason);
+    return new Promise<string>((resolve, reject) => {
+      this.pool.dispatch(
+        { method, path: this.prefix + path, body, headers: body === undefined ? this.getHeaders : this.postHeaders },
+        new WholeBody(this.baseUrl, deadline, resolve, reject),
+      );
+    });
   }
 
   close(): Promise<void> {
     return this.pool.close();
+  }
+}
+
+/**
+ * Gathers one response for fetchText. Aborts the request when the deadline fires (the client left, or the time is
+ * up); a deadline that fires before undici handed over its controller aborts as soon as it does.
+ */
+class WholeBody implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private status = 0;
+  private retryAfter: number | undefined;
+  private readonly chunks: Buffer[] = [];
+  private readonly onAbort = () => this.controller?.abort(this.deadline.reason!);
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly deadline: CallDeadline,
+    private readonly resolve: (text: string) => void,
+    private readonly reject: (e: unknown) => void,
+  ) {
+    deadline.once('abort', this.onAbort);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.deadline.reason) controller.abort(this.deadline.reason);
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    this.status = statusCode;
+    if (statusCode < 200 || statusCode >= 300) this.retryAfter = retryAfterMs(headers);
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.deadline.off('abort', this.onAbort);
+    const text = this.chunks.length === 1 ? this.chunks[0]!.toString('utf8') : Buffer.concat(this.chunks).toString('utf8');
+    if (this.status >= 200 && this.status < 300) this.resolve(text);
+    else this.reject(mapOpenAIHttpError(this.status, text, this.baseUrl, this.retryAfter));
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, e: Error): void {
+    this.deadline.off('abort', this.onAbort);
+    // A connection lost after the headers is a truncated answer; before them, the upstream is unreachable.
+    this.reject(this.deadline.reason ?? mapOpenAITransportError(e, this.baseUrl, this.status ? 'body' : 'request'));
   }
 }
