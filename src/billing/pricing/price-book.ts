@@ -1,4 +1,4 @@
-import { notFound, type ModelInfo } from '../../core/index.js';
+import { type ModelInfo, notFound } from '../../core/index.js';
 import type { Database } from '../../store/index.js';
 import { type Billable, costOfUsage } from '../cost.js';
 import { DEFAULT_PRICES } from './default-prices.js';
@@ -36,6 +36,12 @@ export class PriceBook {
   private readonly defaults = new Map<string, ModelPrice>();
   private custom = new Map<string, ModelPrice>();
   private memo = new Map<string, PricedEntry | null>();
+  /**
+   * priceOf's answers by model object, so an invocation's price is one WeakMap and one Map lookup: building the memo
+   * key and merging the configured prices took about a tenth of the settle step's time. Catalog entries are long-lived
+   * objects; a model object that is not is simply collected with its entry.
+   */
+  private priced = new WeakMap<ModelInfo, Map<string, ModelPrice | undefined>>();
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
   private readonly refreshMs: number;
@@ -54,6 +60,7 @@ export class PriceBook {
     const rows = await this.repo.list();
     this.custom = new Map(rows.map((p) => [key(p.modelId, p.region), p]));
     this.memo = new Map();
+    this.priced = new WeakMap();
     this.loadedAt = this.now();
   }
 
@@ -73,9 +80,20 @@ export class PriceBook {
 
   /** The prices a model is billed at: the catalog's entry, with the configuration's input/output prices on top. */
   priceOf(model: ModelInfo, region: string): ModelPrice | undefined {
+    this.maybeRefresh();
+    let byRegion = this.priced.get(model);
+    if (!byRegion) {
+      byRegion = new Map();
+      this.priced.set(model, byRegion);
+    }
+    if (byRegion.has(region)) return byRegion.get(region);
     const entry = this.lookup([model.id, model.upstreamModel], region);
-    if (!model.pricing) return entry;
-    return { ...(entry ?? { modelId: model.id, region: '*', asOf: 'configuration', source: 'models[].pricing' }), ...model.pricing };
+    const price = model.pricing
+      ? { ...(entry ?? { modelId: model.id, region: '*', asOf: 'configuration', source: 'models[].pricing' }), ...model.pricing }
+      : entry;
+    if (byRegion.size > 1_000) byRegion.clear();
+    byRegion.set(region, price);
+    return price;
   }
 
   /** USD for one call of `model` in `region`. */
