@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { type ApiEnv, readBody } from '../api/shared/api-env.js';
-import { type Logger, QuarryError } from '../core/index.js';
+import { type ApiEnv, readBody, requestHeader } from '../api/shared/api-env.js';
+import { LazyChildLogger, type Logger, QuarryError } from '../core/index.js';
 import { type Action, type Authorizer, authenticate, type ConsoleSessions, type KeyStore, type Principal, type RequestContext } from '../iam/index.js';
 import { timeOrderedId } from '../store/index.js';
 import { SESSION_COOKIE } from './console-auth-routes.js';
@@ -15,11 +15,21 @@ export function requestContext(log: Logger): MiddlewareHandler<ApiEnv> {
     const requestId = timeOrderedId();
     const started = performance.now();
     c.set('requestId', requestId);
-    c.set('log', log.child({ requestId }));
-    c.set('clientSignal', clientSignal(c.env as NodeBindings | undefined, () => c.req.raw.signal));
+    c.set('log', new LazyChildLogger(log, { requestId }));
+    const env = c.env as NodeBindings | undefined;
+    c.set('clientSignal', clientSignal(env, () => c.req.raw.signal));
+    // On a socket the id goes straight onto Node's response, which merges it into whatever headers the route writes;
+    // setting it on `c.res` afterwards made the adapter turn the route's plain header object into a Fetch Headers.
+    const out = env?.outgoing;
+    if (out) {
+      out.setHeader('x-amzn-requestid', requestId);
+      out.setHeader('x-request-id', requestId);
+    }
     await next();
-    c.res.headers.set('x-amzn-requestid', requestId);
-    c.res.headers.set('x-request-id', requestId);
+    if (!out) {
+      c.res.headers.set('x-amzn-requestid', requestId);
+      c.res.headers.set('x-request-id', requestId);
+    }
     const line = {
       requestId,
       method: c.req.method,
@@ -33,7 +43,10 @@ export function requestContext(log: Logger): MiddlewareHandler<ApiEnv> {
   };
 }
 
-type NodeBindings = { incoming?: { once(ev: 'close', fn: () => void): void }; outgoing?: { writableEnded?: boolean; once(ev: 'close', fn: () => void): void } };
+type NodeBindings = {
+  incoming?: { once(ev: 'close', fn: () => void): void };
+  outgoing?: { writableEnded?: boolean; once(ev: 'close', fn: () => void): void; setHeader(name: string, value: string): void };
+};
 
 /**
  * Aborts when the client disconnects before the response is finished: the node adapter's outgoing stream closing
@@ -55,7 +68,7 @@ function clientSignal(env: NodeBindings | undefined, fallback: () => AbortSignal
 export function requireAuth(keys: KeyStore, authorizer: Authorizer, maxBodyBytes: number, sessions?: ConsoleSessions): MiddlewareHandler<ApiEnv> {
   return async function requireAuth(c, next) {
     const principal = (sessions && (await sessionPrincipal(c, sessions))) || await authenticate(keys, {
-      header: (name) => c.req.header(name),
+      header: (name) => requestHeader(c, name),
       async signedView() {
         const url = new URL(c.req.url);
         const headers: Record<string, string> = {};
@@ -105,14 +118,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * fetch, and SameSite=Lax already keeps the cookie off cross-site POSTs; this is the second lock on the door.
  */
 async function sessionPrincipal(c: Context<ApiEnv>, sessions: ConsoleSessions): Promise<Principal | undefined> {
-  if (c.req.header('authorization') || c.req.header('x-api-key')) return undefined;
+  if (requestHeader(c, 'authorization') || requestHeader(c, 'x-api-key')) return undefined;
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) return undefined;
   const s = await sessions.lookup(token);
   if (!s) throw new QuarryError('UnrecognizedClientException', 'The console session has expired or was signed out; sign in again.');
   if (!SAFE_METHODS.has(c.req.method)) {
-    const origin = c.req.header('origin');
-    const site = c.req.header('sec-fetch-site');
+    const origin = requestHeader(c, 'origin');
+    const site = requestHeader(c, 'sec-fetch-site');
     if (site ? site !== 'same-origin' : !origin || origin !== new URL(c.req.url).origin) {
       throw new QuarryError('AccessDeniedException', 'A console session may only be used by the console itself (the request came from another origin).');
     }

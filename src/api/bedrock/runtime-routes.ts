@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { type ApiDeps, type ApiEnv, invocationContext, MODEL_ID_HEADER, readBody } from '../shared/api-env.js';
+import { type ApiDeps, type ApiEnv, invocationContext, jsonAnswer, MODEL_ID_HEADER, readBody, requestHeader } from '../shared/api-env.js';
 import { decodeBase64 } from '../shared/base64.js';
 import { parseJsonBody, validate } from '../shared/parse-body.js';
 import { streamResponse } from '../shared/stream-response.js';
@@ -16,7 +16,7 @@ export function bedrockRuntimeRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.post('/model/:modelId/converse', async (c) => {
     const body = validate(converseBody, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'Converse request');
     const result = await deps.runtime.converse(invocationContext(c, 'bedrock.converse'), fromConverseWire(c.req.param('modelId'), body));
-    return c.json(toConverseWire(result), 200, { [MODEL_ID_HEADER]: result.model.id });
+    return jsonAnswer(toConverseWire(result), { [MODEL_ID_HEADER]: result.model.id });
   });
 
   app.post('/model/:modelId/converse-stream', async (c) => {
@@ -34,12 +34,12 @@ export function bedrockRuntimeRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.post('/model/:modelId/invoke', async (c) => {
     const raw = await readBody(c, deps.maxBodyBytes);
-    return invokeModel(deps.runtime, invocationContext(c, 'bedrock.invoke'), c.req.param('modelId'), raw, (name) => c.req.header(name));
+    return invokeModel(deps.runtime, invocationContext(c, 'bedrock.invoke'), c.req.param('modelId'), raw, (name) => requestHeader(c, name));
   });
 
   app.post('/model/:modelId/invoke-with-response-stream', async (c) => {
     const raw = await readBody(c, deps.maxBodyBytes);
-    return invokeModelStream(c, deps.runtime, invocationContext(c, 'bedrock.invoke-stream'), c.req.param('modelId'), raw, (name) => c.req.header(name));
+    return invokeModelStream(c, deps.runtime, invocationContext(c, 'bedrock.invoke-stream'), c.req.param('modelId'), raw, (name) => requestHeader(c, name));
   });
 
   app.post('/model/:modelId/count-tokens', async (c) => {

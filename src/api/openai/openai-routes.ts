@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { randomHex, validation } from '../../core/index.js';
-import { type ApiDeps, type ApiEnv, invocationContext, MODEL_ID_HEADER, readBody } from '../shared/api-env.js';
+import { type ApiDeps, type ApiEnv, invocationContext, jsonAnswer, MODEL_ID_HEADER, readBody, requestHeader } from '../shared/api-env.js';
 import { parseJsonBody, validate } from '../shared/parse-body.js';
 import { streamResponse } from '../shared/stream-response.js';
 import { chatCompletionChunks } from './chat-completion-chunks.js';
@@ -24,12 +24,12 @@ export function openaiRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.post('/v1/chat/completions', async (c) => {
     const body = validate(chatCompletionRequest, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'chat completion request');
-    const guardrail = chatGuardrail(body, (name) => c.req.header(name));
+    const guardrail = chatGuardrail(body, (name) => requestHeader(c, name));
     const req = { ...fromChatRequest(body), ...(guardrail ? { guardrail } : {}) };
     const meta = { id: `chatcmpl-${randomHex(24)}`, created: unixNow(), model: body.model };
     if (!body.stream) {
       const result = await deps.runtime.converse(invocationContext(c, 'openai.chat-completions'), req);
-      return c.json(toChatCompletion(result, meta), 200, { [MODEL_ID_HEADER]: result.model.id });
+      return jsonAnswer(toChatCompletion(result, meta), { [MODEL_ID_HEADER]: result.model.id });
     }
     const { model, parts } = await deps.runtime.converseStream(invocationContext(c, 'openai.chat-completions-stream'), req);
     return streamResponse(c, chatCompletionChunks(parts, meta, body.stream_options?.include_usage === true), {
@@ -61,7 +61,7 @@ export function openaiRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.post('/v1/images/generations', async (c) => {
     const body = validate(imagesRequest, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'images request');
     // Refused rather than ignored: a caller who names a guardrail must not believe the prompt was checked.
-    if (c.req.header(GUARDRAIL_ID_HEADER) !== undefined) throw validation('Guardrails apply to text generation; an images request takes no x-quarry-guardrail-* headers.');
+    if (requestHeader(c, GUARDRAIL_ID_HEADER) !== undefined) throw validation('Guardrails apply to text generation; an images request takes no x-quarry-guardrail-* headers.');
     const result = await deps.runtime.generateImages(invocationContext(c, 'openai.images'), toImageGenerationRequest(body));
     const format = body.response_format ?? 'b64_json';
     return c.json({ created: unixNow(), data: result.images.map((i) => encodeImage(i, format)) }, 200, { [MODEL_ID_HEADER]: result.model.id });

@@ -2,7 +2,7 @@ import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { type ConverseRequest, notFound, randomHex, validation } from '../../core/index.js';
 import type { StoredResponses } from '../../responses/index.js';
-import { type ApiDeps, type ApiEnv, invocationContext, MODEL_ID_HEADER, readBody } from '../shared/api-env.js';
+import { type ApiDeps, type ApiEnv, invocationContext, MODEL_ID_HEADER, readBody, requestHeader } from '../shared/api-env.js';
 import { authorizeRequest, scopeOf } from '../shared/authorize-request.js';
 import { parseJsonBody, validate } from '../shared/parse-body.js';
 import { streamResponse } from '../shared/stream-response.js';
@@ -36,7 +36,7 @@ export function responsesRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.post('/v1/responses', async (c) => {
     const body = validate(responsesRequest, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'responses request');
-    const guardrail = chatGuardrail(body, (name) => c.req.header(name));
+    const guardrail = chatGuardrail(body, (name) => requestHeader(c, name));
     const accountId = scopeOf(c);
     const { input, req: canonical } = await toCanonical(c, store, body);
     const req = { ...canonical, ...(guardrail ? { guardrail } : {}) };

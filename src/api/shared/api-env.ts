@@ -38,10 +38,32 @@ export interface ApiDeps {
  * Reads the whole body once (SigV4 verification and the handler both need it), refusing more than `limit` bytes
  * whatever Content-Length claims — HTTP/2 and chunked uploads may not send one.
  */
+/**
+ * A request header, by its lower-case name. On a real socket it is read from the headers Node already parsed: Hono's
+ * `c.req.header` makes the node adapter build a Fetch `Headers` of every header the request has on first use (about
+ * 4 µs here), for the two or three an invocation reads. Node keeps the first of a repeated Authorization,
+ * Content-Type, User-Agent and the like, and joins other repeated headers with ", " as `Headers.get` does.
+ */
+export function requestHeader(c: Context, name: string): string | undefined {
+  const incoming = (c.env as { incoming?: { headers: Record<string, string | string[] | undefined> } } | undefined)?.incoming;
+  if (!incoming) return c.req.header(name);
+  const v = incoming.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/**
+ * A 200 JSON answer whose headers stay a plain object. Hono's `c.json` builds a Fetch `Headers` as soon as a response
+ * has two headers (its content type and the model id), which the node adapter then turns back into an object for
+ * Node's writeHead; a plain object goes to writeHead as it is. For the invocation routes, which answer every call.
+ */
+export function jsonAnswer(value: unknown, headers: Record<string, string>): Response {
+  return new Response(JSON.stringify(value), { status: 200, headers: { 'content-type': 'application/json', ...headers } });
+}
+
 export async function readBody(c: Context<ApiEnv>, limit: number): Promise<Uint8Array> {
   const cached = c.get('rawBody');
   if (cached) return cached;
-  const declared = Number(c.req.header('content-length') ?? 0);
+  const declared = Number(requestHeader(c, 'content-length') ?? 0);
   if (declared > limit) throw tooLarge(limit);
   // On a real socket read Node's request directly: `c.req.raw.body` would make the node adapter build a Fetch Request
   // and a web stream for every call, a measurable share of the gateway's time.
@@ -124,7 +146,7 @@ export function invocationContext(c: Context<ApiEnv>, api: string): InvocationCo
     signal: c.get('clientSignal'),
     log: c.get('log'),
     authorize: c.get('authorize'),
-    cache: c.req.header(CACHE_HEADER),
-    tags: c.req.header(TAGS_HEADER),
+    cache: requestHeader(c, CACHE_HEADER),
+    tags: requestHeader(c, TAGS_HEADER),
   };
 }
