@@ -1,8 +1,9 @@
 import type { ContentBlock, ConverseResult, GenerateRequest } from '../../core/index.js';
-import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { upstreamReturned } from './map-openai-error.js';
+import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
 import { type OpenAIChatResponse, openAIChatResponseSchema } from './openai-schemas.js';
+import { readChatCompletion } from './read-chat-completion.js';
 
 /** Parses and maps a non-streaming Chat Completions body. */
 export function fromOpenAIResponse(text: string, req: GenerateRequest): ConverseResult {
@@ -12,6 +13,8 @@ export function fromOpenAIResponse(text: string, req: GenerateRequest): Converse
   } catch (e) {
     throw upstreamReturned(`a body that is not JSON: ${text.slice(0, 120)}`, e);
   }
+  const read = readChatCompletion(json);
+  if (read) return toResult(read, req);
   const parsed = openAIChatResponseSchema.safeParse(json);
   if (!parsed.success) throw upstreamReturned('a body that is not a chat completion', parsed.error);
   return toResult(parsed.data, req);
