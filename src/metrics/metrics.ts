@@ -123,9 +123,9 @@ export class Metrics {
   }
 
   /**
-   * The labelled series one invocation updates, bound once per (model, API, outcome). prom-client hashes a label
-   * object (sorting its keys) on every `inc` given one; a bound child skips that (the updates of one invocation: 3.3 µs
-   * before, 2.1 µs bound, in a tight loop here).
+   * The labelled series one invocation updates, bound once per (model, API, outcome), so an invocation builds no label
+   * objects of its own (prom-client still hashes the bound labels on each update; the five updates of one invocation
+   * went from 3.3 µs to 2.1 µs in a tight loop here).
    */
   private seriesOf(model: string, api: string, outcome: string): BoundSeries {
     const k = `${model}\u0000${api}\u0000${outcome}`;
