@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { QuarryError } from '../core/index.js';
 import { type SealedColumn, type SecretKeyring, sealContext } from '../secrets/index.js';
@@ -70,7 +70,8 @@ const CACHE_MS = 5_000;
 // Only keys that exist are cached, so the bound is only reached by a very large fleet of keys; emptying is cheap.
 const MAX_CACHED = 10_000;
 
-export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+// crypto.hash is the one-shot digest: a third of createHash's cost for a key, and no Hash object per request.
+export const hashKey = (key: string) => hash('sha256', key, 'hex');
 
 const newBearerSecret = () => `qk-${randomBytes(24).toString('base64url')}`;
 const newAccessKeyId = () => `QK${randomBytes(9).toString('hex').toUpperCase()}`;

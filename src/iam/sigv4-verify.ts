@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -56,7 +56,7 @@ export async function verifySigV4(req: SignedRequestView, auth: ParsedAuthorizat
   // The signer trusts x-amz-content-sha256 instead of hashing the body, so the header must be checked against the body
   // itself or a replayed signature would cover any body.
   const declaredHash = req.headers['x-amz-content-sha256'];
-  if (declaredHash !== undefined && declaredHash !== createHash('sha256').update(req.body).digest('hex')) {
+  if (declaredHash !== undefined && declaredHash !== hash('sha256', req.body, 'hex')) {
     throw new QuarryError('UnrecognizedClientException', 'The x-amz-content-sha256 header does not match the request body; the request signature does not cover this body.');
   }
   const headers: Record<string, string> = {};

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ConverseRequest } from '../core/index.js';
 import { parseModelId } from '../models/index.js';
 
@@ -26,7 +26,7 @@ function digest(req: ConverseRequest, scope: string): string {
   s += canonical(req.messages);
   s += `|${canonical(req.system)}|${canonical(req.inferenceConfig)}|${canonical(req.toolConfig)}|${canonical(req.jsonSchema)}`;
   s += `|${canonical(req.additionalModelRequestFields)}`;
-  return createHash('sha256').update(s).digest('base64url');
+  return hash('sha256', s, 'base64url');
 }
 
 /** JSON with sorted keys; bytes as base64 with a marker, so they cannot collide with a string of the same text. */
