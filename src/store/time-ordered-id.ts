@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 let lastMs = -1;
 let seq = 0;
+// The id's first two groups for lastMs: ids of one millisecond share them, so they are formatted once.
+let prefix = '';
+let prefixMs = -1;
 
 /**
  * A UUIDv7 (RFC 9562): 48 bits of milliseconds, a 12-bit sequence, then randomness. Its text sorts by creation time,
@@ -14,7 +17,7 @@ let seq = 0;
  * to OpenSSL every call (about 5 µs here, more under load), too dear for an id made on every request.
  */
 export function timeOrderedId(ms: number = Date.now()): string {
-  let t = Math.max(0, Math.floor(ms));
+  const t = Math.max(0, Math.floor(ms));
   // r is xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx, V the RFC 9562 variant (8-b): its last two groups are kept as they are.
   const r = randomUUID();
   if (t > lastMs) {
@@ -25,7 +28,10 @@ export function timeOrderedId(ms: number = Date.now()): string {
     lastMs += 1;
     seq = 0;
   }
-  t = lastMs;
-  const h = t.toString(16).padStart(12, '0');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-7${seq.toString(16).padStart(3, '0')}-${r.slice(19)}`;
+  if (lastMs !== prefixMs) {
+    prefixMs = lastMs;
+    const h = lastMs.toString(16).padStart(12, '0');
+    prefix = `${h.slice(0, 8)}-${h.slice(8, 12)}-7`;
+  }
+  return `${prefix}${seq < 0x100 ? (seq < 0x10 ? '00' : '0') : ''}${seq.toString(16)}-${r.slice(19)}`;
 }
