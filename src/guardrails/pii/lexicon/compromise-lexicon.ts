@@ -1,14 +1,12 @@
-import nlp from 'compromise';
+import { readCompromiseModel } from './read-compromise-model.js';
 
 /**
  * Word lists taken from compromise's built-in lexicon (about 14,000 entries, tagged) instead of running its tagger:
  * tagging costs ~10 ms per KB, twice the whole latency budget, while a set lookup costs nothing. Keys are lower-case
- * and accent-free (see `foldKey`), so "Fábio" finds "fabio".
+ * and accent-free (see `foldKey`), so "Fábio" finds "fabio". The lexicon is read in a worker: loading compromise in
+ * this isolate would slow every request of the server (see readCompromiseModel).
  */
-const model = nlp.model() as unknown as {
-  one: { lexicon: Record<string, string | string[]> };
-  two: { orgWords: Record<string, unknown>; placeWords: Record<string, unknown> };
-};
+const model = readCompromiseModel();
 
 export function foldKey(word: string): string {
   return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -36,7 +34,7 @@ const commonWords = new Set<string>();
 const honorifics = new Set<string>();
 const months = new Set<string>();
 
-for (const [word, tagOrTags] of Object.entries(model.one.lexicon)) {
+for (const [word, tagOrTags] of model.lexicon) {
   const tags = Array.isArray(tagOrTags) ? tagOrTags : [tagOrTags];
   const key = foldKey(word);
   for (const tag of tags) {
@@ -64,6 +62,6 @@ export const COMMON_WORDS: ReadonlySet<string> = commonWords;
 export const HONORIFICS: ReadonlySet<string> = honorifics;
 export const MONTHS_AND_DAYS: ReadonlySet<string> = months;
 /** Words that make a capitalised phrase an organisation ("Bank", "Holdings", "University"). */
-export const ORG_WORDS: ReadonlySet<string> = new Set(Object.keys(model.two.orgWords));
+export const ORG_WORDS: ReadonlySet<string> = new Set(model.orgWords);
 /** Words that make a capitalised phrase a place ("River", "County", "Street"). */
-export const PLACE_WORDS: ReadonlySet<string> = new Set(Object.keys(model.two.placeWords));
+export const PLACE_WORDS: ReadonlySet<string> = new Set(model.placeWords);
