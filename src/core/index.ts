@@ -14,3 +14,4 @@ export * from './stop-reason.js';
 export * from './stream-part.js';
 export * from './tool.js';
 export * from './usage.js';
+export * from './with-model.js';

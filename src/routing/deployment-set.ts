@@ -9,6 +9,7 @@ import {
   type ModelInfo,
   QuarryError,
   type StreamPart,
+  withModel,
 } from '../core/index.js';
 import { AttemptSignal } from './attempt-signal.js';
 import { backoffMs } from './backoff-ms.js';
@@ -63,7 +64,7 @@ export class DeploymentSet {
     return this.run(budget, this.o.policy.attemptTimeoutMs, 'No embeddings', false, (d, signal) => {
       const embed = d.spec.provider.embed;
       if (!embed) throw new QuarryError('ValidationException', `Model ${d.spec.model.id} does not produce embeddings.`);
-      return embed.call(d.spec.provider, { ...req, model: d.spec.model }, { signal });
+      return embed.call(d.spec.provider, withModel(req, d.spec.model), { signal });
     });
   }
 
@@ -71,7 +72,7 @@ export class DeploymentSet {
     return this.run(budget, this.o.policy.attemptTimeoutMs, 'No images', false, (d, signal) => {
       const generate = d.spec.provider.generateImages;
       if (!generate) throw new QuarryError('ValidationException', `Model ${d.spec.model.id} does not generate images.`);
-      return generate.call(d.spec.provider, { ...req, model: d.spec.model }, { signal });
+      return generate.call(d.spec.provider, withModel(req, d.spec.model), { signal });
     });
   }
 
@@ -181,7 +182,7 @@ export class DeploymentSet {
 }
 
 function requestFor(req: ConverseRequest, model: ModelInfo): GenerateRequest {
-  return { ...req, model };
+  return withModel(req, model);
 }
 
 /** Health verdict on a failed attempt: a client that left says nothing about the deployment; a deadline does. */

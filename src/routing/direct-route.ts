@@ -10,6 +10,7 @@ import {
   type ModelProvider,
   QuarryError,
   type StreamPart,
+  withModel,
 } from '../core/index.js';
 import type { CallBudget, Preflight, Route, RoutedAnswer, RoutedStream } from './route.js';
 
@@ -27,14 +28,14 @@ export class DirectRoute implements Route {
   ) {}
 
   async generate(req: ConverseRequest, budget: CallBudget): Promise<RoutedAnswer<ConverseResult>> {
-    const greq: GenerateRequest = { ...req, model: this.model };
+    const greq: GenerateRequest = withModel(req, this.model);
     await this.preflight(greq);
     return { value: await this.provider.generate(greq, { signal: budget.signal }), model: this.model, attempts: 1 };
   }
 
   /** Pulls the first part before returning, so failures before any output are still a proper HTTP error. */
   async stream(req: ConverseRequest, budget: CallBudget): Promise<RoutedStream> {
-    const greq: GenerateRequest = { ...req, model: this.model };
+    const greq: GenerateRequest = withModel(req, this.model);
     await this.preflight(greq);
     const rest = this.provider.stream(greq, { signal: budget.signal })[Symbol.asyncIterator]();
     const first = await rest.next();
@@ -48,11 +49,12 @@ export class DirectRoute implements Route {
 
   async embed(req: EmbedRequest, budget: CallBudget): Promise<RoutedAnswer<EmbedResult>> {
     if (!this.provider.embed) throw new QuarryError('ValidationException', `Model ${this.model.id} does not produce embeddings.`);
-    return { value: await this.provider.embed({ ...req, model: this.model }, { signal: budget.signal }), model: this.model, attempts: 1 };
+    return { value: await this.provider.embed(withModel(req, this.model), { signal: budget.signal }), model: this.model, attempts: 1 };
   }
 
   async generateImages(req: ImageGenerationRequest, budget: CallBudget): Promise<RoutedAnswer<ImageGenerationResult>> {
     if (!this.provider.generateImages) throw new QuarryError('ValidationException', `Model ${this.model.id} does not generate images.`);
-    return { value: await this.provider.generateImages({ ...req, model: this.model }, { signal: budget.signal }), model: this.model, attempts: 1 };
+    return { value: await this.provider.generateImages(withModel(req, this.model), { signal: budget.signal }), model: this.model, attempts: 1 };
   }
 }
+

@@ -1,4 +1,4 @@
-import type { ConverseRequest, ConverseResult, EmbedRequest, EmbedResult, ImageGenerationRequest, ImageGenerationResult, ModelInfo, ModelProvider } from '../core/index.js';
+import { type ConverseRequest, type ConverseResult, type EmbedRequest, type EmbedResult, type ImageGenerationRequest, type ImageGenerationResult, type ModelInfo, type ModelProvider, withModel } from '../core/index.js';
 import { asQuarryError, type FallbackReason, fallbackReasonOf } from './classify-failure.js';
 import type { DeploymentSet } from './deployment-set.js';
 import type { CallBudget, Preflight, Route, RoutedAnswer, RoutedStream } from './route.js';
@@ -30,13 +30,13 @@ export class ModelRoute implements Route {
   async generate(req: ConverseRequest, budget: CallBudget): Promise<RoutedAnswer<ConverseResult>> {
     // Most models have no fallbacks: skip building the chain's closures on every call.
     if (this.fallbacks.length === 0) {
-      await this.preflight({ ...req, model: this.model });
+      await this.preflight(withModel(req, this.model));
       return this.set.generate(req, budget);
     }
     return this.chain(
       budget,
       async (target) => {
-        await this.preflight({ ...req, model: target.model });
+        await this.preflight(withModel(req, target.model));
         return target.set.generate(req, budget);
       },
       (a) => (a.value.stopReason === 'content_filtered' ? 'content-refused' : undefined),
@@ -46,13 +46,13 @@ export class ModelRoute implements Route {
 
   async stream(req: ConverseRequest, budget: CallBudget): Promise<RoutedStream> {
     if (this.fallbacks.length === 0) {
-      await this.preflight({ ...req, model: this.model });
+      await this.preflight(withModel(req, this.model));
       return this.set.stream(req, budget);
     }
     return this.chain(
       budget,
       async (target) => {
-        await this.preflight({ ...req, model: target.model });
+        await this.preflight(withModel(req, target.model));
         return target.set.stream(req, budget);
       },
       // A refusal that arrives before any token is still a refusal worth another model.

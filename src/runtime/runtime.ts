@@ -15,6 +15,7 @@ import {
   type StreamPart,
   toQuarryError,
   type Usage,
+  withModel,
 } from '../core/index.js';
 import type { InvocationGuard, InvocationGuards } from '../guardrails/index.js';
 import { type Action, foundationModelArn } from '../iam/index.js';
@@ -133,7 +134,7 @@ export class Runtime {
       if (hit) {
         const result = await cachedResult(hit, Math.round(performance.now() - started));
         await recorded(settleInvocation(this.deps, ctx, hit.model, hit.usage, m, CACHE_HIT_OUTCOME, admitted));
-        return { ...result, model: hit.model };
+        return withModel(result, hit.model);
       }
     }
     const route = await this.route(req.modelId, 'text');
@@ -150,7 +151,7 @@ export class Runtime {
           .cache!.save(key, { model: answer.model, usage: result.usage, result, size: answerSize(result, undefined) }, result.stopReason)
           .then(() => semantic?.remember(key));
       }
-      return { ...result, model: answer.model };
+      return withModel(result, answer.model);
     } catch (e) {
       if (isUnrecorded(e)) throw e;
       const err = this.failure(ctx, e);
@@ -391,7 +392,7 @@ export class Runtime {
       this.noteRouting(ctx, answer);
       const usage = { inputTokens: result.inputTokens, outputTokens: 0, totalTokens: result.inputTokens };
       await recorded(settleInvocation(this.deps, ctx, answer.model, usage, m, 'ok', admitted, answer.deployment));
-      return { ...result, model: answer.model };
+      return withModel(result, answer.model);
     } catch (e) {
       if (isUnrecorded(e)) throw e;
       const err = this.failure(ctx, e);
@@ -418,7 +419,7 @@ export class Runtime {
       const answer = await route.generateImages(req, deadline);
       this.noteRouting(ctx, answer);
       await recorded(settleInvocation(this.deps, ctx, answer.model, NO_TOKENS, m, 'ok', admitted, answer.deployment, answer.value.images.length));
-      return { ...answer.value, model: answer.model };
+      return withModel(answer.value, answer.model);
     } catch (e) {
       if (isUnrecorded(e) || !route) {
         admitted?.settle({ costUsd: 0, outcome: toQuarryError(e).code });
@@ -436,7 +437,7 @@ export class Runtime {
   async countTokens(ctx: InvocationContext, req: ConverseRequest): Promise<{ inputTokens: number; model: ModelInfo }> {
     await this.authorize(ctx, 'bedrock:CountTokens', req.modelId);
     const { model, provider } = await this.route(req.modelId, 'any');
-    const greq: GenerateRequest = { ...req, model };
+    const greq: GenerateRequest = withModel(req, model);
     if (provider.countTokens) return { inputTokens: await provider.countTokens(greq), model };
     return { inputTokens: await estimateInputTokens(req), model };
   }

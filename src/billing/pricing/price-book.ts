@@ -96,9 +96,12 @@ export class PriceBook {
     return price;
   }
 
-  /** USD for one call of `model` in `region`. */
+  /**
+   * USD for one call of `model` in `region`. (The billable is written out rather than spread with `kind` added: on
+   * Node 20, `{ ...b, kind }` gives every result a map of its own, and this runs on every invocation.)
+   */
   costOf(model: ModelInfo, region: string, b: Omit<Billable, 'kind'>): number {
-    return costOfUsage({ ...b, kind: model.kind }, this.priceOf(model, region));
+    return costOfUsage({ usage: b.usage, kind: model.kind, images: b.images, batch: b.batch }, this.priceOf(model, region));
   }
 
   /** Every entry in effect: custom ones, and the defaults they do not replace. */
