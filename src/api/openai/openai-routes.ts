@@ -32,11 +32,8 @@ export function openaiRoutes(deps: ApiDeps): Hono<ApiEnv> {
       return jsonAnswer(toChatCompletion(result, meta), { [MODEL_ID_HEADER]: result.model.id });
     }
     const { model, parts } = await deps.runtime.converseStream(invocationContext(c, 'openai.chat-completions-stream'), req);
-    return streamResponse(c, chatCompletionChunks(parts, meta, body.stream_options?.include_usage === true), {
-      ...SSE_HEADERS,
-      'x-request-id': c.get('requestId'),
-      [MODEL_ID_HEADER]: model.id,
-    });
+    // (streamResponse adds the request id headers.)
+    return streamResponse(c, chatCompletionChunks(parts, meta, body.stream_options?.include_usage === true), Object.assign({}, SSE_HEADERS, { [MODEL_ID_HEADER]: model.id }));
   });
 
   app.route('/', responsesRoutes(deps));

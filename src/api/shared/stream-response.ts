@@ -14,7 +14,8 @@ type NodeOut = ServerResponse | Http2ServerResponse;
  */
 export function streamResponse(c: Context<ApiEnv>, chunks: AsyncIterable<Uint8Array | string>, headers: Record<string, string>, status = 200): Response {
   const id = c.get('requestId');
-  const all = { ...headers, 'x-amzn-requestid': id, 'x-request-id': id };
+  // Object.assign, not `{ ...headers, … }`: on Node 20 a spread plus keys the source lacks makes a hidden class per call.
+  const all = Object.assign({}, headers, { 'x-amzn-requestid': id, 'x-request-id': id });
   const out = (c.env as { outgoing?: NodeOut } | undefined)?.outgoing;
   if (!out) return webStream(chunks, all, status);
   out.writeHead(status, all);
