@@ -57,4 +57,3 @@ export class DirectRoute implements Route {
     return { value: await this.provider.generateImages(withModel(req, this.model), { signal: budget.signal }), model: this.model, attempts: 1 };
   }
 }
-
