@@ -54,3 +54,18 @@ test('a new project: days before its first spend are not zeros; with no full day
   const none = forecastSpend({ periodStart: start, periodEnd: end, now, daily: new Map() });
   close(none.forecastUsd, 0);
 });
+
+test('under two complete days the spread is unknown: the band assumes a day varies by its whole rate, not by nothing', () => {
+  const now = new Date('2026-11-15T12:00:00Z');
+  const { start, end } = monthOf(now);
+  const fresh = forecastSpend({ periodStart: start, periodEnd: end, now, daily: days('2026-11-15', [3]) });
+  const band = 1.2816 * 6 * Math.sqrt(15.5);
+  close(fresh.highUsd, fresh.forecastUsd + band, 1e-6);
+  close(fresh.lowUsd, Math.max(3, fresh.forecastUsd - band), 1e-6);
+  const oneDay = forecastSpend({ periodStart: start, periodEnd: end, now, daily: days('2026-11-14', [8, 1]) });
+  assert.equal(oneDay.basisDays, 1);
+  assert.ok(oneDay.highUsd - oneDay.lowUsd > 8, `${oneDay.lowUsd} .. ${oneDay.highUsd}`);
+  // Two or more days measure the spread: identical days still give none.
+  const steady = forecastSpend({ periodStart: start, periodEnd: end, now, daily: days('2026-11-13', [8, 8, 1]) });
+  close(steady.highUsd, steady.forecastUsd);
+});

@@ -40,7 +40,9 @@ const midnight = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMont
  * or stopped mid-month moves the forecast within days instead of being averaged with weeks that no longer apply.
  * Days before the first day with any spend in the window are not counted as zeros: a new project is not a cheap one.
  * With no complete day yet, today's spend is extrapolated from the hours elapsed (at least one, to damp noise). The
- * interval treats days as independent draws with the weighted variance of the history: ± z·σ·√(days left).
+ * interval treats days as independent draws with the weighted variance of the history: ± z·σ·√(days left). Under two
+ * complete days say nothing of how much a day varies, so there σ is taken as the rate itself (a day may cost twice
+ * the rate or nothing) rather than zero, which drew a band of no width around a forecast resting on a few hours.
  */
 export function forecastSpend(input: ForecastInput): SpendForecast {
   const { periodStart, periodEnd, now, daily } = input;
@@ -78,6 +80,7 @@ export function forecastSpend(input: ForecastInput): SpendForecast {
     const elapsedDays = Math.max((now.getTime() - today.getTime()) / DAY_MS, 1 / 24);
     rate = (daily.get(dayOf(now)) ?? 0) / elapsedDays;
   }
+  if (history.length < 2) sigma = rate;
 
   const left = Math.max(0, (periodEnd.getTime() - now.getTime()) / DAY_MS);
   const forecast = actual + rate * left;
