@@ -20,7 +20,6 @@ export interface DeploymentHealthSample {
   active?: { state: string; consecutiveFailures: number };
 }
 
-/** Prometheus metrics for `GET /metrics`: invocations, latency, tokens and errors by model and API. */
 const MAX_BOUND_SERIES = 10_000;
 
 interface BoundSeries {
@@ -31,6 +30,7 @@ interface BoundSeries {
   errors: { inc(value?: number): void } | undefined;
 }
 
+/** Prometheus metrics for `GET /metrics`: invocations, latency, tokens and errors by model and API. */
 export class Metrics {
   readonly registry = new Registry();
   private readonly bound = new Map<string, BoundSeries>();

@@ -35,10 +35,6 @@ export interface ApiDeps {
 }
 
 /**
- * Reads the whole body once (SigV4 verification and the handler both need it), refusing more than `limit` bytes
- * whatever Content-Length claims — HTTP/2 and chunked uploads may not send one.
- */
-/**
  * A request header, by its lower-case name. On a real socket it is read from the headers Node already parsed: Hono's
  * `c.req.header` makes the node adapter build a Fetch `Headers` of every header the request has on first use (about
  * 4 µs here), for the two or three an invocation reads. Node keeps the first of a repeated Authorization,
@@ -60,6 +56,10 @@ export function jsonAnswer(value: unknown, headers: Record<string, string>): Res
   return new Response(JSON.stringify(value), { status: 200, headers: { 'content-type': 'application/json', ...headers } });
 }
 
+/**
+ * Reads the whole body once (SigV4 verification and the handler both need it), refusing more than `limit` bytes
+ * whatever Content-Length claims — HTTP/2 and chunked uploads may not send one.
+ */
 export async function readBody(c: Context<ApiEnv>, limit: number): Promise<Uint8Array> {
   const cached = c.get('rawBody');
   if (cached) return cached;
