@@ -1,3 +1,5 @@
+export * from './abort-link.js';
+export * from './after-response.js';
 export * from './collect-stream.js';
 export * from './embedding.js';
 export * from './errors.js';

@@ -1,3 +1,4 @@
+import type { AbortLink } from './abort-link.js';
 import type { EmbedRequest, EmbedResult } from './embedding.js';
 import type { ImageGenerationRequest, ImageGenerationResult } from './image-generation.js';
 import type { ModelInfo } from './model-info.js';
@@ -13,6 +14,11 @@ export interface GenerateRequest extends ConverseRequest {
 export interface CallOptions {
   /** Aborted when the client disconnects or the deadline passes; providers must stop work promptly. */
   signal: AbortSignal;
+  /**
+   * The same abort as `signal`, for providers that only listen for it: listening here makes no AbortSignal (see
+   * core/abort-link.ts). Absent when the caller has only a signal.
+   */
+  readonly link?: AbortLink;
 }
 
 /**

@@ -30,14 +30,16 @@ export class DirectRoute implements Route {
   async generate(req: ConverseRequest, budget: CallBudget): Promise<RoutedAnswer<ConverseResult>> {
     const greq: GenerateRequest = withModel(req, this.model);
     await this.preflight(greq);
-    return { value: await this.provider.generate(greq, { signal: budget.signal }), model: this.model, attempts: 1 };
+    // The budget is the provider's CallOptions as it is: a provider that only listens for the abort takes its link,
+    // and no AbortSignal is made unless one asks for `signal`.
+    return { value: await this.provider.generate(greq, budget), model: this.model, attempts: 1 };
   }
 
   /** Pulls the first part before returning, so failures before any output are still a proper HTTP error. */
   async stream(req: ConverseRequest, budget: CallBudget): Promise<RoutedStream> {
     const greq: GenerateRequest = withModel(req, this.model);
     await this.preflight(greq);
-    const rest = this.provider.stream(greq, { signal: budget.signal })[Symbol.asyncIterator]();
+    const rest = this.provider.stream(greq, budget)[Symbol.asyncIterator]();
     const first = await rest.next();
     if (!first.done && first.value.type === 'error') {
       await rest.return?.().catch(() => undefined);
@@ -49,11 +51,11 @@ export class DirectRoute implements Route {
 
   async embed(req: EmbedRequest, budget: CallBudget): Promise<RoutedAnswer<EmbedResult>> {
     if (!this.provider.embed) throw new QuarryError('ValidationException', `Model ${this.model.id} does not produce embeddings.`);
-    return { value: await this.provider.embed(withModel(req, this.model), { signal: budget.signal }), model: this.model, attempts: 1 };
+    return { value: await this.provider.embed(withModel(req, this.model), budget), model: this.model, attempts: 1 };
   }
 
   async generateImages(req: ImageGenerationRequest, budget: CallBudget): Promise<RoutedAnswer<ImageGenerationResult>> {
     if (!this.provider.generateImages) throw new QuarryError('ValidationException', `Model ${this.model.id} does not generate images.`);
-    return { value: await this.provider.generateImages(withModel(req, this.model), { signal: budget.signal }), model: this.model, attempts: 1 };
+    return { value: await this.provider.generateImages(withModel(req, this.model), budget), model: this.model, attempts: 1 };
   }
 }

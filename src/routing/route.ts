@@ -1,4 +1,5 @@
 import type {
+  AbortLink,
   ConverseRequest,
   ConverseResult,
   EmbedRequest,
@@ -13,9 +14,14 @@ import type {
 } from '../core/index.js';
 import type { FallbackReason } from './classify-failure.js';
 
-/** What routing needs of the request's deadline (the runtime's `Deadline` fits): its signal and the time left. */
+/**
+ * What routing needs of the request's deadline (the runtime's `Deadline` fits): its abort and the time left. It is
+ * also what a provider is called with when nothing comes between (CallOptions).
+ */
 export interface CallBudget {
   readonly signal: AbortSignal;
+  /** The same abort without an AbortSignal (see core/abort-link.ts), when the deadline has one. */
+  readonly link?: AbortLink;
   remainingMs(): number;
 }
 

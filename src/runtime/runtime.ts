@@ -37,7 +37,7 @@ import {
 import { type AdmissionStep, type Admitted, admitAll } from './admission.js';
 import { checkContextWindow } from './check-context-window.js';
 import { Deadline } from './deadline.js';
-import type { InvocationContext } from './invocation-context.js';
+import { abortSourceOf, type InvocationContext } from './invocation-context.js';
 import { answerSize, cachedParts, cachedResult } from './replay-cached.js';
 import { CACHE_HIT_OUTCOME, type Metered, meteredOf, settleInvocation } from './settle-invocation.js';
 import { wrongKind } from './wrong-kind.js';
@@ -138,7 +138,7 @@ export class Runtime {
       }
     }
     const route = await this.route(req.modelId, 'text');
-    const deadline = new Deadline(ctx.signal, this.deps.timeoutMs);
+    const deadline = new Deadline(abortSourceOf(ctx), this.deps.timeoutMs);
     try {
       const answer = await route.generate(req, deadline);
       const result = answer.value;
@@ -192,7 +192,7 @@ export class Runtime {
       semantic = found.semantic;
     }
     const route = await this.route(req.modelId, 'text');
-    const deadline = new Deadline(ctx.signal, this.deps.timeoutMs);
+    const deadline = new Deadline(abortSourceOf(ctx), this.deps.timeoutMs);
     let stream: RoutedStream;
     try {
       stream = await route.stream(req, deadline);
@@ -385,7 +385,7 @@ export class Runtime {
   private async embedAdmitted(ctx: InvocationContext, req: EmbedRequest, m: Metered, admitted: Admitted | undefined): Promise<EmbedResult & { model: ModelInfo }> {
     const route = await this.route(req.modelId, 'embedding');
     if (!route.provider.embed) throw new QuarryError('ValidationException', `Model ${route.model.id} does not produce embeddings.`);
-    const deadline = new Deadline(ctx.signal, this.deps.timeoutMs);
+    const deadline = new Deadline(abortSourceOf(ctx), this.deps.timeoutMs);
     try {
       const answer = await route.embed(req, deadline);
       const result = answer.value;
@@ -413,7 +413,7 @@ export class Runtime {
     const admitted = steps?.length ? await admitAll(steps, { ctx, modelId: request.modelId, maxTokens: 0, inputTokens: () => Promise.resolve(estimate) }) : undefined;
     const req = redirect(request, admitted);
     let route: Route | undefined;
-    const deadline = new Deadline(ctx.signal, this.deps.timeoutMs);
+    const deadline = new Deadline(abortSourceOf(ctx), this.deps.timeoutMs);
     try {
       route = await this.route(req.modelId, 'image');
       const answer = await route.generateImages(req, deadline);

@@ -58,15 +58,20 @@ export function settleInvocation(
   const cost = !usage || prepaid ? 0 : prices ? prices.costOf(model, region, { usage, images }) : costOf(usage, model.pricing, images);
   if (hit) deps.cache?.recordSaving(cost);
   admitted?.settle({ model, usage, costUsd: hit ? 0 : cost, outcome });
-  deps.metrics.observe({
-    model: model.id,
-    api: ctx.api,
-    outcome: hit ? 'ok' : outcome,
-    seconds: ms / 1000,
-    inputTokens: hit ? 0 : input,
-    outputTokens: hit ? 0 : output,
-  });
-  ctx.log.debug({ model: model.id, api: ctx.api, outcome, inputTokens: input, outputTokens: output, ms: Math.round(ms) }, 'invocation');
+  const observe = () => {
+    deps.metrics.observe({
+      model: model.id,
+      api: ctx.api,
+      outcome: hit ? 'ok' : outcome,
+      seconds: ms / 1000,
+      inputTokens: hit ? 0 : input,
+      outputTokens: hit ? 0 : output,
+    });
+    ctx.log.debug({ model: model.id, api: ctx.api, outcome, inputTokens: input, outputTokens: output, ms: Math.round(ms) }, 'invocation');
+  };
+  // The usage record is committed before the answer goes out (durable metering); the metrics need not be.
+  if (ctx.afterResponse) ctx.afterResponse.add(observe);
+  else observe();
   return deps.meter.record({
     request_id: ctx.requestId,
     time: new Date().toISOString(),

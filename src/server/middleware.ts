@@ -1,14 +1,15 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { type ApiEnv, readBody, requestHeader } from '../api/shared/api-env.js';
-import { LazyChildLogger, type Logger, QuarryError } from '../core/index.js';
+import { AbortLink, AfterResponse, LazyChildLogger, type Logger, QuarryError } from '../core/index.js';
 import { type Action, type Authorizer, authenticate, type ConsoleSessions, type KeyStore, type Principal, type RequestContext } from '../iam/index.js';
 import { timeOrderedId } from '../store/index.js';
 import { SESSION_COOKIE } from './console-auth-routes.js';
 
 /**
  * Request id, client-abort signal and one access-log line per request. The id is echoed in the headers each wire
- * format's clients look for (`x-amzn-requestid` for AWS SDKs, `x-request-id` for OpenAI and Anthropic).
+ * format's clients look for (`x-amzn-requestid` for AWS SDKs, `x-request-id` for OpenAI and Anthropic). On a socket,
+ * work the client need not wait for (`afterResponse`) runs with the log line, once the answer has been written.
  */
 export function requestContext(log: Logger): MiddlewareHandler<ApiEnv> {
   return async function requestContext(c, next) {
@@ -17,10 +18,12 @@ export function requestContext(log: Logger): MiddlewareHandler<ApiEnv> {
     c.set('requestId', requestId);
     c.set('log', new LazyChildLogger(log, { requestId }));
     const env = c.env as NodeBindings | undefined;
-    c.set('clientSignal', clientSignal(env, () => c.req.raw.signal));
+    c.set('clientAbort', clientAbort(env, () => c.req.raw.signal));
     // On a socket the id goes straight onto Node's response, which merges it into whatever headers the route writes;
     // setting it on `c.res` afterwards made the adapter turn the route's plain header object into a Fetch Headers.
     const out = env?.outgoing;
+    const after = out ? new AfterResponse((err) => log.error({ err, requestId }, 'work after the response failed')) : undefined;
+    c.set('afterResponse', after);
     if (out) {
       out.setHeader('x-amzn-requestid', requestId);
       out.setHeader('x-request-id', requestId);
@@ -38,8 +41,13 @@ export function requestContext(log: Logger): MiddlewareHandler<ApiEnv> {
       ms: Math.round((performance.now() - started) * 10) / 10,
       principal: c.get('principal')?.id,
     };
-    // Written after the response has gone out: a log line is the client's business only when it is missing.
-    setImmediate(() => log.info(line, 'request'));
+    // Written after the response has gone out (the node adapter writes it once this middleware returns): a log line
+    // is the client's business only when it is missing. A stream's answer is still being written then, so what its
+    // invocation adds later runs at once.
+    setImmediate(() => {
+      after?.flush();
+      log.info(line, 'request');
+    });
   };
 }
 
@@ -53,15 +61,20 @@ type NodeBindings = {
  * before we ended it is the signal for both HTTP/1.1 and HTTP/2. (`writableFinished` would not do: after an HTTP/2
  * stream reset Node 20 reports it true.)
  */
-function clientSignal(env: NodeBindings | undefined, fallback: () => AbortSignal): AbortSignal {
+function clientAbort(env: NodeBindings | undefined, fallback: () => AbortSignal): AbortLink {
+  const link = new AbortLink();
   const out = env?.outgoing;
-  // (Touching c.req.raw makes the node adapter build a full Fetch Request, so only in-process calls do.)
-  if (!out) return fallback();
-  const ac = new AbortController();
-  out.once('close', () => {
-    if (!out.writableEnded) ac.abort(new DOMException('The client closed the connection.', 'AbortError'));
-  });
-  return ac.signal;
+  if (out) {
+    out.once('close', () => {
+      if (!out.writableEnded) link.abort(new DOMException('The client closed the connection.', 'AbortError'));
+    });
+  } else {
+    // (Touching c.req.raw makes the node adapter build a full Fetch Request, so only in-process calls do.)
+    const signal = fallback();
+    if (signal.aborted) link.abort(signal.reason);
+    else signal.addEventListener('abort', () => link.abort(signal.reason), { once: true });
+  }
+  return link;
 }
 
 /** Every route but /health needs credentials. SigV4 covers the body, so it is read (once, with the limit) first. */

@@ -97,14 +97,14 @@ export function appRoutes(deps: AppRoutesDeps): Hono<ApiEnv> {
   app.post('/quarry/apps/:id/run', async (c) => {
     const row = await onApp(c, 'quarry:RunApp');
     const req = await body(c, runAppSchema, 'RunApp request');
-    const inputs = await apps.withDocuments(row, req.inputs, req.documents, c.get('clientSignal'));
+    const inputs = await apps.withDocuments(row, req.inputs, req.documents, c.get('clientAbort').signal);
     return c.json({ run: await apps.run(invocationContext(c, 'quarry.apps.run'), row, inputs, true, req.reuse) });
   });
 
   app.post('/quarry/apps/:id/run-stream', async (c) => {
     const row = await onApp(c, 'quarry:RunApp');
     const req = await body(c, runAppSchema, 'RunApp request');
-    const inputs = await apps.withDocuments(row, req.inputs, req.documents, c.get('clientSignal'));
+    const inputs = await apps.withDocuments(row, req.inputs, req.documents, c.get('clientAbort').signal);
     const events = apps.events(invocationContext(c, 'quarry.apps.run-stream'), row, inputs, true, true, req.reuse);
     return streamResponse(c, sseEvents(events), SSE_HEADERS);
   });

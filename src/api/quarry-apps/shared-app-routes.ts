@@ -68,7 +68,7 @@ export function sharedAppRoutes(deps: SharedAppRoutesDeps): Hono<ApiEnv> {
     let reuse: Record<string, string> | undefined;
     if (withInputs) {
       const req = validate(runAppSchema, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'RunApp request');
-      inputs = await apps.withDocuments(row, req.inputs, req.documents, c.get('clientSignal'));
+      inputs = await apps.withDocuments(row, req.inputs, req.documents, c.get('clientAbort').signal);
       reuse = req.reuse;
     }
     const key = `${row.accountId}/${row.id}`;

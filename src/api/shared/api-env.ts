@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
 import type { AuditNote } from '../../audit/index.js';
 import { TAGS_HEADER } from '../../billing/index.js';
-import { type Logger, QuarryError } from '../../core/index.js';
+import { type AbortLink, type AfterResponse, type Logger, QuarryError } from '../../core/index.js';
 import type { Action, KeyStore, Principal } from '../../iam/index.js';
 import type { StoredResponses } from '../../responses/index.js';
-import type { InvocationContext, Runtime } from '../../runtime/index.js';
+import { type InvocationContext, linkInvocation, type Runtime } from '../../runtime/index.js';
 
 /** Per-request values set by the server's middleware, typed once for every route. */
 export type ApiEnv = {
@@ -13,8 +13,10 @@ export type ApiEnv = {
     log: Logger;
     principal: Principal;
     rawBody: Uint8Array | undefined;
-    /** Aborted when the client goes away. */
-    clientSignal: AbortSignal;
+    /** Aborted when the client goes away (its `signal` is made on first use). */
+    clientAbort: AbortLink;
+    /** Work to run once the response has been written (on a socket only; in-process calls run it at once). */
+    afterResponse: AfterResponse | undefined;
     /** Decides for this request's principal (see authorize-request.ts); throws AccessDeniedException on a deny. */
     authorize: (action: Action, resource: string) => Promise<void>;
     /** The account (project) the principal acts in. */
@@ -139,14 +141,20 @@ export const CACHE_HEADER = 'x-quarry-cache';
 export const MODEL_ID_HEADER = 'x-quarry-model-id';
 
 export function invocationContext(c: Context<ApiEnv>, api: string): InvocationContext {
-  return {
+  const abort = c.get('clientAbort');
+  // The signal is made only if something asks for it; the runtime listens to the link itself (linkInvocation).
+  const ctx: InvocationContext = {
     requestId: c.get('requestId'),
     principal: c.get('principal'),
     api,
-    signal: c.get('clientSignal'),
+    get signal() {
+      return abort.signal;
+    },
     log: c.get('log'),
+    afterResponse: c.get('afterResponse'),
     authorize: c.get('authorize'),
     cache: requestHeader(c, CACHE_HEADER),
     tags: requestHeader(c, TAGS_HEADER),
   };
+  return linkInvocation(ctx, abort);
 }

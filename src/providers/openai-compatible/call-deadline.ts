@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { QuarryError } from '../../core/index.js';
+import { type AbortSource, listenAbort, QuarryError, unlistenAbort } from '../../core/index.js';
 
 /**
  * One upstream call's abort trigger: fires when the client goes away (`outer`) or when `timeoutMs` passes, and
@@ -17,14 +17,14 @@ export class CallDeadline extends EventEmitter {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly outer: AbortSignal,
+    private readonly outer: AbortSource,
     private readonly timeoutMs: number,
     private readonly upstream: string,
   ) {
     super();
     this.timer = setTimeout(onTimeout, timeoutMs, this);
     if (outer.aborted) this.handleEvent();
-    else outer.addEventListener('abort', this, { once: true });
+    else listenAbort(outer, this);
   }
 
   /** The emitter undici listens to for `abort`. */
@@ -55,7 +55,7 @@ export class CallDeadline extends EventEmitter {
   /** Stops the timer and the listener; call when the call is over (including after a stream's last byte). */
   dispose(): void {
     clearTimeout(this.timer);
-    this.outer.removeEventListener('abort', this);
+    unlistenAbort(this.outer, this);
   }
 
   private fire(e: QuarryError): void {
@@ -69,6 +69,6 @@ function onTimeout(d: CallDeadline): void {
   d.timedOut();
 }
 
-export function startDeadline(outer: AbortSignal, timeoutMs: number, upstream: string): CallDeadline {
+export function startDeadline(outer: AbortSource, timeoutMs: number, upstream: string): CallDeadline {
   return new CallDeadline(outer, timeoutMs, upstream);
 }

@@ -46,11 +46,12 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
     connections: options.connections,
     timeoutMs: settings.timeoutMs,
   });
-  const deadline = (signal: AbortSignal) => startDeadline(signal, settings.timeoutMs, baseUrl);
+  // The caller's link when it has one: listening to it makes no AbortSignal (core/abort-link.ts).
+  const deadline = (opts: CallOptions) => startDeadline(opts.link ?? opts.signal, settings.timeoutMs, baseUrl);
 
   async function generate(req: GenerateRequest, opts: CallOptions): Promise<ConverseResult> {
     const body = JSON.stringify(toOpenAIRequest(req, options, false));
-    const d = deadline(opts.signal);
+    const d = deadline(opts);
     try {
       const result = fromOpenAIResponse(await http.fetchText('POST', '/chat/completions', body, d), req);
       if (result.usage.raw === undefined) result.usage = await estimatedUsage(req, outputText(result));
@@ -63,7 +64,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
   }
 
   async function* stream(req: GenerateRequest, opts: CallOptions): AsyncGenerator<StreamPart> {
-    const d = deadline(opts.signal);
+    const d = deadline(opts);
     let res: Dispatcher.ResponseData | undefined;
     try {
       const body = JSON.stringify(toOpenAIRequest(req, options, true));
@@ -117,7 +118,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
   async function embed(req: EmbedRequest & { model: ModelInfo }, opts: CallOptions): Promise<EmbedResult> {
     const body: Record<string, unknown> = { model: req.model.upstreamModel, input: req.inputs, encoding_format: 'float' };
     if (req.dimensions !== undefined) body.dimensions = req.dimensions;
-    const d = deadline(opts.signal);
+    const d = deadline(opts);
     try {
       const text = await http.fetchText('POST', '/embeddings', JSON.stringify(body), d);
       let json: unknown;
@@ -147,7 +148,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
 
   async function generateImages(req: ImageGenerationRequest & { model: ModelInfo }, opts: CallOptions): Promise<ImageGenerationResult> {
     const body = JSON.stringify(toOpenAIImagesRequest(req));
-    const d = deadline(opts.signal);
+    const d = deadline(opts);
     try {
       return fromOpenAIImagesResponse(await http.fetchText('POST', '/images/generations', body, d), req.count);
     } catch (e) {
@@ -159,7 +160,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
 
   async function listModels(): Promise<ModelInfo[]> {
     if (!options.discover) return settings.models;
-    const d = deadline(new AbortController().signal);
+    const d = deadline({ signal: new AbortController().signal });
     try {
       const found = await discoverOpenAIModels(http, settings.id, d);
       const configured = new Set(settings.models.map((m) => m.upstreamModel));
@@ -174,7 +175,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
 
   /** `GET /models`: every server in this family answers it, it costs no tokens, and it needs the same key as a call. */
   async function probe(opts: CallOptions): Promise<void> {
-    const d = deadline(opts.signal);
+    const d = deadline(opts);
     try {
       await discoverOpenAIModels(http, settings.id, d);
     } catch (e) {
