@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The server's whole module graph, loaded, must leave V8's hidden-class transitions working: a module that fills the
+ * The server's whole module graph, loaded (and the PII lexicon read), must leave V8's hidden-class transitions working: a module that fills the
  * empty object literal's transition table (compromise did, unpacking its lexicon) makes every `{}`-built object of
  * every request get a class of its own, which measurably slows the whole server (see read-compromise-model.ts).
  * Checked in a child with V8's natives syntax, which tells whether two objects share their hidden class.
@@ -13,6 +13,9 @@ const PROBE = `
 await import(${JSON.stringify(new URL('./quarry-server.ts', import.meta.url).href)});
 await import(${JSON.stringify(new URL('./standard-routes.ts', import.meta.url).href)});
 const { withModel } = await import(${JSON.stringify(new URL('../core/with-model.ts', import.meta.url).href)});
+// The PII lexicon is read on first use; a guardrail looking for names reads it in a serving server, so it is read here.
+const { FIRST_NAMES } = await import(${JSON.stringify(new URL('../guardrails/pii/lexicon/compromise-lexicon.ts', import.meta.url).href)});
+if (FIRST_NAMES.has('zzz-not-a-name')) throw new Error('the lexicon was not read');
 const sameClass = new Function('a', 'b', 'return %HaveSameMap(a, b)');
 const key = 'k' + Math.random().toString(36).slice(2);
 const plain = () => { const o = {}; o[key] = 1; return o; };
