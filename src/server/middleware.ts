@@ -80,7 +80,9 @@ function clientAbort(env: NodeBindings | undefined, fallback: () => AbortSignal)
 /** Every route but /health needs credentials. SigV4 covers the body, so it is read (once, with the limit) first. */
 export function requireAuth(keys: KeyStore, authorizer: Authorizer, maxBodyBytes: number, sessions?: ConsoleSessions): MiddlewareHandler<ApiEnv> {
   return async function requireAuth(c, next) {
-    const principal = (sessions && (await sessionPrincipal(c, sessions))) || await authenticate(keys, {
+    // A request with a key of its own never looks at the console's session cookie (see sessionPrincipal).
+    const explicit = Boolean(requestHeader(c, 'authorization') || requestHeader(c, 'x-api-key'));
+    const principal = (sessions && !explicit && (await sessionPrincipal(c, sessions))) || await authenticate(keys, {
       header: (name) => requestHeader(c, name),
       async signedView() {
         const url = new URL(c.req.url);
@@ -131,7 +133,6 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * fetch, and SameSite=Lax already keeps the cookie off cross-site POSTs; this is the second lock on the door.
  */
 async function sessionPrincipal(c: Context<ApiEnv>, sessions: ConsoleSessions): Promise<Principal | undefined> {
-  if (requestHeader(c, 'authorization') || requestHeader(c, 'x-api-key')) return undefined;
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) return undefined;
   const s = await sessions.lookup(token);

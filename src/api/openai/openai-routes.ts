@@ -25,7 +25,7 @@ export function openaiRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.post('/v1/chat/completions', async (c) => {
     const body = validate(chatCompletionRequest, parseJsonBody(await readBody(c, deps.maxBodyBytes)), 'chat completion request');
     const guardrail = chatGuardrail(body, (name) => requestHeader(c, name));
-    const req = { ...fromChatRequest(body), ...(guardrail ? { guardrail } : {}) };
+    const req = guardrail ? { ...fromChatRequest(body), guardrail } : fromChatRequest(body);
     const meta = { id: `chatcmpl-${randomHex(24)}`, created: unixNow(), model: body.model };
     if (!body.stream) {
       const result = await deps.runtime.converse(invocationContext(c, 'openai.chat-completions'), req);

@@ -69,9 +69,11 @@ export async function readBody(c: Context<ApiEnv>, limit: number): Promise<Uint8
   if (declared > limit) throw tooLarge(limit);
   // On a real socket read Node's request directly: `c.req.raw.body` would make the node adapter build a Fetch Request
   // and a web stream for every call, a measurable share of the gateway's time.
-  const incoming = (c.env as { incoming?: NodeJS.ReadableStream } | undefined)?.incoming;
+  const incoming = (c.env as { incoming?: NodeIncoming } | undefined)?.incoming;
   if (incoming) {
-    const body = await readNodeBody(incoming, limit);
+    const received = receivedBody(incoming);
+    if (received && received.length > limit) throw tooLarge(limit);
+    const body = received ?? (await readNodeBody(incoming, limit));
     c.set('rawBody', body);
     return body;
   }
@@ -96,6 +98,22 @@ export async function readBody(c: Context<ApiEnv>, limit: number): Promise<Uint8
   c.set('rawBody', body);
   return body;
 }
+
+type NodeIncoming = NodeJS.ReadableStream & { complete?: boolean; aborted?: boolean; readableFlowing?: boolean | null };
+
+/**
+ * The body when Node has already received all of it, taken from the stream's buffer at once. A small request comes
+ * with its headers in one packet, and the parser has buffered the body and its end before any route runs; reading
+ * it through 'data' and 'end' events added the ticks between them (~20 µs of a proxied call at concurrency 1).
+ * Undefined when more is to come, or when the stream is already being read.
+ */
+function receivedBody(incoming: NodeIncoming): Buffer | undefined {
+  if (incoming.complete !== true || incoming.aborted || incoming.readableFlowing != null || typeof incoming.read !== 'function') return undefined;
+  const chunk = incoming.read() as Buffer | null;
+  return chunk ?? EMPTY_BODY;
+}
+
+const EMPTY_BODY = Buffer.alloc(0);
 
 /**
  * Collects a Node request body up to `limit` bytes. Past the limit it stops collecting but lets the rest flow away

@@ -2,11 +2,14 @@ import type { z } from 'zod';
 import { QuarryError, validation } from '../../core/index.js';
 import { describeIssue } from './describe-issue.js';
 
+// One decoder serves every call: decoding without `stream` keeps no state between calls.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Parses a JSON body with a clear error: malformed JSON, invalid UTF-8 and schema violations each say what is wrong. */
 export function parseJsonBody(raw: Uint8Array): unknown {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    text = UTF8.decode(raw);
   } catch {
     throw validation('The request body is not valid UTF-8.');
   }
