@@ -1,3 +1,4 @@
+// Runs in a process of its own: timeOrderedId keeps per-process state (the last time it issued), which this test sets.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { timeOrderedId } from '../time-ordered-id.js';
