@@ -196,7 +196,7 @@ for (const d of DIALECTS) {
       await authenticate(keys, bearer(k.apiKey!));
       // A store that refuses writes (as a closing server's does): the flush fails, and the time is not lost.
       const failing = new KeyStore({ ...store.db, withTables: () => ({ updateTable: () => ({ set: () => ({ where: () => ({ execute: () => Promise.reject(new Error('driver has already been destroyed')) }) }) }) }) } as never, undefined as never);
-      (failing as unknown as { pendingLastUsed: Map<string, string> }).pendingLastUsed.set(k.keyId, 'then');
+      (failing as unknown as { pendingLastUsed: Map<string, number> }).pendingLastUsed.set(k.keyId, clock);
       await assert.rejects(failing.flush(), /destroyed/);
       await assert.rejects(failing.flush(), /destroyed/, 'still queued: the second flush tries it again');
       await keys.flush();

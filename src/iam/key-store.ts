@@ -86,7 +86,8 @@ const newSecretAccessKey = () => randomBytes(30).toString('base64url');
 export class KeyStore {
   private readonly db: Kysely<IamTables>;
   private readonly cache = new Map<string, Cached>();
-  private readonly pendingLastUsed = new Map<string, string>();
+  /** Key id → last use (epoch ms), formatted only when written: a request pays for a Map.set, not a date string. */
+  private readonly pendingLastUsed = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | undefined;
   readonly defaultAccountId: string | undefined;
   readonly now: () => number;
@@ -338,7 +339,7 @@ export class KeyStore {
 
   // last_used_at is written in batches: one UPDATE per request would make every call a write transaction.
   private touch(keyId: string): void {
-    this.pendingLastUsed.set(keyId, new Date(this.now()).toISOString());
+    this.pendingLastUsed.set(keyId, this.now());
     // A failed write must not become an unhandled rejection (which ends the process): the times stay queued for the
     // next flush, and a last-used time is a hint, not worth an error of its own.
     this.flushTimer ??= setTimeout(() => this.flush().catch(() => undefined), 2_000).unref();
@@ -352,7 +353,7 @@ export class KeyStore {
     this.pendingLastUsed.clear();
     for (const [i, [id, at]] of batch.entries()) {
       try {
-        await this.db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
+        await this.db.updateTable('api_keys').set({ last_used_at: new Date(at).toISOString() }).where('id', '=', id).execute();
       } catch (e) {
         for (const [laterId, laterAt] of batch.slice(i)) if (!this.pendingLastUsed.has(laterId)) this.pendingLastUsed.set(laterId, laterAt);
         throw e;

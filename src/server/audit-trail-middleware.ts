@@ -22,6 +22,13 @@ export function auditTrail(audit: AuditLog, region: string): MiddlewareHandler<A
   return async function auditTrail(c, next) {
     const started = Date.now();
     await next();
+    // Worked out once the answer is out (on a socket): the client does not wait for its call's audit record.
+    const after = c.get('afterResponse');
+    if (after) after.add(() => recordCall(c, started));
+    else recordCall(c, started);
+  };
+
+  function recordCall(c: Context<ApiEnv>, started: number): void {
     const principal = c.get('principal');
     if (!principal) return;
     const note = c.get('auditNote');
@@ -75,7 +82,7 @@ export function auditTrail(audit: AuditLog, region: string): MiddlewareHandler<A
       requestId: c.get('requestId'),
       wireApi: wireApiOf(path),
     });
-  };
+  }
 }
 
 /** The route pattern that answered (not a middleware's `*`), or undefined when none did (a 404 for an unknown path). */

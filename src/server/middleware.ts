@@ -33,20 +33,13 @@ export function requestContext(log: Logger): MiddlewareHandler<ApiEnv> {
       c.res.headers.set('x-amzn-requestid', requestId);
       c.res.headers.set('x-request-id', requestId);
     }
-    const line = {
-      requestId,
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-      principal: c.get('principal')?.id,
-    };
+    const ms = Math.round((performance.now() - started) * 10) / 10;
     // Written after the response has gone out (the node adapter writes it once this middleware returns): a log line
     // is the client's business only when it is missing. A stream's answer is still being written then, so what its
     // invocation adds later runs at once.
     setImmediate(() => {
       after?.flush();
-      log.info(line, 'request');
+      log.info({ requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms, principal: c.get('principal')?.id }, 'request');
     });
   };
 }
