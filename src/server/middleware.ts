@@ -9,7 +9,7 @@ import { SESSION_COOKIE } from './console-auth-routes.js';
 /**
  * Request id, client-abort signal and one access-log line per request. The id is echoed in the headers each wire
  * format's clients look for (`x-amzn-requestid` for AWS SDKs, `x-request-id` for OpenAI and Anthropic). On a socket,
- * work the client need not wait for (`afterResponse`) runs with the log line, once the answer has been written.
+ * work the client need not wait for (`afterResponse`) runs once the answer has been written.
  */
 export function requestContext(log: Logger): MiddlewareHandler<ApiEnv> {
   return async function requestContext(c, next) {
@@ -18,12 +18,12 @@ export function requestContext(log: Logger): MiddlewareHandler<ApiEnv> {
     c.set('requestId', requestId);
     c.set('log', new LazyChildLogger(log, { requestId }));
     const env = c.env as NodeBindings | undefined;
-    c.set('clientAbort', clientAbort(env, () => c.req.raw.signal));
-    // On a socket the id goes straight onto Node's response, which merges it into whatever headers the route writes;
-    // setting it on `c.res` afterwards made the adapter turn the route's plain header object into a Fetch Headers.
     const out = env?.outgoing;
     const after = out ? new AfterResponse((err) => log.error({ err, requestId }, 'work after the response failed')) : undefined;
     c.set('afterResponse', after);
+    c.set('clientAbort', clientAbort(env, () => c.req.raw.signal, after));
+    // On a socket the id goes straight onto Node's response, which merges it into whatever headers the route writes;
+    // setting it on `c.res` afterwards made the adapter turn the route's plain header object into a Fetch Headers.
     if (out) {
       out.setHeader('x-amzn-requestid', requestId);
       out.setHeader('x-request-id', requestId);
@@ -35,10 +35,8 @@ export function requestContext(log: Logger): MiddlewareHandler<ApiEnv> {
     }
     const ms = Math.round((performance.now() - started) * 10) / 10;
     // Written after the response has gone out (the node adapter writes it once this middleware returns): a log line
-    // is the client's business only when it is missing. A stream's answer is still being written then, so what its
-    // invocation adds later runs at once.
+    // is the client's business only when it is missing.
     setImmediate(() => {
-      after?.flush();
       log.info({ requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms, principal: c.get('principal')?.id }, 'request');
     });
   };
@@ -54,12 +52,16 @@ type NodeBindings = {
  * before we ended it is the signal for both HTTP/1.1 and HTTP/2. (`writableFinished` would not do: after an HTTP/2
  * stream reset Node 20 reports it true.)
  */
-function clientAbort(env: NodeBindings | undefined, fallback: () => AbortSignal): AbortLink {
+function clientAbort(env: NodeBindings | undefined, fallback: () => AbortSignal, after: AfterResponse | undefined): AbortLink {
   const link = new AbortLink();
   const out = env?.outgoing;
   if (out) {
+    // The same event ends the request's after-response work: Node emits 'close' on the tick after 'finish' (the
+    // answer handed to the socket), before it reads anything more, so what was deferred is done before the client's
+    // next call can look for it (its audit event, its metrics). A stream's comes after its last byte.
     out.once('close', () => {
       if (!out.writableEnded) link.abort(new DOMException('The client closed the connection.', 'AbortError'));
+      after?.flush();
     });
   } else {
     // (Touching c.req.raw makes the node adapter build a full Fetch Request, so only in-process calls do.)
