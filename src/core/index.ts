@@ -5,6 +5,7 @@ export * from './embedding.js';
 export * from './errors.js';
 export * from './guardrail-request.js';
 export * from './ids.js';
+export * from './lazy-require.js';
 export * from './image-generation.js';
 export * from './logger.js';
 export * from './message.js';

@@ -2,7 +2,6 @@ import { validation } from '../../core/index.js';
 import { createSafeFetch, type SafeFetch, type SafeResponse } from '../../net/index.js';
 import { canonicalUrl } from './canonical-url.js';
 import { CrawlScope } from './crawl-scope.js';
-import { extractLinks } from './extract-links.js';
 import { HostRateLimiter } from './host-rate-limiter.js';
 import { RobotsRules } from './robots-rules.js';
 import type { DataSourceReader, SourceEntry } from './source-item.js';
@@ -165,6 +164,9 @@ export class WebCrawlerSource implements DataSourceReader {
       let noindex = /\b(noindex|none)\b/.test(robotsTag);
       const nofollow = /\b(nofollow|none)\b/.test(robotsTag);
       if (HTML_TYPES.has(mediaType)) {
+        // Imported on first use: linkedom is ~200 modules, which every server start (and test process) loaded for a crawl
+        // that most never run.
+        const { extractLinks } = await import('./extract-links.js');
         const page = extractLinks(decode(res.body, contentType), url);
         noindex ||= page.noindex;
         if (!nofollow && depth < maxDepth) {

@@ -1,4 +1,4 @@
-import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
+import { cl100kWordRank } from '../../cl100k-word-rank.js';
 
 /**
  * How common an English word is, read from cl100k's byte-pair merges: a lower-case word that is a single token
@@ -11,8 +11,7 @@ import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
 export function englishWordRank(lowerCaseWord: string): number {
   const hit = cache.get(lowerCaseWord);
   if (hit !== undefined) return hit;
-  const ids = lowerCaseWord.length > 24 ? [] : encode(` ${lowerCaseWord}`);
-  const rank = ids.length === 1 ? ids[0]! : Number.POSITIVE_INFINITY;
+  const rank = cl100kWordRank(lowerCaseWord);
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(lowerCaseWord, rank);
   return rank;

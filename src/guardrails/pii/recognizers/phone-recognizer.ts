@@ -1,6 +1,9 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { lazyRequire } from '../../../core/index.js';
 import { hasContext, textAfter, textBefore } from '../context-window.js';
 import type { PiiCandidate, Recognizer } from '../recognizer.js';
+
+// libphonenumber-js's full metadata (~90 modules, 0.5 MB) is loaded by the first phone-number check, not at start.
+const phoneLib = lazyRequire<typeof import('libphonenumber-js/max')>('libphonenumber-js/max');
 
 /**
  * Phone-shaped runs: an optional `+`/`00`/`(`, digits in groups joined by one space, dot, dash, slash or a bracketed
@@ -68,12 +71,12 @@ function scorePhone(text: string, candidate: string, start: number, end: number)
   const context = hasContext(text, start, end, PHONE_CONTEXT, 40, 16);
   const international = body.startsWith('+') || body.startsWith('00') || body.startsWith('(+');
   if (international) {
-    const parsed = parsePhoneNumberFromString(body.startsWith('00') ? `+${body.slice(2)}` : body);
+    const parsed = phoneLib().parsePhoneNumberFromString(body.startsWith('00') ? `+${body.slice(2)}` : body);
     if (parsed?.isValid()) return 0.95;
     if (parsed?.isPossible()) return context ? 0.9 : 0.7;
     return context ? 0.6 : 0.35;
   }
-  if (bodyDigits.length >= 10 && bodyDigits.length <= 11 && parsePhoneNumberFromString(body, 'US')?.isValid()) {
+  if (bodyDigits.length >= 10 && bodyDigits.length <= 11 && phoneLib().parsePhoneNumberFromString(body, 'US')?.isValid()) {
     // Ten bare digits are as often an order or account number as a phone; separators or context decide.
     return separated || context ? 0.85 : 0.55;
   }

@@ -1,4 +1,4 @@
-import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
+import { cl100kWordRank } from '../../cl100k-word-rank.js';
 
 /**
  * How much a word says about a topic, 0.15–1, from how common it is in web text: cl100k's byte-pair merge rank of the
@@ -7,9 +7,8 @@ import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
  * definitions and examples are weighed, once per policy, so the tokenizer stays off the request path.
  */
 export function termSpecificity(lowerCaseWord: string): number {
-  const ids = lowerCaseWord.length > 24 ? [] : encode(` ${lowerCaseWord}`);
-  if (ids.length !== 1) return 1;
-  const rank = ids[0]!;
+  const rank = cl100kWordRank(lowerCaseWord);
+  if (rank === Number.POSITIVE_INFINITY) return 1;
   const x = (Math.log(rank) - Math.log(COMMON)) / (Math.log(RARE) - Math.log(COMMON));
   return Math.min(1, Math.max(0.15, x));
 }
