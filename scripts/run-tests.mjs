@@ -74,7 +74,7 @@ if (process.env.QUARRY_TEST_STORE_URL && !all) {
   const reading = files.filter((f) => readsScaleOutSettings(resolve(f), seen));
   files = reading.filter((f) => !BROWSER_TEST.test(f));
   console.log(
-    `scale-out mode: the ${files.length} test files that read its settings, less ${reading.length - files.length} browser tests (--all runs every file)`,
+    `scale-out mode: ${files.length} test files, those of the ${reading.length} that read its settings that are not browser tests (--all runs every file)`,
   );
 }
 
