@@ -36,3 +36,8 @@ export function linkInvocation(ctx: InvocationContext, link: AbortLink): Invocat
 export function abortSourceOf(ctx: InvocationContext): AbortSource {
   return links.get(ctx) ?? ctx.signal;
 }
+
+/** Whether the client went away; asks the link when there is one, so no AbortSignal is made just to read this. */
+export function clientGone(ctx: InvocationContext): boolean {
+  return abortSourceOf(ctx).aborted;
+}

@@ -37,7 +37,7 @@ import {
 import { type AdmissionStep, type Admitted, admitAll } from './admission.js';
 import { checkContextWindow } from './check-context-window.js';
 import { Deadline } from './deadline.js';
-import { abortSourceOf, type InvocationContext } from './invocation-context.js';
+import { abortSourceOf, clientGone, type InvocationContext } from './invocation-context.js';
 import { answerSize, cachedParts, cachedResult } from './replay-cached.js';
 import { CACHE_HIT_OUTCOME, type Metered, meteredOf, settleInvocation } from './settle-invocation.js';
 import { wrongKind } from './wrong-kind.js';
@@ -155,7 +155,7 @@ export class Runtime {
     } catch (e) {
       if (isUnrecorded(e)) throw e;
       const err = this.failure(ctx, e);
-      await settleInvocation(this.deps, ctx, route.model, undefined, m, ctx.signal.aborted ? 'ClientClosed' : err.code, admitted).catch(noop);
+      await settleInvocation(this.deps, ctx, route.model, undefined, m, clientGone(ctx) ? 'ClientClosed' : err.code, admitted).catch(noop);
       throw err;
     } finally {
       deadline.dispose();
@@ -199,7 +199,7 @@ export class Runtime {
     } catch (e) {
       deadline.dispose();
       const err = this.failure(ctx, e);
-      await settleInvocation(this.deps, ctx, route.model, undefined, m, ctx.signal.aborted ? 'ClientClosed' : err.code, admitted).catch(noop);
+      await settleInvocation(this.deps, ctx, route.model, undefined, m, clientGone(ctx) ? 'ClientClosed' : err.code, admitted).catch(noop);
       throw err;
     }
     this.noteRouting(ctx, stream);
@@ -242,7 +242,7 @@ export class Runtime {
           // The usage record is committed before the last part goes out: a client that saw the end of the stream
           // was metered. If it cannot be stored, the stream ends in an error instead of its metadata.
           settled = true;
-          const unrecorded = await settleInvocation(this.deps, ctx, s.model, usage, m, ctx.signal.aborted ? 'ClientClosed' : 'ok', admitted, s.deployment).then(
+          const unrecorded = await settleInvocation(this.deps, ctx, s.model, usage, m, clientGone(ctx) ? 'ClientClosed' : 'ok', admitted, s.deployment).then(
             () => undefined,
             unrecordedError,
           );
@@ -257,7 +257,7 @@ export class Runtime {
         }
         if (part.type === 'error') {
           failed = part.error;
-          outcome = ctx.signal.aborted ? 'ClientClosed' : part.error.code;
+          outcome = clientGone(ctx) ? 'ClientClosed' : part.error.code;
           yield part;
           return;
         }
@@ -267,12 +267,12 @@ export class Runtime {
       }
     } catch (e) {
       failed = this.failure(ctx, e);
-      outcome = ctx.signal.aborted ? 'ClientClosed' : failed.code;
+      outcome = clientGone(ctx) ? 'ClientClosed' : failed.code;
       yield { type: 'error', error: failed };
     } finally {
       // Reached on normal end, on an error part, and when the consumer stops early (client disconnect): the provider
       // iterator is closed so generation stops, and whatever was used is still metered.
-      if (outcome === 'ok' && (ctx.signal.aborted || !usage)) outcome = 'ClientClosed';
+      if (outcome === 'ok' && (clientGone(ctx) || !usage)) outcome = 'ClientClosed';
       await s.rest.return?.().catch(() => undefined);
       deadline.dispose();
       s.end(failed, outcome === 'ClientClosed');
@@ -396,7 +396,7 @@ export class Runtime {
     } catch (e) {
       if (isUnrecorded(e)) throw e;
       const err = this.failure(ctx, e);
-      await settleInvocation(this.deps, ctx, route.model, undefined, m, ctx.signal.aborted ? 'ClientClosed' : err.code, admitted).catch(noop);
+      await settleInvocation(this.deps, ctx, route.model, undefined, m, clientGone(ctx) ? 'ClientClosed' : err.code, admitted).catch(noop);
       throw err;
     } finally {
       deadline.dispose();
@@ -426,7 +426,7 @@ export class Runtime {
         throw e;
       }
       const err = this.failure(ctx, e);
-      await settleInvocation(this.deps, ctx, route.model, undefined, m, ctx.signal.aborted ? 'ClientClosed' : err.code, admitted).catch(noop);
+      await settleInvocation(this.deps, ctx, route.model, undefined, m, clientGone(ctx) ? 'ClientClosed' : err.code, admitted).catch(noop);
       throw err;
     } finally {
       deadline.dispose();
