@@ -3,6 +3,8 @@ export * from './cost-allocation-tags.js';
 export * from './tables.js';
 export * from './usage-journal.js';
 export * from './usage-meter.js';
+export * from './usage-row-writer.js';
+export * from './sqlite-usage-writer.js';
 export * from './pricing/break-even.js';
 export * from './pricing/default-prices.js';
 export * from './pricing/model-price.js';

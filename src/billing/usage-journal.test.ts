@@ -6,14 +6,17 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { silentLogger } from '../core/index.js';
 import { migrate, openStore, type Store } from '../store/index.js';
+import { SqliteUsageWriter } from './sqlite-usage-writer.js';
 import { billingMigrations } from './tables.js';
 import { UsageJournal } from './usage-journal.js';
-import { UsageMeter } from './usage-meter.js';
+import { UsageMeter, type UsageMeterOptions } from './usage-meter.js';
 import { testUsageRecord } from './usage-test-kit.js';
 
 const record = testUsageRecord;
 
-describe('usage journal (durable metering on SQLite)', () => {
+// Every case twice: stored through the server's own connection, and by the worker thread the server uses on a file.
+for (const writer of ['connection', 'worker'] as const) {
+describe(`usage journal (durable metering on SQLite), stored by the ${writer}`, () => {
   let store: Store;
   let dir: string;
   let n = 0;
@@ -28,13 +31,15 @@ describe('usage journal (durable metering on SQLite)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const meterOf = (opts: UsageMeterOptions, db = store) =>
+    new UsageMeter(db.db, silentLogger, writer === 'worker' ? { ...opts, writer: new SqliteUsageWriter(db.file!) } : opts);
   const count = async (prefix: string) =>
     Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM usage_records WHERE request_id LIKE ${`${prefix}%`}`.execute(store.db)).rows[0]!.n);
   const files = (d: string) => readdirSync(d).filter((f) => f.endsWith('.ndjson'));
 
   test('a record is journaled when record() resolves, stored in a batch later, and its segment then deleted', async () => {
     const jd = journalDir();
-    const meter = new UsageMeter(store.db, silentLogger, { journal: UsageJournal.open(jd) });
+    const meter = meterOf({ journal: UsageJournal.open(jd) });
     await meter.record(record('j-one', { tags: { team: 'a' } }));
     assert.equal(await count('j-one'), 0, 'not in the database yet');
     const [segment] = files(jd);
@@ -51,7 +56,7 @@ describe('usage journal (durable metering on SQLite)', () => {
   });
 
   test('query() sees journaled records not yet stored', async () => {
-    const meter = new UsageMeter(store.db, silentLogger, { journal: UsageJournal.open(journalDir()) });
+    const meter = meterOf({ journal: UsageJournal.open(journalDir()) });
     await meter.record(record('j-query'));
     assert.equal((await meter.query({ requestId: 'j-query' })).length, 1);
     await meter.close();
@@ -59,7 +64,7 @@ describe('usage journal (durable metering on SQLite)', () => {
 
   test('records a killed process journaled are stored at the next start, exactly once, and a cut-off line is skipped', async () => {
     const jd = journalDir();
-    const dead = new UsageMeter(store.db, silentLogger, { journal: UsageJournal.open(jd) });
+    const dead = meterOf({ journal: UsageJournal.open(jd) });
     for (let i = 0; i < 5; i++) await dead.record(record(`j-crash-${i}`, { tags: { run: 'crash' } }));
     await dead.flush();
     // The process dies after storing the first five but before their segment is deleted, and journals three more.
@@ -73,7 +78,7 @@ describe('usage journal (durable metering on SQLite)', () => {
     // A segment the dead meter had stored but not yet deleted is replayed too: inserts are idempotent on the id.
     writeFileSync(join(jd, `999999-1-00000000.ndjson`), readFileSync(join(jd, newest[0]!), 'utf8').split('\n')[0]!.concat('\n'));
 
-    const next = new UsageMeter(store.db, silentLogger, { journal: UsageJournal.open(jd) });
+    const next = meterOf({ journal: UsageJournal.open(jd) });
     assert.equal(await next.recover(jd), 4, 'three records and one repeated');
     assert.equal(await count('j-crash-'), 8, 'every journaled record once');
     const perRequest = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM usage_records WHERE request_id LIKE 'j-crash-%' GROUP BY request_id HAVING COUNT(*) > 1`.execute(store.db);
@@ -98,7 +103,7 @@ describe('usage journal (durable metering on SQLite)', () => {
 
   test('a journal that cannot be written fails the record instead of losing it silently', async () => {
     const jd = journalDir();
-    const meter = new UsageMeter(store.db, silentLogger, { journal: UsageJournal.open(jd) });
+    const meter = meterOf({ journal: UsageJournal.open(jd) });
     rmSync(jd, { recursive: true });
     await assert.rejects(meter.record(record('j-nowhere')), /ENOENT/);
     assert.equal(meter.stats().failures, 1);
@@ -107,10 +112,41 @@ describe('usage journal (durable metering on SQLite)', () => {
 
   test('buffered mode never journals', async () => {
     const jd = journalDir();
-    const meter = new UsageMeter(store.db, silentLogger, { mode: 'buffered', journal: UsageJournal.open(jd) });
+    const meter = meterOf({ mode: 'buffered', journal: UsageJournal.open(jd) });
     await meter.record(record('j-buffered'));
     assert.deepEqual(files(jd), []);
     await meter.close();
     assert.equal(await count('j-buffered'), 1);
   });
+  test('a full group is stored at once, without waiting for the timer', async () => {
+    const meter = meterOf({ journal: UsageJournal.open(journalDir()), journalFlush: { ms: 60_000, at: 8 } });
+    for (let i = 0; i < 8; i++) await meter.record(record(`j-full-${i}`));
+    for (let i = 0; i < 50 && meter.stats().commits === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(meter.stats().commits, 1, 'stored in one group');
+    assert.equal(await count('j-full-'), 8);
+    await meter.record(record('j-full-8'));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(meter.stats().records, 8, 'a group short of full waits for the timer');
+    await meter.close();
+    assert.equal(await count('j-full-'), 9, 'close() stores what waits');
+  });
+
+  test('a group the store refuses stays in its journal segment, to be stored at the next start', async () => {
+    const brokenDir = mkdtempSync(join(tmpdir(), 'quarry-journal-broken-'));
+    const broken = await openStore({ dataDir: brokenDir }); // no migrations: the table does not exist
+    const jd = join(brokenDir, 'journal');
+    const meter = meterOf({ journal: UsageJournal.open(jd) }, broken);
+    await meter.record(record('j-refused'));
+    await meter.flush();
+    assert.equal(meter.stats().failures, 1);
+    assert.equal(files(jd).length, 1, 'the segment is kept');
+    await meter.close();
+    await broken.close();
+    const later = meterOf({ journal: UsageJournal.open(journalDir()) });
+    assert.equal(await later.recover(jd), 1);
+    assert.equal(await count('j-refused'), 1);
+    await later.close();
+    rmSync(brokenDir, { recursive: true, force: true });
+  });
 });
+}

@@ -1,9 +1,9 @@
-import type { CompiledQuery } from 'kysely';
 import type { Logger } from '../core/index.js';
 import { type Database, timeOrderedId } from '../store/index.js';
 import type { CostAllocationTags } from './cost-allocation-tags.js';
 import type { BillingTables, UsageRecordsTable, UsageTagsTable } from './tables.js';
 import { readSegment, removeFile, UsageJournal } from './usage-journal.js';
+import { KyselyUsageWriter, ROWS_PER_STATEMENT, type UsageRowWriter } from './usage-row-writer.js';
 
 type Added = 'account_id' | 'deployment_id' | 'provider_id' | 'region' | 'images' | 'tags' | 'cache_hit' | 'saved_usd';
 
@@ -31,6 +31,10 @@ export interface UsageMeterOptions {
    * records in batches (see UsageJournal). Absent: each record is committed to the database before it resolves.
    */
   journal?: UsageJournal;
+  /** Journaled mode: how long a record waits to be stored, ms, unless `at` records are waiting (JOURNAL_FLUSH_*). */
+  journalFlush?: { ms: number; at: number };
+  /** Where groups of records are stored; the store's own connection when absent (see SqliteUsageWriter for the other). */
+  writer?: UsageRowWriter;
 }
 
 export interface MeterStats {
@@ -47,53 +51,20 @@ interface Pending {
   reject(e: unknown): void;
   /** The journal segment holding the record (journaled mode), or -1. */
   segment: number;
+  /** The record as its journal line (journaled mode), which a writer may take instead of the row. */
+  line?: string;
 }
 
-// SQLite caps bound parameters per statement; 22 columns × 200 rows stays well inside it. Each statement is also one
-// synchronous stall of the event loop on SQLite (about 25 µs a row), so groups are bounded too.
-const ROWS_PER_STATEMENT = 200;
 const BUFFERED_FLUSH_MS = 250;
 const BUFFERED_FLUSH_AT = 50;
 // Journaled records reach the database within this long, or sooner in groups of this many. Small enough that a
-// group's insert (about 25 µs a row, on the event loop) stays a short stall, and readers in other processes see a
-// record soon; readers in this one flush first.
+// group's insert (about 10 µs a row; on the event loop unless a SqliteUsageWriter stores it) stays a short stall, and
+// readers in other processes see a record soon; readers in this one flush first.
 const JOURNAL_FLUSH_MS = 50;
 const JOURNAL_FLUSH_AT = 64;
 // A write that fails (a dropped PostgreSQL connection, a busy SQLite file past its timeout) is tried again: the rows
 // keep their ids, so a retry after a commit whose acknowledgement was lost inserts nothing twice.
 const RETRY_DELAYS_MS = [20, 100, 400];
-// Every stored row has these columns in this order, so the insert for a group of n rows is compiled once and then
-// only its parameters change. (Building and compiling the query through Kysely was most of the meter's CPU per request.)
-const COLUMNS = [
-  'id',
-  'request_id',
-  'time',
-  'principal',
-  'key_id',
-  'model_id',
-  'api',
-  'input_tokens',
-  'output_tokens',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'cost_usd',
-  'latency_ms',
-  'outcome',
-  'account_id',
-  'deployment_id',
-  'provider_id',
-  'region',
-  'images',
-  'tags',
-  'cache_hit',
-  'saved_usd',
-] as const satisfies readonly (keyof UsageRecordsTable)[];
-// A column added to the table but not to COLUMNS fails to compile here.
-const allColumns: [Exclude<keyof UsageRecordsTable, (typeof COLUMNS)[number]>] extends [never] ? true : never = true;
-void allColumns;
-// Group sizes whose compiled insert is kept: the small groups of steady traffic; a burst's big groups compile afresh.
-const COMPILED_GROUP_SIZES = 32;
-
 /**
  * Writes usage records with group commit: records that arrive while a write is in flight (or within `groupCommitMs`
  * of the first) share the next transaction, so one commit — one fsync on PostgreSQL, one WAL append on SQLite —
@@ -111,7 +82,8 @@ export class UsageMeter {
   private scheduled = false;
   private writing: Promise<void> | undefined;
   private readonly counters: MeterStats = { records: 0, commits: 0, largestGroup: 0, failures: 0 };
-  private readonly inserts = new Map<number, CompiledQuery>();
+  private readonly writer: UsageRowWriter;
+  private readonly journalFlush: { ms: number; at: number };
   private readonly journal: UsageJournal | undefined;
   /** Journaled mode: records not yet stored, per segment; a sealed segment is deleted when its count reaches zero. */
   private readonly unstored = new Map<number, number>();
@@ -129,6 +101,8 @@ export class UsageMeter {
     this.groupCommitMs = opts.groupCommitMs ?? 0;
     this.maxGroup = opts.maxGroup ?? 1000;
     this.journal = this.mode === 'durable' ? opts.journal : undefined;
+    this.writer = opts.writer ?? new KyselyUsageWriter(db);
+    this.journalFlush = opts.journalFlush ?? { ms: JOURNAL_FLUSH_MS, at: JOURNAL_FLUSH_AT };
   }
 
   get durable(): boolean {
@@ -195,7 +169,7 @@ export class UsageMeter {
       for (let i = 0; i < lines.length; i += ROWS_PER_STATEMENT) {
         const group = lines.slice(i, i + ROWS_PER_STATEMENT).map((line): Pending => {
           const row = JSON.parse(line) as UsageRecordsTable;
-          return { row, tags: tagRowsOf(row.id, JSON.parse(row.tags) as CostAllocationTags), resolve: noop, reject: noop, segment: -1 };
+          return { row, tags: tagRowsOf(row.id, JSON.parse(row.tags) as CostAllocationTags), resolve: noop, reject: noop, segment: -1, line };
         });
         await this.write(group);
       }
@@ -215,7 +189,10 @@ export class UsageMeter {
     if (!batch.length) return;
     this.unjournaled = [];
     let text = '';
-    for (const p of batch) text += `${JSON.stringify(p.row)}\n`;
+    for (const p of batch) {
+      p.line = JSON.stringify(p.row);
+      text += `${p.line}\n`;
+    }
     let segment: number;
     try {
       segment = this.journal!.append(text);
@@ -250,6 +227,7 @@ export class UsageMeter {
   async close(): Promise<void> {
     await this.flush();
     this.journal?.close();
+    await this.writer.close();
   }
 
   stats(): MeterStats {
@@ -267,15 +245,23 @@ export class UsageMeter {
   }
 
   private schedule(): void {
-    if (this.scheduled) return;
     if (this.mode === 'buffered' || this.journal) {
-      const [ms, at] = this.journal ? [JOURNAL_FLUSH_MS, JOURNAL_FLUSH_AT] : [BUFFERED_FLUSH_MS, BUFFERED_FLUSH_AT];
-      if (this.queue.length < at) {
-        this.scheduled = true;
-        this.timer = setTimeout(() => this.fire(), ms);
-      } else this.kick();
+      const [ms, at] = this.journal ? [this.journalFlush.ms, this.journalFlush.at] : [BUFFERED_FLUSH_MS, BUFFERED_FLUSH_AT];
+      // A full group goes now, whether or not the timer is running: left to the timer, a group grew with the request
+      // rate (450 rows in 50 ms at concurrency 10), and with it the one transaction that stores it.
+      if (this.queue.length >= at) {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = undefined;
+        this.scheduled = false;
+        this.kick();
+        return;
+      }
+      if (this.scheduled) return;
+      this.scheduled = true;
+      this.timer = setTimeout(() => this.fire(), ms);
       return;
     }
+    if (this.scheduled) return;
     this.scheduled = true;
     if (this.groupCommitMs > 0) this.timer = setTimeout(() => this.fire(), this.groupCommitMs);
     else setImmediate(() => this.fire());
@@ -296,7 +282,7 @@ export class UsageMeter {
     this.queue = this.queue.length <= this.maxGroup ? [] : this.queue.slice(this.maxGroup);
     this.writing = this.commit(group).finally(() => {
       this.writing = undefined;
-      if (this.queue.length && ((this.mode === 'durable' && !this.journal) || this.queue.length >= (this.journal ? JOURNAL_FLUSH_AT : BUFFERED_FLUSH_AT))) this.kick();
+      if (this.queue.length && ((this.mode === 'durable' && !this.journal) || this.queue.length >= (this.journal ? this.journalFlush.at : BUFFERED_FLUSH_AT))) this.kick();
       else if (this.queue.length) this.schedule();
     });
   }
@@ -339,40 +325,13 @@ export class UsageMeter {
     }
   }
 
-  /** The idempotent insert of `rows`, compiled once per group size (see COLUMNS). */
-  private insertOf(rows: UsageRecordsTable[]): CompiledQuery {
-    const parameters: unknown[] = [];
-    for (const row of rows) for (const c of COLUMNS) parameters.push(row[c]);
-    const cached = this.inserts.get(rows.length);
-    if (cached) return { ...cached, parameters };
-    const compiled = this.db.insertInto('usage_records').values(rows).onConflict((oc) => oc.column('id').doNothing()).compile();
-    // Kept only once Kysely is seen to bind the columns in COLUMNS order, so a change in how it orders them costs
-    // speed, never a value in the wrong column.
-    const sameOrder = compiled.parameters.length === parameters.length && compiled.parameters.every((p, i) => p === parameters[i]);
-    if (sameOrder && rows.length <= COMPILED_GROUP_SIZES) this.inserts.set(rows.length, compiled);
-    return compiled;
-  }
-
-  private async write(group: Pending[]): Promise<void> {
-    const rows = group.map((p) => p.row);
-    const tags = group.flatMap((p) => p.tags);
-    // One statement is one transaction already; only a group that needs several is wrapped in an explicit one.
-    if (rows.length <= COMPILED_GROUP_SIZES && tags.length === 0) {
-      await this.db.executeQuery(this.insertOf(rows));
-      return;
-    }
-    await this.db.transaction().execute(async (trx) => {
-      // In statements whose compiled inserts are kept: building and compiling a bigger group's insert through Kysely
-      // each time cost more than its rows (the journal's batches of 64 ran slower than group commits of 30).
-      for (let i = 0; i < rows.length; i += COMPILED_GROUP_SIZES) await trx.executeQuery(this.insertOf(rows.slice(i, i + COMPILED_GROUP_SIZES)));
-      for (let i = 0; i < tags.length; i += ROWS_PER_STATEMENT * 5) {
-        await trx
-          .insertInto('usage_tags')
-          .values(tags.slice(i, i + ROWS_PER_STATEMENT * 5))
-          .onConflict((oc) => oc.columns(['record_id', 'key']).doNothing())
-          .execute();
-      }
-    });
+  private write(group: Pending[]): Promise<void> {
+    const lines = group.every((p) => p.line !== undefined) ? group.map((p) => p.line!) : undefined;
+    return this.writer.write(
+      group.map((p) => p.row),
+      group.flatMap((p) => p.tags),
+      lines,
+    );
   }
 }
 

@@ -11,7 +11,7 @@ import { secretsRoutes } from '../api/quarry-admin/secrets-routes.js';
 import type { ApiEnv } from '../api/shared/api-env.js';
 import { appMigrations } from '../apps/index.js';
 import { AuditLog, auditMigrations } from '../audit/index.js';
-import { billingMigrations, budgetMigrations, PriceBook, UsageJournal, UsageMeter } from '../billing/index.js';
+import { billingMigrations, budgetMigrations, PriceBook, SqliteUsageWriter, UsageJournal, UsageMeter } from '../billing/index.js';
 import type { Logger, ProviderFactory } from '../core/index.js';
 import { type GuardrailModule, guardrailMigrations, InvocationGuards } from '../guardrails/index.js';
 import { Authorizer, type BootstrapResult, bootstrapCredentials, IamStore, iamMigrations, KeyStore, type PolicySource } from '../iam/index.js';
@@ -121,7 +121,9 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
   const journalDir = join(dataDir, 'usage-journal');
   const journaled = config.metering.mode === 'durable' && (config.metering.journal ?? store.dialect === 'sqlite');
   const { mode, groupCommitMs } = config.metering;
-  const meter = new UsageMeter(store.db, log, { mode, groupCommitMs, ...(journaled ? { journal: UsageJournal.open(journalDir) } : {}) });
+  // Journaled records are stored by a worker thread where the store is a SQLite file (see SqliteUsageWriter).
+  const writer = journaled && store.dialect === 'sqlite' && store.file ? new SqliteUsageWriter(store.file) : undefined;
+  const meter = new UsageMeter(store.db, log, { mode, groupCommitMs, ...(journaled ? { journal: UsageJournal.open(journalDir) } : {}), ...(writer ? { writer } : {}) });
   await meter.recover(journalDir);
   const prices = new PriceBook(store.db);
   await prices.load();

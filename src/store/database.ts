@@ -29,6 +29,8 @@ export interface Store {
   dialect: 'sqlite' | 'postgres';
   /** The PostgreSQL schema named by `?schema=`; absent when the server's default search path applies. */
   schema?: string;
+  /** The SQLite database file (absent on PostgreSQL and for `sqlite::memory:`), for a worker's own connection to it. */
+  file?: string;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   return {
     db,
     dialect: 'sqlite',
+    file,
     close: async () => {
       await stopCheckpoints();
       await db.destroy();
