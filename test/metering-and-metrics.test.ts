@@ -40,6 +40,9 @@ test('GET /metrics reports invocations, latency, tokens and errors by model and 
   assert.match(text, /quarry_invocation_duration_seconds_bucket\{le="0\.005",model="scripted\.echo-v1:0",api="bedrock\.converse"\}/);
   assert.match(text, /quarry_input_tokens_total\{model="scripted\.echo-v1:0",api="bedrock\.converse"\} \d+/);
   assert.match(text, /quarry_errors_total\{model="scripted\.echo-v1:0",api="bedrock\.converse",code="ThrottlingException"\} 1/);
+  // The process's own figures, under prom-client's names with Quarry's prefix once.
+  assert.match(text, /^quarry_process_cpu_seconds_total \d/m);
+  assert.match(text, /^quarry_nodejs_heap_size_used_bytes \d/m);
 });
 
 test('responses carry a request id', async () => {

@@ -110,7 +110,8 @@ export class Metrics {
   }
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'quarry_process_' });
+    // prom-client's own names already say what they measure (process_cpu_seconds_total, nodejs_heap_size_used_bytes).
+    collectDefaultMetrics({ register: this.registry, prefix: 'quarry_' });
   }
 
   observe(o: InvocationObservation): void {
