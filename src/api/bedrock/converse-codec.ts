@@ -13,6 +13,7 @@ import type { ConverseStreamBody, WireContentBlock } from './converse-schema.js'
 
 /** Wire Converse → canonical: base64 becomes bytes; everything else is already the canonical shape. */
 export function fromConverseWire(modelId: string, body: ConverseStreamBody): ConverseRequest {
+  checkTurns(body.messages);
   const messages: Message[] = body.messages.map((m, i) => ({
     role: m.role,
     content: m.content.map((b, j) => decodeBlock(b, `messages.${i}.content.${j}`)),
@@ -105,4 +106,23 @@ export function wireUsage(u: ConverseResult['usage']) {
     ...(u.cacheReadInputTokens ? { cacheReadInputTokens: u.cacheReadInputTokens } : {}),
     ...(u.cacheWriteInputTokens ? { cacheWriteInputTokens: u.cacheWriteInputTokens } : {}),
   };
+}
+
+/**
+ * Bedrock's own rules for a conversation, with its messages: it starts with the user and the roles alternate (a
+ * last assistant message, a prefill, is allowed). Clients written for Bedrock merge consecutive turns themselves
+ * (LangChain's ChatBedrockConverse, the AI SDK's Bedrock provider), and one that does not must learn it here, not in
+ * production.
+ */
+function checkTurns(messages: readonly { role: string }[]): void {
+  if (messages.length && messages[0]!.role !== 'user') {
+    throw validation('A conversation must start with a user message. Try again with a conversation that starts with a user message.');
+  }
+  for (let i = 1; i < messages.length; i++) {
+    if (messages[i]!.role === messages[i - 1]!.role) {
+      throw validation(
+        `A conversation must alternate between user and assistant roles (messages.${i - 1} and messages.${i} are both ${messages[i]!.role}). Make sure the conversation alternates between user and assistant roles and try again.`,
+      );
+    }
+  }
 }
