@@ -209,6 +209,16 @@ describe('openai-compatible specifics', () => {
     });
   });
 
+  test('a 2xx answer to a stream request that is not an event stream is an upstream error before any output', async () => {
+    upstream.enqueue({ headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<html>502 from a proxy</html>' });
+    const parts = await drain(create().stream(reqs.text, call()));
+    assert.equal(parts.length, 1, 'nothing but the error');
+    const [only] = parts;
+    assert.ok(only?.type === 'error');
+    assert.equal(only.error.code, 'ModelErrorException');
+    assert.match(only.error.message, /text\/html where an event stream was asked for: <html>502 from a proxy/);
+  });
+
   test('a stream without usage (LM Studio) gets an estimate, marked as such', async () => {
     upstream.enqueue(sse('lmstudio-no-usage.sse'));
     const parts = await drain(create().stream(reqs.text, call()));

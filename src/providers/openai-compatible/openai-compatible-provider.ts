@@ -69,6 +69,7 @@ export const createOpenAICompatibleProvider: ProviderFactory = (settings) => {
     try {
       const body = JSON.stringify(toOpenAIRequest(req, options, true));
       res = await http.request('POST', '/chat/completions', body, d, true);
+      await refuseNonStream(res);
       yield { type: 'messageStart', role: 'assistant' };
       const mapper = new OpenAIStreamMapper(req.inferenceConfig?.stopSequences);
       const sse = new SseDecoder();
@@ -230,4 +231,21 @@ function outputText(result: ConverseResult): string {
 
 function embedAsPrompt(req: EmbedRequest & { model: ModelInfo }): GenerateRequest {
   return { modelId: req.modelId, model: req.model, messages: [{ role: 'user', content: req.inputs.map((text) => ({ text })) }] };
+}
+
+/**
+ * A 2xx answer to a stream request that says it is something else (an HTML page from a proxy in between, a JSON
+ * error with the wrong status) is the upstream's failure, reported with what it sent before any output: read as
+ * server-sent events it only looked like a stream cut short. A response without a content type is read as a stream.
+ */
+async function refuseNonStream(res: Dispatcher.ResponseData): Promise<void> {
+  const type = String(res.headers['content-type'] ?? '');
+  if (!type || /^text\/event-stream\b/i.test(type)) return;
+  let text = '';
+  try {
+    text = await res.body.text();
+  } catch {
+    // The content type alone says what went wrong.
+  }
+  throw upstreamReturned(`${type.split(';')[0]} where an event stream was asked for: ${text.slice(0, 200)}`);
 }
