@@ -155,7 +155,7 @@ export class Runtime {
     } catch (e) {
       if (isUnrecorded(e)) throw e;
       const err = this.failure(ctx, e);
-      await settleInvocation(this.deps, ctx, route.model, undefined, m, clientGone(ctx) ? 'ClientClosed' : err.code, admitted).catch(noop);
+      await settleInvocation(this.deps, ctx, route.model, undefined, m, clientGone(ctx) ? 'ClientClosed' : err, admitted).catch(noop);
       throw err;
     } finally {
       deadline.dispose();
@@ -199,7 +199,7 @@ export class Runtime {
     } catch (e) {
       deadline.dispose();
       const err = this.failure(ctx, e);
-      await settleInvocation(this.deps, ctx, route.model, undefined, m, clientGone(ctx) ? 'ClientClosed' : err.code, admitted).catch(noop);
+      await settleInvocation(this.deps, ctx, route.model, undefined, m, clientGone(ctx) ? 'ClientClosed' : err, admitted).catch(noop);
       throw err;
     }
     this.noteRouting(ctx, stream);
@@ -277,7 +277,7 @@ export class Runtime {
       deadline.dispose();
       s.end(failed, outcome === 'ClientClosed');
       usage ??= await estimatedUsage(s.request, produced);
-      if (!settled) await settleInvocation(this.deps, ctx, s.model, usage, m, outcome, admitted, s.deployment).catch(noop);
+      if (!settled) await settleInvocation(this.deps, ctx, s.model, usage, m, failed && outcome === failed.code ? failed : outcome, admitted, s.deployment).catch(noop);
       if (kept && outcome === 'ok' && stopReason) {
         void this.deps
           .cache!.save(key!, { model: s.model, usage, parts: kept, size: answerSize(undefined, kept) }, stopReason)
@@ -396,7 +396,7 @@ export class Runtime {
     } catch (e) {
       if (isUnrecorded(e)) throw e;
       const err = this.failure(ctx, e);
-      await settleInvocation(this.deps, ctx, route.model, undefined, m, clientGone(ctx) ? 'ClientClosed' : err.code, admitted).catch(noop);
+      await settleInvocation(this.deps, ctx, route.model, undefined, m, clientGone(ctx) ? 'ClientClosed' : err, admitted).catch(noop);
       throw err;
     } finally {
       deadline.dispose();
@@ -426,7 +426,7 @@ export class Runtime {
         throw e;
       }
       const err = this.failure(ctx, e);
-      await settleInvocation(this.deps, ctx, route.model, undefined, m, clientGone(ctx) ? 'ClientClosed' : err.code, admitted).catch(noop);
+      await settleInvocation(this.deps, ctx, route.model, undefined, m, clientGone(ctx) ? 'ClientClosed' : err, admitted).catch(noop);
       throw err;
     } finally {
       deadline.dispose();

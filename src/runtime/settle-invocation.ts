@@ -1,5 +1,5 @@
 import { type CostAllocationTags, costAllocationTags, costOf, countImages, type PriceBook, type UsageMeter } from '../billing/index.js';
-import type { ConverseRequest, ModelInfo, Usage } from '../core/index.js';
+import { type ConverseRequest, type ModelInfo, QuarryError, type Usage } from '../core/index.js';
 import type { Metrics } from '../metrics/index.js';
 import type { AnsweringDeployment, ExactResponseCache } from '../routing/index.js';
 import type { Admitted } from './admission.js';
@@ -32,8 +32,10 @@ export interface SettleDeps {
 /**
  * One usage record and one metrics observation per invocation, whatever retries or fallbacks it took, naming the
  * model and deployment that answered. A cache hit is recorded with the tokens it served, no cost, and what it saved
- * (those tokens at list price); for metrics it is a success that processed no tokens. Resolves when the record is
- * committed (durable metering) and rejects if it could not be.
+ * (those tokens at list price); for metrics it is a success that processed no tokens. A failure is given as its error
+ * (its code is the outcome), and logged as a warning with its message: the access log line only has the status, and a
+ * stream that fails after its first byte has status 200. Resolves when the record is committed (durable metering)
+ * and rejects if it could not be.
  */
 export function settleInvocation(
   deps: SettleDeps,
@@ -41,11 +43,13 @@ export function settleInvocation(
   model: ModelInfo,
   usage: Usage | undefined,
   m: Metered,
-  outcome: string,
+  result: string | QuarryError,
   admitted: Admitted | undefined,
   deployment?: AnsweringDeployment,
   answerImages = 0,
 ): Promise<void> {
+  const failure = QuarryError.isInstance(result) ? result : undefined;
+  const outcome = failure ? failure.code : (result as string);
 
   const ms = performance.now() - m.started;
   const input = usage?.inputTokens ?? 0;
@@ -67,7 +71,9 @@ export function settleInvocation(
       inputTokens: hit ? 0 : input,
       outputTokens: hit ? 0 : output,
     });
-    ctx.log.debug({ model: model.id, api: ctx.api, outcome, inputTokens: input, outputTokens: output, ms: Math.round(ms) }, 'invocation');
+    const line = { model: model.id, api: ctx.api, outcome, inputTokens: input, outputTokens: output, ms: Math.round(ms) };
+    if (failure) ctx.log.warn({ ...line, message: failure.message }, 'invocation failed');
+    else ctx.log.debug(line, 'invocation');
   };
   // The usage record is committed before the answer goes out (durable metering); the metrics need not be.
   if (ctx.afterResponse) ctx.afterResponse.add(observe);

@@ -9,7 +9,7 @@ import { SESSION_COOKIE } from './console-auth-routes.js';
 /**
  * Request id, client-abort signal and one access-log line per request. The id is echoed in the headers each wire
  * format's clients look for (`x-amzn-requestid` for AWS SDKs, `x-request-id` for OpenAI and Anthropic). On a socket,
- * work the client need not wait for (`afterResponse`) runs once the answer has been written.
+ * work the client need not wait for (`afterResponse`), the access-log line included, runs once the answer has been written.
  */
 export function requestContext(log: Logger): MiddlewareHandler<ApiEnv> {
   return async function requestContext(c, next) {
@@ -33,12 +33,29 @@ export function requestContext(log: Logger): MiddlewareHandler<ApiEnv> {
       c.res.headers.set('x-amzn-requestid', requestId);
       c.res.headers.set('x-request-id', requestId);
     }
-    const ms = Math.round((performance.now() - started) * 10) / 10;
-    // Written after the response has gone out (the node adapter writes it once this middleware returns): a log line
-    // is the client's business only when it is missing.
-    setImmediate(() => {
-      log.info({ requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms, principal: c.get('principal')?.id }, 'request');
-    });
+    const abort = c.get('clientAbort');
+    // The line is written once the response is out (on a socket, when Node closes it: a stream's last byte, or the
+    // client leaving), so `ms` is the whole exchange. An error the app answered names its code; the message, where it
+    // matters, is in the runtime's own line ('invocation failed').
+    const line = () => {
+      const ms = Math.round((performance.now() - started) * 10) / 10;
+      const err = c.error;
+      log.info(
+        {
+          requestId,
+          method: c.req.method,
+          path: c.req.path,
+          status: c.res.status,
+          ms,
+          principal: c.get('principal')?.id,
+          ...(err ? { error: QuarryError.isInstance(err) ? err.code : 'InternalServerException' } : {}),
+          ...(abort.aborted ? { clientClosed: true } : {}),
+        },
+        'request',
+      );
+    };
+    if (after) after.add(line);
+    else setImmediate(line);
   };
 }
 
