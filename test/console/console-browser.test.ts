@@ -317,6 +317,31 @@ describe('web console in Chromium', { skip: hasChromium ? false : 'Chromium is n
     await pg.getByLabel('Top P').fill('');
   });
 
+  test('a message typed while an answer streams is kept when the answer ends', async () => {
+    const pg = section('playground');
+    const composer = pg.getByLabel('Message', { exact: true });
+    let typedWhileStreaming = '';
+    const answer = await send('one two three four five six seven eight __slow:150', async () => {
+      const streaming = pg.locator('article.turn-assistant').last();
+      await streaming.getByText('You said:').waitFor();
+      await composer.pressSequentially('the next question');
+      typedWhileStreaming = await composer.inputValue();
+      assert.equal(await streaming.getAttribute('aria-busy'), 'true', 'typed while the answer was still streaming');
+    });
+    assert.equal(await shown(answer.getByTestId('answer')), 'You said: one two three four five six seven eight __slow:150');
+    await settled();
+    assert.equal(await composer.inputValue(), 'the next question', 'what was typed meanwhile is still in the composer');
+    assert.equal(typedWhileStreaming, 'the next question', 'the composer emptied as the message was sent');
+    // A message refused before it goes out (settings to fix) comes back to the composer, to send again once fixed.
+    await pg.getByLabel('Top P').fill('3');
+    await composer.press('Enter');
+    assert.match(await shown(pg.locator('form.composer').getByRole('alert')), /Top P must be a number from 0 to 1/);
+    assert.equal(await composer.inputValue(), 'the next question');
+    await pg.getByLabel('Top P').fill('');
+    await composer.fill('');
+    await pg.getByRole('button', { name: 'Clear chat' }).click();
+  });
+
   test('compare streams one prompt to two models side by side', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Compare' }).click();
     const cmp = section('compare');

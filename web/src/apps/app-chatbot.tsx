@@ -61,9 +61,9 @@ export function AppChatbot({
       setTurns([...asked, { role: 'assistant', text: reply.message.text, reply }]);
     } catch (err) {
       setError(messageOf(err));
-      // The unanswered message goes back to the box, so sending again retries it.
+      // The unanswered message goes back to the box, so sending again retries it; what was typed meanwhile is kept.
       setTurns(turns);
-      setDraft(text);
+      setDraft((now) => (now.trim() ? now : text));
     } finally {
       setBusy(false);
     }

@@ -103,10 +103,15 @@ export function PlaygroundPage({ active }: { active: boolean }) {
       composer.current?.focus();
       return;
     }
-    const sent = await run([{ id: newId(), role: 'user', text, images }]);
-    if (sent) {
-      setInput('');
-      setImages([]);
+    // The composer empties as the message goes, so what is typed while the answer streams is kept when it ends.
+    const [typed, taken] = [input, images];
+    setInput('');
+    setImages([]);
+    const sent = await run([{ id: newId(), role: 'user', text, images: taken }]);
+    if (!sent) {
+      // Nothing went out (settings to fix, no model): the message comes back, unless something was typed meanwhile.
+      setInput((now) => (now.trim() ? now : typed));
+      setImages((now) => (now.length ? now : taken));
     }
     composer.current?.focus();
   }
