@@ -93,3 +93,16 @@ test('quarry models pull ollama:<name> asks the configured Ollama to pull, with 
     ollama.close();
   }
 });
+
+test('quarry models --help prints the full usage and exits 0; an unknown option points to it', async () => {
+  for (const args of [['models', '--help'], ['models', '-h'], ['models', 'help'], ['models', 'pull', '--help']]) {
+    const { stdout } = await run(process.execPath, [BIN, ...args], { env: env() });
+    for (const part of [/quarry models list/, /quarry models pull/, /quarry models rm/, /--sha256 HEX/, /--data-dir DIR/, /--config FILE/]) assert.match(stdout, part, args.join(' '));
+  }
+  await assert.rejects(run(process.execPath, [BIN, 'models', 'list', '--bogus'], { env: env() }), (e: { code: number; stderr: string }) => {
+    assert.equal(e.code, 1);
+    assert.match(e.stderr, /Unknown option '--bogus'/);
+    assert.match(e.stderr, /quarry models --help/);
+    return true;
+  });
+});

@@ -6,13 +6,51 @@ import { createProgressReporter, pullModel, removeModel } from '../models/pull/i
 import { buildProviders } from '../server/build-providers.js';
 import { loadConfig } from '../server/config.js';
 
+const USAGE = `quarry models — the models this gateway serves, and the GGUF files it runs locally
+
+Usage:
+  quarry models list [--data-dir DIR] [--config FILE]
+                       every model served (local files and configured providers): kind, provider, context, price
+  quarry models pull <hf:owner/repo/file.gguf | https-url | ollama:name> [--sha256 HEX] [--data-dir DIR]
+                       download a model file into <data-dir>/models, with progress; resumes an interrupted download
+                       (ollama:name asks the configured Ollama to pull it instead)
+  quarry models rm <file.gguf> [--data-dir DIR]
+                       delete a pulled model file (and any partial download of it)
+
+Options:
+  --sha256 HEX         the sha256 the downloaded file must have (default: the one Hugging Face states, if any)
+  --data-dir DIR       the server's data directory (default: dataDir in the config file, else .quarry)
+  --config FILE        a quarry.yaml; its providers and models are listed, its dataDir used
+  -h, --help           show this help
+
+ls and remove are aliases of list and rm. HF_TOKEN is sent for gated repositories; HF_ENDPOINT points at a mirror.`;
+
+const SEE_HELP = 'see quarry models --help';
+
+/** `--help` or `-h` anywhere before a `--` that ends the options. */
+function asksForHelp(args: string[]): boolean {
+  for (const a of args) {
+    if (a === '--') return false;
+    if (a === '--help' || a === '-h') return true;
+  }
+  return false;
+}
+
 export async function modelsCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    options: { 'data-dir': { type: 'string' }, config: { type: 'string' }, sha256: { type: 'string' } },
-    allowPositionals: true,
-  });
+  if (!sub || sub === 'help' || asksForHelp(args)) {
+    console.log(USAGE);
+    return 0;
+  }
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(rest);
+  } catch (e) {
+    // parseArgs' own errors (an unknown option, a flag missing its value) get a pointer to the full usage.
+    if (String((e as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) throw new Error(`${(e as Error).message} (${SEE_HELP})`);
+    throw e;
+  }
+  const { values, positionals } = parsed;
   const config = loadConfig(values.config);
   const dataDir = resolve(values['data-dir'] ?? config.dataDir ?? '.quarry');
   switch (sub) {
@@ -35,7 +73,7 @@ export async function modelsCommand(args: string[]): Promise<number> {
     }
     case 'pull': {
       const source = positionals[0];
-      if (!source) throw new Error('usage: quarry models pull <hf:owner/repo/file.gguf | https-url | ollama:name> [--sha256 HEX]');
+      if (!source) throw new Error(`usage: quarry models pull <hf:owner/repo/file.gguf | https-url | ollama:name> [--sha256 HEX] [--data-dir DIR] (${SEE_HELP})`);
       if (source.startsWith('ollama:')) {
         // Ollama keeps its own model store: ask the Ollama server to pull, and show its progress.
         const { pullOllamaModel } = await import('../providers/ollama/index.js');
@@ -62,12 +100,20 @@ export async function modelsCommand(args: string[]): Promise<number> {
     case 'rm':
     case 'remove': {
       const name = positionals[0];
-      if (!name) throw new Error('usage: quarry models rm <file.gguf>');
+      if (!name) throw new Error(`usage: quarry models rm <file.gguf> [--data-dir DIR] (${SEE_HELP})`);
       const removed = await removeModel(name, dataDir);
       console.log(removed.length ? `Removed ${removed.join(', ')}` : `No model file named ${name}`);
       return removed.length ? 0 : 1;
     }
     default:
-      throw new Error('usage: quarry models list | pull <source> | rm <file>');
+      throw new Error(`unknown subcommand '${sub}'; usage: quarry models list | pull <source> | rm <file> (${SEE_HELP})`);
   }
+}
+
+function parseOptions(args: string[]) {
+  return parseArgs({
+    args,
+    options: { 'data-dir': { type: 'string' }, config: { type: 'string' }, sha256: { type: 'string' } },
+    allowPositionals: true,
+  });
 }
