@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'ValidationException'
   | 'AccessDeniedException'
   | 'UnrecognizedClientException'
+  | 'InvalidSignatureException'
   | 'ResourceNotFoundException'
   | 'ConflictException'
   | 'ThrottlingException'
@@ -23,6 +24,7 @@ const STATUS: Record<ErrorCode, number> = {
   ValidationException: 400,
   AccessDeniedException: 403,
   UnrecognizedClientException: 403,
+  InvalidSignatureException: 403,
   ResourceNotFoundException: 404,
   ConflictException: 409,
   ThrottlingException: 429,

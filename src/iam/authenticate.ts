@@ -34,7 +34,7 @@ export async function authenticate(keys: KeyStore, req: AuthRequest): Promise<Pr
     const found = await keys.lookupAccessKey(parsed.accessKeyId);
     if (!found?.secret) throw new QuarryError('UnrecognizedClientException', 'The security token included in the request is invalid.');
     // The signature first: an access key id is not secret, and only its owner may learn that it is disabled or expired.
-    await verifySigV4(await req.signedView(), parsed, found.secret);
+    await verifySigV4(await req.signedView(), parsed, found.secret, { region: keys.region });
     refuseInactive(found, `The access key ${parsed.accessKeyId}`);
     return found.principal;
   }

@@ -44,8 +44,8 @@ test('first start generates credentials into a 0600 file; keys are stored hashed
   assert.equal((await bootstrapCredentials(keys, dir, {})).generated, undefined);
 });
 
-async function signed(secret: string, akid: string, date = new Date()) {
-  const signer = new SignatureV4({ credentials: { accessKeyId: akid, secretAccessKey: secret }, region: 'us-east-1', service: 'bedrock', sha256: Hash.bind(null, 'sha256') });
+async function signed(secret: string, akid: string, date = new Date(), region = 'us-east-1') {
+  const signer = new SignatureV4({ credentials: { accessKeyId: akid, secretAccessKey: secret }, region, service: 'bedrock', sha256: Hash.bind(null, 'sha256') });
   const body = '{"messages":[]}';
   const req = new HttpRequest({ method: 'POST', hostname: 'localhost', port: 4100, path: '/model/a%3Ab/converse', headers: { host: 'localhost:4100', 'content-type': 'application/json' }, body });
   const s = await signer.sign(req, { signingDate: date });
@@ -64,6 +64,30 @@ test('SigV4: a valid signature passes; a wrong secret, a tampered body and a ske
   await assert.rejects(authenticate(keys, tampered), /signature/);
   await assert.rejects(authenticate(keys, await signed(k.secretAccessKey, k.accessKeyId, new Date(Date.now() - 20 * 60_000))), /15 minutes/);
   await assert.rejects(authenticate(keys, await signed(k.secretAccessKey, 'QKUNKNOWN')), /invalid/);
+});
+
+test('SigV4: a wrong secret is InvalidSignatureException, an unknown access key UnrecognizedClientException', async () => {
+  const admin = await keys.ensurePrincipal('admin', true);
+  const k = await keys.addAccessKey(admin);
+  await assert.rejects(authenticate(keys, await signed('nope', k.accessKeyId)), { code: 'InvalidSignatureException', status: 403 });
+  await assert.rejects(authenticate(keys, await signed(k.secretAccessKey, 'QKUNKNOWN')), {
+    code: 'UnrecognizedClientException',
+    status: 403,
+    message: 'The security token included in the request is invalid.',
+  });
+});
+
+test("SigV4: the credential scope must name the server's region (the KeyStore's, us-east-1 unless configured)", async () => {
+  const admin = await keys.ensurePrincipal('admin', true);
+  const k = await keys.addAccessKey(admin);
+  assert.equal(keys.region, 'us-east-1');
+  await assert.rejects(authenticate(keys, await signed(k.secretAccessKey, k.accessKeyId, new Date(), 'eu-west-1')), {
+    code: 'InvalidSignatureException',
+    message: 'Credential should be scoped to a valid region. ',
+  });
+  const eu = new KeyStore(store.db, await openTestKeyring(store.db, dir), { region: 'eu-west-1' });
+  assert.equal((await authenticate(eu, await signed(k.secretAccessKey, k.accessKeyId, new Date(), 'eu-west-1'))).keyId, k.keyId);
+  await assert.rejects(authenticate(eu, await signed(k.secretAccessKey, k.accessKeyId)), { code: 'InvalidSignatureException', message: /valid region/ });
 });
 
 test('bearer and x-api-key; missing and unknown keys are refused', async () => {

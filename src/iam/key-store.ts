@@ -41,6 +41,8 @@ export interface KeyStoreOptions {
   defaultAccountId?: string;
   /** Milliseconds since 1970; tests move it to cross expiry instants. */
   now?: () => number;
+  /** The server's region: the one SigV4 credentials must be scoped to. Default us-east-1, as the configuration's. */
+  region?: string;
 }
 
 export type KeyRow = ApiKeysTable;
@@ -91,6 +93,7 @@ export class KeyStore {
   private flushTimer: NodeJS.Timeout | undefined;
   readonly defaultAccountId: string | undefined;
   readonly now: () => number;
+  readonly region: string;
 
   constructor(
     db: Database,
@@ -100,6 +103,7 @@ export class KeyStore {
     this.db = db.withTables<IamTables>();
     this.defaultAccountId = opts.defaultAccountId;
     this.now = opts.now ?? Date.now;
+    this.region = opts.region ?? 'us-east-1';
   }
 
   async createPrincipal(name: string, isAdmin: boolean, accountId = this.defaultAccountId): Promise<string> {

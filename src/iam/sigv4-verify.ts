@@ -25,6 +25,18 @@ export interface ParsedAuthorization {
 // AWS itself accepts requests signed up to 15 minutes either side of its clock; so do we.
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 
+/**
+ * The service every API Quarry serves is signed for: the AWS SDKs' Bedrock clients (runtime, control plane, agents,
+ * agent runtime) all sign as `bedrock`, and so do the other Bedrock clients (the Vercel AI SDK's, Anthropic's).
+ */
+export const SIGV4_SERVICE = 'bedrock';
+
+/** What the credential scope of a request must name: the server's region and, unless said otherwise, {@link SIGV4_SERVICE}. */
+export interface SigV4Scope {
+  region: string;
+  service?: string;
+}
+
 const AUTH_RE = /^AWS4-HMAC-SHA256\s+Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request,\s*SignedHeaders=([^,]+),\s*Signature=([0-9a-f]{64})$/;
 
 export function parseSigV4Authorization(header: string): ParsedAuthorization | undefined {
@@ -44,7 +56,12 @@ function parseAmzDate(v: string | undefined): Date | undefined {
  * Verifies by signing the same request again with the stored secret, through @smithy/signature-v4 — the signer the
  * AWS SDKs use — so canonicalisation quirks (double-encoded paths, header folding) match by construction.
  */
-export async function verifySigV4(req: SignedRequestView, auth: ParsedAuthorization, secretAccessKey: string, now = Date.now()): Promise<void> {
+export async function verifySigV4(req: SignedRequestView, auth: ParsedAuthorization, secretAccessKey: string, scope: SigV4Scope, now = Date.now()): Promise<void> {
+  // AWS refuses a signature made for another region or service before it looks at the signature itself (the words, the
+  // trailing space included, are AWS's).
+  if (auth.region !== scope.region) throw new QuarryError('InvalidSignatureException', 'Credential should be scoped to a valid region. ');
+  const service = scope.service ?? SIGV4_SERVICE;
+  if (auth.service !== service) throw new QuarryError('InvalidSignatureException', `Credential should be scoped to correct service: '${service}'. `);
   const signingDate = parseAmzDate(req.headers['x-amz-date']);
   if (!signingDate) throw new QuarryError('UnrecognizedClientException', 'SigV4 request is missing a valid X-Amz-Date header.');
   if (Math.abs(now - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) {
@@ -85,8 +102,8 @@ export async function verifySigV4(req: SignedRequestView, auth: ParsedAuthorizat
   const b = Buffer.from(auth.signature, 'hex');
   if (a.length !== b.length || !timingSafeEqual(a, b)) {
     throw new QuarryError(
-      'UnrecognizedClientException',
-      'The request signature we calculated does not match the signature you provided. Check your secret access key and signing method.',
+      'InvalidSignatureException',
+      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
     );
   }
 }

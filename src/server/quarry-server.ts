@@ -108,7 +108,7 @@ export async function startQuarry(opts: QuarryServerOptions): Promise<QuarryServ
     await store.close();
     throw e;
   });
-  const keys = new KeyStore(store.db, keyring, { defaultAccountId: config.accountId });
+  const keys = new KeyStore(store.db, keyring, { defaultAccountId: config.accountId, region: config.region });
   const iam = new IamStore(store.db, keys, { defaultAccountId: config.accountId });
   await iam.ensureAccount(config.accountId, 'default');
   const bootstrap = await bootstrapCredentials(keys, dataDir, env);

@@ -112,9 +112,17 @@ describe('@aws-sdk/client-bedrock-runtime against a running server', () => {
     });
     await assert.rejects(
       wrong.send(new ConverseCommand({ modelId: MODEL, messages: [{ role: 'user', content: [{ text: 'x' }] }] })),
-      (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode === 403 && /signature/i.test(e.message),
+      (e: Error & { $metadata?: { httpStatusCode?: number } }) =>
+        e.name === 'InvalidSignatureException' && e.$metadata?.httpStatusCode === 403 && /signature we calculated does not match/.test(e.message),
+    );
+    // Signed for a region the server is not in: refused, as AWS does.
+    const elsewhere = new BedrockRuntimeClient({ region: 'eu-west-1', endpoint: server.url, credentials: sigv4, requestHandler: new NodeHttpHandler() });
+    await assert.rejects(
+      elsewhere.send(new ConverseCommand({ modelId: MODEL, messages: [{ role: 'user', content: [{ text: 'x' }] }] })),
+      (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.name === 'InvalidSignatureException' && e.$metadata?.httpStatusCode === 403 && /valid region/.test(e.message),
     );
     client.destroy();
     wrong.destroy();
+    elsewhere.destroy();
   });
 });

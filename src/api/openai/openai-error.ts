@@ -1,18 +1,30 @@
-import { type ErrorCode, retryAfterSeconds, toQuarryError } from '../../core/index.js';
+import { type ErrorCode, type QuarryError, retryAfterSeconds, toQuarryError } from '../../core/index.js';
 
 const TYPE: Partial<Record<ErrorCode, string>> = {
   ValidationException: 'invalid_request_error',
   RequestEntityTooLargeException: 'invalid_request_error',
   AccessDeniedException: 'permission_error',
-  UnrecognizedClientException: 'authentication_error',
   ResourceNotFoundException: 'not_found_error',
   ThrottlingException: 'rate_limit_error',
   ServiceQuotaExceededException: 'rate_limit_error',
 };
 
+/**
+ * Credentials that are missing, unknown, disabled or wrongly signed: OpenAI answers these 401, where Bedrock's
+ * UnrecognizedClientException and InvalidSignatureException are 403s.
+ */
+function refusedCredentials(err: QuarryError): 'missing' | 'invalid' | undefined {
+  if (err.code === 'UnrecognizedClientException' || err.code === 'InvalidSignatureException') return 'invalid';
+  if (err.code === 'AccessDeniedException' && /Missing credentials/.test(err.message)) return 'missing';
+  return undefined;
+}
+
 /** OpenAI's error object, `{ message, type, param, code }`: the body of an error response and of an in-stream error. */
 export function openaiErrorBody(e: unknown) {
   const err = toQuarryError(e);
+  // OpenAI's own 401s: a bad key is `invalid_request_error` / `invalid_api_key`; no key at all carries no code.
+  const refused = refusedCredentials(err);
+  if (refused) return { error: { message: err.message, type: 'invalid_request_error', param: null, code: refused === 'invalid' ? 'invalid_api_key' : null } };
   const code = err.code === 'ResourceNotFoundException' && /Model/.test(err.message) ? 'model_not_found' : err.code;
   return { error: { message: err.message, type: TYPE[err.code] ?? 'api_error', param: null, code } };
 }
@@ -20,8 +32,7 @@ export function openaiErrorBody(e: unknown) {
 /** The one place errors become OpenAI's shape: `{ error: { message, type, param, code } }`. */
 export function openaiErrorResponse(e: unknown, requestId: string): Response {
   const err = toQuarryError(e);
-  // OpenAI answers a bad key with 401; Bedrock's UnrecognizedClientException is a 403.
-  const status = err.code === 'UnrecognizedClientException' || (err.code === 'AccessDeniedException' && /Missing credentials/.test(err.message)) ? 401 : err.status;
+  const status = refusedCredentials(err) ? 401 : err.status;
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': requestId };
   // The OpenAI SDK waits retry-after-ms when present (finer than Retry-After's whole seconds) before retrying a 429.
   const retryAfter = retryAfterSeconds(err);
