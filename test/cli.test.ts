@@ -43,6 +43,20 @@ test('quarry chat keeps the conversation and ends on an empty line', async () =>
   assert.match(out, /You said: second/);
 });
 
+test("quarry chat drops the oldest turn when the conversation outgrows the model's context, and goes on", async () => {
+  // scripted.echo has a 4,096-token context and echoes the prompt: a 2,500-word first turn fits, the second does not.
+  const child = execFile(process.execPath, [BIN, 'chat', 'scripted.echo-v1:0', '--max-tokens', '3000'], { env: env() });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stdin!.write(`${'word '.repeat(2500).trim()}\n`);
+  for (let i = 0; i < 100 && (out.match(/> /g) ?? []).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+  child.stdin!.write('short question\n\n');
+  const code = await new Promise((r) => child.on('exit', r));
+  assert.equal(code, 0);
+  assert.match(out, /\[the oldest turn was dropped to fit the model's context\] You said: short question/);
+  assert.doesNotMatch(out, /\[error\]/);
+});
+
 test('quarry invoke with an unknown model says so and exits non-zero', async () => {
   await assert.rejects(run(process.execPath, [BIN, 'invoke', 'nope.model', 'hi'], { env: env() }), (e: { code: number; stderr: string }) => {
     assert.equal(e.code, 1);

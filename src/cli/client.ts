@@ -22,23 +22,34 @@ export function serverAddress(flags: { url?: string; 'api-key'?: string; 'data-d
   return { url, apiKey };
 }
 
+/** The server's error, with OpenAI's `error.code` (e.g. `context_length_exceeded`) for a caller that can act on it. */
+export class ServerError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
 /** Streams a chat completion, calling onText for each piece; returns the whole reply. */
 export async function streamChat(
   addr: ServerAddress,
   model: string,
   messages: { role: string; content: string }[],
   onText: (t: string) => void,
+  opts: { maxTokens?: number } = {},
 ): Promise<string> {
   const res = await fetch(`${addr.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${addr.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model, messages, stream: true }),
+    body: JSON.stringify({ model, messages, stream: true, ...(opts.maxTokens ? { max_tokens: opts.maxTokens } : {}) }),
   }).catch((e: Error) => {
     throw new Error(`cannot reach the server at ${addr.url} (${e.message}); start it with "npm start" or pass --url.`);
   });
   if (!res.ok || !res.body) {
-    const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-    throw new Error(body.error?.message ?? `the server answered ${res.status}`);
+    const body = (await res.json().catch(() => ({}))) as { error?: { message?: string; code?: string | null } };
+    throw new ServerError(body.error?.message ?? `the server answered ${res.status}`, body.error?.code ?? undefined);
   }
   let reply = '';
   let buffer = '';
@@ -50,8 +61,8 @@ export async function streamChat(
       buffer = buffer.slice(nl + 2);
       for (const line of event.split('\n')) {
         if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
-        const data = JSON.parse(line.slice(6)) as { choices?: { delta?: { content?: string } }[]; error?: { message: string } };
-        if (data.error) throw new Error(data.error.message);
+        const data = JSON.parse(line.slice(6)) as { choices?: { delta?: { content?: string } }[]; error?: { message: string; code?: string | null } };
+        if (data.error) throw new ServerError(data.error.message, data.error.code ?? undefined);
         const t = data.choices?.[0]?.delta?.content;
         if (t) {
           reply += t;

@@ -3,8 +3,9 @@ const USAGE = `quarry — one Bedrock- and OpenAI-compatible API over local and 
 Usage:
   quarry serve [--host 127.0.0.1] [--port 4100] [--data-dir DIR] [--config quarry.yaml]
                [--tls-cert FILE --tls-key FILE] [--no-pull]
-  quarry chat <model> [--system TEXT]          interactive streaming chat with a running server
-  quarry invoke <model> "prompt"               one prompt, streamed to stdout
+  quarry chat <model> [--system TEXT] [--max-tokens N]   interactive streaming chat with a running server
+                                               (a conversation past the model's context drops its oldest turns)
+  quarry invoke <model> "prompt" [--max-tokens N]        one prompt, streamed to stdout
   quarry models list [--data-dir DIR] [--config FILE]
   quarry models pull <hf:owner/repo/file.gguf | https-url | ollama:name> [--sha256 HEX] [--data-dir DIR]
   quarry models rm <file.gguf> [--data-dir DIR]

@@ -38,3 +38,12 @@ test('the in-stream error object has the same shape as the response body', () =>
   assert.deepEqual(openaiErrorBody(new QuarryError('UnrecognizedClientException', 'x')).error, { message: 'x', type: 'invalid_request_error', param: null, code: 'invalid_api_key' });
   assert.deepEqual(openaiErrorBody(new QuarryError('ResourceNotFoundException', 'Model m not found')).error, { message: 'Model m not found', type: 'not_found_error', param: null, code: 'model_not_found' });
 });
+
+test("a prompt past the model's context is 400 context_length_exceeded, as OpenAI answers", async () => {
+  const e = new QuarryError('ValidationException', 'Input is too long for requested model: about 5000 tokens against a context window of 4096 tokens for m.');
+  const { status, body } = await answer(e);
+  assert.equal(status, 400);
+  assert.equal(body.error.type, 'invalid_request_error');
+  assert.equal(body.error.code, 'context_length_exceeded');
+  assert.equal(openaiErrorBody(new QuarryError('ValidationException', 'messages: required')).error.code, 'ValidationException');
+});

@@ -9,6 +9,10 @@ const TYPE: Partial<Record<ErrorCode, string>> = {
   ServiceQuotaExceededException: 'rate_limit_error',
 };
 
+// A prompt past the model's context (the runtime's own check, or an upstream's words for it): OpenAI's code for it is
+// what clients test to trim a conversation (LangChain, LiteLLM, Quarry's own chat command).
+const CONTEXT_EXCEEDED = /^Input is too long|maximum context length/i;
+
 /**
  * Credentials that are missing, unknown, disabled or wrongly signed: OpenAI answers these 401, where Bedrock's
  * UnrecognizedClientException and InvalidSignatureException are 403s.
@@ -25,7 +29,12 @@ export function openaiErrorBody(e: unknown) {
   // OpenAI's own 401s: a bad key is `invalid_request_error` / `invalid_api_key`; no key at all carries no code.
   const refused = refusedCredentials(err);
   if (refused) return { error: { message: err.message, type: 'invalid_request_error', param: null, code: refused === 'invalid' ? 'invalid_api_key' : null } };
-  const code = err.code === 'ResourceNotFoundException' && /Model/.test(err.message) ? 'model_not_found' : err.code;
+  const code =
+    err.code === 'ResourceNotFoundException' && /Model/.test(err.message)
+      ? 'model_not_found'
+      : err.code === 'ValidationException' && CONTEXT_EXCEEDED.test(err.message)
+        ? 'context_length_exceeded'
+        : err.code;
   return { error: { message: err.message, type: TYPE[err.code] ?? 'api_error', param: null, code } };
 }
 
