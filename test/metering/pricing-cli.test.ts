@@ -37,3 +37,12 @@ test('quarry pricing ls, set (only the fields given change), show, break-even, r
   await assert.rejects(quarry('set', 'x', '--input', 'lots'), /not a non-negative number/);
   await assert.rejects(quarry('break-even', '--model', 'gpt-4o', '--tpm', '10'), /no provisioned-throughput prices/);
 });
+
+test("quarry pricing show prints what a model is billed at: quarry.yaml's prices for it, not a missing catalog entry", async () => {
+  // scripted.echo-v1:0 is priced on the model itself (as `pricing:` under models in quarry.yaml), in no catalog entry.
+  const shown = JSON.parse((await quarry('show', 'scripted.echo-v1:0', '--json')).stdout) as { entry: Record<string, unknown> };
+  assert.equal(shown.entry.origin, 'configuration');
+  assert.equal(shown.entry.inputPer1k, 0.001);
+  assert.equal(shown.entry.outputPer1k, 0.002);
+  await assert.rejects(quarry('show', 'nope.model-v1'), /no entry for nope\.model-v1/);
+});

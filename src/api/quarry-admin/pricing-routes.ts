@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono';
 import type { z } from 'zod';
-import { accessDenied, notFound } from '../../core/index.js';
+import { accessDenied, type ModelInfo, notFound } from '../../core/index.js';
 import { breakEven, breakEvenBody, modelPriceBody, type PriceBook, priceModelId, priceRegion } from '../../billing/index.js';
 import { type ApiEnv, readBody } from '../shared/api-env.js';
 import { authorizeRequest, scopeOf } from '../shared/authorize-request.js';
@@ -13,6 +13,8 @@ export interface PricingRouteDeps {
   /** The server's default account: prices apply to every account, so only its principals may change them. */
   operatorAccountId: string;
   maxBodyBytes: number;
+  /** The model an id names (for its configured prices), or undefined when none does. */
+  resolveModel?: (id: string) => Promise<ModelInfo | undefined>;
 }
 
 // A catalog entry or a break-even question is a few hundred bytes.
@@ -41,7 +43,9 @@ export function pricingRoutes(deps: PricingRouteDeps): Hono<ApiEnv> {
     await authorizeRequest(c, 'quarry:GetPricing', '*');
     const modelId = modelIdOf(c);
     const region = regionOf(c.req.query('region'), deps.region) ?? deps.region;
-    const entry = prices.lookup([modelId], region);
+    // The model's own entry when the id names one: quarry.yaml's prices for it are what it is billed at.
+    const model = await deps.resolveModel?.(modelId);
+    const entry = model ? prices.entryOf(model, region) : prices.lookup([modelId], region);
     if (!entry) throw notFound(`The pricing catalog has no entry for ${modelId} in ${region}.`);
     return c.json({ entry });
   });

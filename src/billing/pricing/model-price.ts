@@ -37,7 +37,8 @@ export interface ModelPrice {
   source: string;
 }
 
-export type PriceOrigin = 'default' | 'custom';
+/** Built in, edited through the API (`quarry pricing set`), or set on the model in quarry.yaml. */
+export type PriceOrigin = 'default' | 'custom' | 'configuration';
 
 const usd = z.number().finite().nonnegative().max(1_000_000);
 const tpm = z.number().finite().positive().max(1e12);

@@ -78,6 +78,16 @@ export class PriceBook {
     return hit ?? undefined;
   }
 
+  /**
+   * The entry a model is billed by: the catalog's, with the configuration's prices (`models[].pricing`) on top, which
+   * makes it the configuration's. (What `quarry pricing show` prints; priceOf remembers it per model.)
+   */
+  entryOf(model: ModelInfo, region: string): PricedEntry | undefined {
+    const entry = this.lookup([model.id, model.upstreamModel], region);
+    if (!model.pricing) return entry;
+    return { ...(entry ?? { modelId: model.id, region: '*', asOf: 'configuration', source: 'models[].pricing' }), ...model.pricing, origin: 'configuration' };
+  }
+
   /** The prices a model is billed at: the catalog's entry, with the configuration's input/output prices on top. */
   priceOf(model: ModelInfo, region: string): ModelPrice | undefined {
     this.maybeRefresh();
@@ -87,10 +97,7 @@ export class PriceBook {
       this.priced.set(model, byRegion);
     }
     if (byRegion.has(region)) return byRegion.get(region);
-    const entry = this.lookup([model.id, model.upstreamModel], region);
-    const price = model.pricing
-      ? { ...(entry ?? { modelId: model.id, region: '*', asOf: 'configuration', source: 'models[].pricing' }), ...model.pricing }
-      : entry;
+    const price = this.entryOf(model, region);
     if (byRegion.size > 1_000) byRegion.clear();
     byRegion.set(region, price);
     return price;
