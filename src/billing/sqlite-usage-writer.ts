@@ -112,7 +112,8 @@ parentPort.on('message', (m) => {
   }
   try {
     if (!db) open();
-    writeGroup(m.lines !== undefined ? m.lines.split('\\n').map((l) => JSON.parse(l)) : m.rows, m.tags);
+    // IMMEDIATE: the write lock is taken first, waiting its turn, rather than on a snapshot another writer can outdate.
+    writeGroup.immediate(m.lines !== undefined ? m.lines.split('\\n').map((l) => JSON.parse(l)) : m.rows, m.tags);
     parentPort.postMessage({ id: m.id });
   } catch (e) {
     // (A connection that failed to open is opened afresh for the next group.)
