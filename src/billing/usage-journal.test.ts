@@ -148,5 +148,31 @@ describe(`usage journal (durable metering on SQLite), stored by the ${writer}`, 
     await later.close();
     rmSync(brokenDir, { recursive: true, force: true });
   });
+  test("a transaction on the server's connection that reads, then writes, is not refused while records are stored", async () => {
+    // With a usage writer thread on the same file, a deferred transaction whose snapshot that thread outdated could
+    // not write ("database is locked"); the store begins its transactions IMMEDIATE (see database.ts).
+    await sql`CREATE TABLE IF NOT EXISTS counter (id INTEGER PRIMARY KEY, n INTEGER)`.execute(store.db);
+    await sql`INSERT OR REPLACE INTO counter VALUES (1, 0)`.execute(store.db);
+    const meter = meterOf({ journal: UsageJournal.open(journalDir()), journalFlush: { ms: 1, at: 4 } });
+    const until = Date.now() + 500;
+    let i = 0;
+    const load = (async () => {
+      while (Date.now() < until) await Promise.all(Array.from({ length: 16 }, () => meter.record(record(`j-busy-${i++}`))));
+    })();
+    let done = 0;
+    while (Date.now() < until) {
+      await store.db.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ n: number }>`SELECT n FROM counter WHERE id = 1`.execute(trx);
+        await new Promise((r) => setImmediate(r));
+        await sql`UPDATE counter SET n = ${rows[0]!.n + 1} WHERE id = 1`.execute(trx);
+      });
+      done++;
+    }
+    await load;
+    await meter.close();
+    const { rows } = await sql<{ n: number }>`SELECT n FROM counter WHERE id = 1`.execute(store.db);
+    assert.equal(rows[0]!.n, done);
+    assert.equal(await count('j-busy-'), i);
+  });
 });
 }
