@@ -8,7 +8,7 @@ import { silentLogger } from '../core/index.js';
 import { migrate, openStore, type Store } from '../store/index.js';
 import { SqliteUsageWriter } from './sqlite-usage-writer.js';
 import { billingMigrations } from './tables.js';
-import { UsageJournal } from './usage-journal.js';
+import { readSegment, UsageJournal } from './usage-journal.js';
 import { UsageMeter, type UsageMeterOptions } from './usage-meter.js';
 import { testUsageRecord } from './usage-test-kit.js';
 
@@ -64,7 +64,8 @@ describe(`usage journal (durable metering on SQLite), stored by the ${writer}`, 
 
   test('records a killed process journaled are stored at the next start, exactly once, and a cut-off line is skipped', async () => {
     const jd = journalDir();
-    const dead = meterOf({ journal: UsageJournal.open(jd) });
+    // Its timer never fires during the test: a meter left running would store and delete its segments under recover().
+    const dead = meterOf({ journal: UsageJournal.open(jd), journalFlush: { ms: 60_000, at: 1000 } });
     for (let i = 0; i < 5; i++) await dead.record(record(`j-crash-${i}`, { tags: { run: 'crash' } }));
     await dead.flush();
     // The process dies after storing the first five but before their segment is deleted, and journals three more.
@@ -87,6 +88,12 @@ describe(`usage journal (durable metering on SQLite), stored by the ${writer}`, 
     assert.equal(Number(tagRows.rows[0]!.n), 5);
     assert.deepEqual(files(jd), [], 'replayed segments are deleted');
     await next.close();
+    await dead.close();
+    assert.equal(await count('j-crash-'), 8, 'the dead meter stores nothing twice');
+  });
+
+  test('a segment gone between listing and reading (another server stored it) is read as empty', () => {
+    assert.deepEqual(readSegment(join(dir, 'never-written.ndjson')), { lines: [], torn: 0 });
   });
 
   test('a segment whose writer is still alive is left alone', () => {

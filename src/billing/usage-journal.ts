@@ -91,9 +91,18 @@ export class UsageJournal {
   }
 }
 
-/** The records of a segment file. A line a crash cut short (only ever the last) is skipped and counted. */
+/**
+ * The records of a segment file. A line a crash cut short (only ever the last) is skipped and counted. A segment gone
+ * since it was listed has none: another server on the same data directory stored and deleted it meanwhile.
+ */
 export function readSegment(path: string): { lines: string[]; torn: number } {
-  const text = readFileSync(path, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { lines: [], torn: 0 };
+    throw e;
+  }
   const lines: string[] = [];
   let torn = 0;
   for (const line of text.split('\n')) {
