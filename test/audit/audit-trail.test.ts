@@ -144,6 +144,14 @@ describe('with data-plane auditing off (the default)', () => {
     assert.equal(e?.action, 'bedrock:ListFoundationModels');
     assert.equal(e?.readOnly, true);
     assert.equal(e?.wireApi, 'bedrock');
+     // A model that is not there: the same event name as a found one, with the error.
+    const missing = await admin('GET', '/foundation-models/nope.model-v1:0');
+    assert.equal(missing.status, 404);
+    const m = await byRequest(missing.requestId);
+    assert.equal(m?.action, 'bedrock:GetFoundationModel');
+    assert.equal(m?.eventName, 'GetFoundationModel');
+    assert.equal(m?.errorCode, 'ResourceNotFoundException');
+    assert.deepEqual(m?.resources, ['arn:aws:bedrock:us-east-1::foundation-model/nope.model-v1:0']);
   });
 
   test('filters, pagination and a bad token', async () => {

@@ -20,9 +20,16 @@ export function bedrockControlRoutes(deps: ApiDeps): Hono<ApiEnv> {
   });
 
   app.get('/foundation-models/:modelIdentifier', async (c) => {
-    const { model } = await deps.runtime.resolveModel(c.req.param('modelIdentifier'));
-    await authorizeRequest(c, 'bedrock:GetFoundationModel', modelResource(deps.region, model.id));
-    return c.json({ modelDetails: summary(deps.region, model) });
+    const requested = c.req.param('modelIdentifier');
+    const found = await deps.runtime.resolveModel(requested).then(
+      (r) => r.model,
+      (e: unknown) => ({ missing: e }),
+    );
+    // Decided before a missing model is reported, as AWS does: a caller who may not read models learns nothing of
+    // which exist, and the call is audited under its action whichever way it ends.
+    await authorizeRequest(c, 'bedrock:GetFoundationModel', modelResource(deps.region, 'missing' in found ? requested : found.id));
+    if ('missing' in found) throw found.missing;
+    return c.json({ modelDetails: summary(deps.region, found) });
   });
 
   return app;
