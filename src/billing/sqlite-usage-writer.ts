@@ -9,9 +9,9 @@ import { USAGE_COLUMNS, type UsageRowWriter } from './usage-row-writer.js';
  * Inserting a row costs about 10 µs on this machine (22 bound values, five indexes), so the journal's batch of 160
  * rows every 50 ms at concurrency 1 stalled the event loop for ~1.7 ms, and whichever request was in flight waited
  * that long: it set the gateway's p99 at concurrency 1 (2 ms against the undici proxy's 0.4). Here the event loop only
- * hands the rows over (a structured clone) and hears back once they are committed; the record was durable before
- * (journaled, see UsageJournal), so nothing about durability changes. SQLite in WAL mode lets the server's own
- * connection read meanwhile; one of its writes that meets the worker's transaction waits for it (busy_timeout).
+ * hands the rows over (their journal lines, as one string) and hears back once they are committed; the record was
+ * durable before (journaled, see UsageJournal), so nothing about durability changes. SQLite in WAL mode lets the
+ * server's own connection read meanwhile; its transactions begin IMMEDIATE and wait for the worker's (see database.ts).
  */
 export class SqliteUsageWriter implements UsageRowWriter {
   private worker: Worker | undefined;

@@ -1,7 +1,7 @@
 import { QuarryError } from '../core/index.js';
 import type { KeyLookup, KeyStore } from './key-store.js';
 import type { Principal } from './principal.js';
-import { type SignedRequestView, parseSigV4Authorization, verifySigV4 } from './sigv4-verify.js';
+import { parseSigV4Authorization, type SignedRequestView, verifySigV4 } from './sigv4-verify.js';
 
 /**
  * What authentication reads of a request. Only SigV4 needs the whole request (every signed header and the body), so
@@ -38,10 +38,17 @@ export async function authenticate(keys: KeyStore, req: AuthRequest): Promise<Pr
     refuseInactive(found, `The access key ${parsed.accessKeyId}`);
     return found.principal;
   }
-  throw new QuarryError(
-    'AccessDeniedException',
-    'Missing credentials: send an API key as "Authorization: Bearer <key>" (or x-api-key), or sign the request with AWS SigV4.',
-  );
+  throw new QuarryError('AccessDeniedException', `${MISSING_CREDENTIALS}: send an API key as "Authorization: Bearer <key>" (or x-api-key), or sign the request with AWS SigV4.`);
+}
+
+const MISSING_CREDENTIALS = 'Missing credentials';
+
+/**
+ * A request that carried no credential at all: Bedrock answers it AccessDeniedException (403), OpenAI and Anthropic
+ * 401, so their error responders tell it apart from a permission the caller lacks.
+ */
+export function isMissingCredentials(err: { code: string; message: string }): boolean {
+  return err.code === 'AccessDeniedException' && err.message.startsWith(MISSING_CREDENTIALS);
 }
 
 function refuseInactive(k: KeyLookup, what: string): void {

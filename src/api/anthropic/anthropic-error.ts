@@ -1,4 +1,5 @@
 import { type ErrorCode, retryAfterSeconds, toQuarryError } from '../../core/index.js';
+import { isMissingCredentials } from '../../iam/index.js';
 
 const TYPE: Partial<Record<ErrorCode, string>> = {
   ValidationException: 'invalid_request_error',
@@ -16,7 +17,7 @@ const TYPE: Partial<Record<ErrorCode, string>> = {
 export function anthropicErrorBody(e: unknown) {
   const err = toQuarryError(e);
   // No credentials at all is Anthropic's 401 authentication_error too; a permission the key lacks stays permission_error.
-  const type = err.code === 'AccessDeniedException' && /Missing credentials/.test(err.message) ? 'authentication_error' : (TYPE[err.code] ?? 'api_error');
+  const type = isMissingCredentials(err) ? 'authentication_error' : (TYPE[err.code] ?? 'api_error');
   return { type: 'error' as const, error: { type, message: err.message } };
 }
 

@@ -1,4 +1,5 @@
 import { type ErrorCode, type QuarryError, retryAfterSeconds, toQuarryError } from '../../core/index.js';
+import { isMissingCredentials } from '../../iam/index.js';
 
 const TYPE: Partial<Record<ErrorCode, string>> = {
   ValidationException: 'invalid_request_error',
@@ -19,7 +20,7 @@ const CONTEXT_EXCEEDED = /^Input is too long|maximum context length/i;
  */
 function refusedCredentials(err: QuarryError): 'missing' | 'invalid' | undefined {
   if (err.code === 'UnrecognizedClientException' || err.code === 'InvalidSignatureException') return 'invalid';
-  if (err.code === 'AccessDeniedException' && /Missing credentials/.test(err.message)) return 'missing';
+  if (isMissingCredentials(err)) return 'missing';
   return undefined;
 }
 
